@@ -1,0 +1,138 @@
+#include "catalog/matcher.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/wildcard.h"
+
+namespace contraband {
+namespace {
+
+std::string_view FieldValue(const Software& sw, const std::string& field) {
+  if (field == "id") return sw.id;
+  if (field == "name") return sw.name;
+  if (field == "publisher") return sw.publisher;
+  if (field == "team_id") return sw.signer.team_id;
+  if (field == "cert_sha256") return sw.signer.cert_sha256;
+  if (field == "subject") return sw.signer.subject;
+  if (field == "location") return sw.location;
+  return {};
+}
+
+const std::vector<std::string>& Fields() {
+  static const std::vector<std::string> kFields = {
+      "id", "name", "publisher", "team_id", "cert_sha256", "subject",
+      "location"};
+  return kFields;
+}
+
+std::string Key(const std::string& field, std::string_view lower_value) {
+  std::string k = field;
+  k.push_back('\x1f');
+  k.append(lower_value);
+  return k;
+}
+
+}  // namespace
+
+Matcher::Matcher(const Catalog& catalog,
+                 const std::vector<std::string>& policy_ids)
+    : catalog_(catalog) {
+  std::set<std::string> allowed;
+  for (const std::string& id : policy_ids) {
+    const Policy* pol = catalog.FindPolicy(id);
+    if (!pol) {
+      std::string known;
+      for (const Policy& p : catalog.policies) known += " " + p.id;
+      throw CatalogError({"--policy " + id +
+                          ": no such policy in the catalog; known:" + known});
+    }
+    allowed.insert(pol->products.begin(), pol->products.end());
+  }
+  size_t order = 0;
+  for (const Product& product : catalog.products) {
+    if (!policy_ids.empty() && !allowed.count(product.id)) continue;
+    ++product_count_;
+    for (const Rule& rule : product.rules) {
+      for (size_t i = 0; i < rule.values.size(); ++i) {
+        Entry e{&product, &rule, order++, AsciiLower(rule.values[i]), i};
+        if (rule.op == MatchOp::kEquals) {
+          exact_[Key(rule.field, e.value)].push_back(std::move(e));
+        } else {
+          patterns_[rule.field].push_back(std::move(e));
+        }
+      }
+    }
+  }
+}
+
+void Matcher::Consider(const Entry& e, std::string_view value,
+                       std::string_view ecosystem,
+                       std::vector<const Entry*>& hits) const {
+  if (!e.rule->AppliesTo(ecosystem)) return;
+  switch (e.rule->op) {
+    case MatchOp::kEquals:
+      break;  // the hash lookup already compared the value
+    case MatchOp::kPrefix:
+      if (AsciiLower(value.substr(0, e.value.size())) != e.value) return;
+      break;
+    case MatchOp::kGlob:
+      if (!WildcardMatch(e.value, value, /*case_insensitive=*/true)) return;
+      break;
+    case MatchOp::kRegex: {
+      const std::string s(value);
+      if (!std::regex_match(s, e.rule->compiled[e.regex_index])) return;
+      break;
+    }
+  }
+  if (!e.rule->exclude_compiled.empty()) {
+    const std::string s(value);
+    for (const std::regex& ex : e.rule->exclude_compiled) {
+      if (std::regex_match(s, ex)) return;  // a known look-alike
+    }
+  }
+  hits.push_back(&e);
+}
+
+std::vector<Finding> Matcher::Match(const Software& sw) const {
+  std::vector<const Entry*> hits;
+  for (const std::string& field : Fields()) {
+    std::string_view value = FieldValue(sw, field);
+    if (value.empty()) continue;
+    if (!exact_.empty()) {
+      auto it = exact_.find(Key(field, AsciiLower(value)));
+      if (it != exact_.end()) {
+        for (const Entry& e : it->second) Consider(e, value, sw.ecosystem, hits);
+      }
+    }
+    auto pit = patterns_.find(field);
+    if (pit != patterns_.end()) {
+      for (const Entry& e : pit->second) Consider(e, value, sw.ecosystem, hits);
+    }
+  }
+  // One finding per product: the most confident rule, then catalog order.
+  std::sort(hits.begin(), hits.end(), [](const Entry* a, const Entry* b) {
+    if (a->product != b->product) return a->product->id < b->product->id;
+    if (a->rule->confidence != b->rule->confidence) {
+      return a->rule->confidence < b->rule->confidence;
+    }
+    return a->order < b->order;
+  });
+  std::vector<Finding> out;
+  for (size_t i = 0; i < hits.size(); ++i) {
+    if (i > 0 && hits[i]->product == hits[i - 1]->product) continue;
+    const Entry& e = *hits[i];
+    Finding f;
+    f.product = e.product;
+    f.policies = catalog_.PoliciesFor(e.product->id);
+    f.confidence = e.rule->confidence;
+    f.field = e.rule->field;
+    f.pattern = e.rule->values[e.regex_index];
+    f.rule = e.rule;
+    f.software = sw;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace contraband

@@ -1,0 +1,56 @@
+// Matches inventory rows against the catalog. Exact identifiers are looked up
+// in one hash map; prefix, glob and regex rules are kept per field and tried
+// only against that field, so cost grows with the inventory, not with
+// inventory × catalog.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "scan/software.h"
+
+namespace contraband {
+
+struct Finding {
+  const Product* product = nullptr;
+  std::vector<std::string> policies;  ///< every policy naming the product
+  Confidence confidence = Confidence::kHigh;
+  std::string field;    ///< the Software field that matched
+  std::string pattern;  ///< the rule value that matched it
+  const Rule* rule = nullptr;
+  Software software;
+};
+
+class Matcher {
+ public:
+  /// Indexes `catalog`, limited to the products of `policy_ids` when that is
+  /// not empty. Throws CatalogError naming an unknown policy id.
+  Matcher(const Catalog& catalog, const std::vector<std::string>& policy_ids);
+
+  /// The findings for one row: at most one per product, the most confident
+  /// matching rule winning (the first such rule on a tie).
+  std::vector<Finding> Match(const Software& sw) const;
+
+  size_t product_count() const { return product_count_; }
+
+ private:
+  struct Entry {
+    const Product* product;
+    const Rule* rule;
+    size_t order;  ///< position in the catalog, for stable tie-breaks
+    std::string value;  ///< lower-cased value (equals/prefix/glob)
+    size_t regex_index = 0;
+  };
+  void Consider(const Entry& e, std::string_view field_value,
+                std::string_view ecosystem, std::vector<const Entry*>& hits) const;
+
+  const Catalog& catalog_;
+  size_t product_count_ = 0;
+  // key: field + '\x1f' + lower-cased value
+  std::unordered_map<std::string, std::vector<Entry>> exact_;
+  std::unordered_map<std::string, std::vector<Entry>> patterns_;  // by field
+};
+
+}  // namespace contraband

@@ -1,0 +1,109 @@
+#include "cli/app.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/options.h"
+#include "evidence/source.h"
+
+namespace contraband {
+namespace {
+
+void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
+  cmd->add_option("evidence", scan.evidence,
+                  "Evidence to scan: a folder or the live host (default: /)");
+  if (matching) {
+    cmd->add_option("--policy", scan.policies,
+                    "Only products named by this policy (repeatable)");
+    cmd->add_flag("--inventory", scan.inventory,
+                  "Also report every software record found");
+  }
+  cmd->add_option("--as", scan.as_kind,
+                  "Treat the evidence as this kind instead of detecting it")
+      ->check(CLI::IsMember(SupportedEvidenceKinds()));
+  cmd->add_flag("--progress", scan.progress,
+                "Show progress on standard error even when it is not a "
+                "terminal");
+  cmd->add_flag("--no-progress", scan.no_progress, "Never show progress");
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  CLI::App app{
+      "contraband: find banned software in a live system, a folder or "
+      "other evidence, and report it as text or JSON with an exit code "
+      "scripts can trust.",
+      "contraband"};
+  app.require_subcommand(0, 1);
+  app.fallthrough();
+  GlobalOptions global;
+  bool show_version = false;
+  app.add_flag("--version", show_version,
+               "Print the tool version and the catalog version and SHA-256");
+  app.add_option("--format", global.format,
+                 "Report format: text, json, jsonl, csv or sarif")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "csv", "sarif"}));
+  app.add_option("-o,--output", global.output,
+                 "Write the report to FILE instead of standard output");
+  app.add_option("--catalog", global.catalogs,
+                 "Catalog file or folder to use instead of the embedded one "
+                 "(repeatable)");
+  app.add_flag("-q,--quiet", global.quiet,
+               "Print nothing but fatal errors; the exit code is the verdict "
+               "(a report is still written with -o)");
+  app.add_flag("-v,--verbose", global.verbose,
+               "Say on standard error what is being read and how long it took");
+
+  ScanOptions scan;
+  CLI::App* scan_cmd = app.add_subcommand(
+      "scan", "Find banned software in the evidence (default: the live host)");
+  AddScanOptions(scan_cmd, scan, /*matching=*/true);
+
+  ScanOptions inventory;
+  inventory.match = false;
+  inventory.inventory = true;
+  CLI::App* inv_cmd = app.add_subcommand(
+      "inventory", "List every software record in the evidence, no matching");
+  AddScanOptions(inv_cmd, inventory, /*matching=*/false);
+
+  CLI::App* cat_cmd = app.add_subcommand("catalog", "Inspect or check a catalog");
+  cat_cmd->require_subcommand(1);
+  CLI::App* cat_list =
+      cat_cmd->add_subcommand("list", "List the catalog's products and policies");
+  std::string show_id;
+  CLI::App* cat_show =
+      cat_cmd->add_subcommand("show", "Show one product or policy in full");
+  cat_show->add_option("id", show_id, "Product or policy id")->required();
+  std::string validate_path;
+  CLI::App* cat_validate = cat_cmd->add_subcommand(
+      "validate", "Check a catalog file or folder; list every problem found");
+  cat_validate->add_option("path", validate_path, "Catalog file or folder")
+      ->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    std::cerr << "contraband: see 'contraband --help' or man contraband\n";
+    return kExitUsage;
+  }
+
+  if (show_version) return RunVersion(global);
+  if (*scan_cmd) return RunScan(global, scan);
+  if (*inv_cmd) return RunScan(global, inventory);
+  if (*cat_list) return RunCatalogList(global);
+  if (*cat_show) return RunCatalogShow(global, show_id);
+  if (*cat_validate) return RunCatalogValidate(global, validate_path);
+  // No command: scanning the live host is what the tool is for, but doing
+  // it implicitly would surprise a script; say what to type.
+  std::cerr << "contraband: no command given; try 'contraband scan' (the live "
+               "host) or 'contraband --help'\n";
+  return kExitUsage;
+}
+
+}  // namespace contraband

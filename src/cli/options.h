@@ -1,0 +1,42 @@
+// Options shared by the commands, filled by CLI11 in app.cc.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+
+namespace contraband {
+
+struct GlobalOptions {
+  std::string format = "text";
+  std::string output;  ///< -o FILE; empty for stdout
+  std::vector<std::string> catalogs;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+struct ScanOptions {
+  std::vector<std::string> evidence;
+  std::vector<std::string> policies;
+  bool inventory = false;  ///< also report every Software record
+  bool match = true;       ///< false for `contraband inventory`
+  std::string as_kind;
+  bool progress = false;
+  bool no_progress = false;
+};
+
+/// The catalog chosen by --catalog, or the embedded one. Throws CatalogError.
+const Catalog& SelectCatalog(const GlobalOptions& opts);
+
+/// Writes `text` to -o FILE or stdout. Returns false (after saying why on
+/// stderr) when the file cannot be written.
+bool EmitOutput(const GlobalOptions& opts, const std::string& text);
+
+int RunScan(const GlobalOptions& global, const ScanOptions& scan);
+int RunCatalogList(const GlobalOptions& global);
+int RunCatalogShow(const GlobalOptions& global, const std::string& id);
+int RunCatalogValidate(const GlobalOptions& global, const std::string& path);
+int RunVersion(const GlobalOptions& global);
+
+}  // namespace contraband

@@ -1,0 +1,133 @@
+// `contraband scan` and `contraband inventory`: open each evidence argument,
+// collect, match, report, and turn the outcome into the exit code.
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/app.h"
+#include "cli/options.h"
+#include "collectors/registry.h"
+#include "evidence/host_os.h"
+#include "evidence/source.h"
+#include "report/report.h"
+
+namespace contraband {
+
+const Catalog& SelectCatalog(const GlobalOptions& opts) {
+  if (opts.catalogs.empty()) return EmbeddedCatalog();
+  static Catalog loaded;  // lives for the process, like the embedded one
+  std::vector<CatalogFile> files;
+  std::string source;
+  for (const std::string& path : opts.catalogs) {
+    for (CatalogFile& f : ReadCatalogPath(path)) {
+      // Keep files of different catalog roots apart in the digest.
+      if (opts.catalogs.size() > 1) f.path = path + "/" + f.path;
+      files.push_back(std::move(f));
+    }
+    source += (source.empty() ? "" : ",") + path;
+  }
+  loaded = LoadCatalog(files, source);
+  return loaded;
+}
+
+bool EmitOutput(const GlobalOptions& opts, const std::string& text) {
+  if (opts.output.empty()) {
+    if (!opts.quiet) std::cout << text << std::flush;
+    return true;
+  }
+  std::ofstream out(opts.output, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    std::cerr << "contraband: cannot write the report to " << opts.output
+              << "; check the folder exists and is writable\n";
+    return false;
+  }
+  return true;
+}
+
+int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const Catalog* catalog = nullptr;
+  std::optional<Matcher> matcher;
+  try {
+    catalog = &SelectCatalog(global);
+    if (opts.match) matcher.emplace(*catalog, opts.policies);
+  } catch (const CatalogError& e) {
+    std::cerr << "contraband: the catalog cannot be used:\n" << e.what() << "\n";
+    return kExitUsage;
+  }
+
+  Report report;
+  report.tool_version = CONTRABAND_VERSION;
+  report.catalog = catalog;
+  report.matching = opts.match;
+  report.include_software = opts.inventory;
+  report.started = host::NowRfc3339();
+
+  const bool show_progress =
+      !global.quiet && !opts.no_progress &&
+      (opts.progress || host::StderrIsTerminal());
+  std::vector<std::string> evidence = opts.evidence;
+  if (evidence.empty()) evidence.push_back("/");
+
+  bool evidence_failed = false;
+  for (const std::string& path : evidence) {
+    OpenedEvidence ev;
+    try {
+      ev = OpenEvidence(path, opts.as_kind);
+    } catch (const EvidenceError& e) {
+      std::cerr << "contraband: " << e.what() << "\n";
+      evidence_failed = true;
+      continue;
+    }
+    if (show_progress) std::cerr << "contraband: scanning " << path << " ...\r";
+    const auto e0 = std::chrono::steady_clock::now();
+    CollectResult got = CollectSoftware(*ev.vfs, path, AllCollectors());
+    report.evidence.push_back({ev.path, ev.kind, ev.format, ev.size, {}});
+    report.stats.files_read += ev.vfs->files_read();
+    report.stats.bytes_read += ev.vfs->bytes_read();
+    if (global.verbose) {
+      std::cerr << "contraband: " << path << ": " << got.software.size()
+                << " software records from " << ev.vfs->files_read()
+                << " files (" << ev.vfs->bytes_read() << " bytes) in "
+                << std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - e0)
+                       .count()
+                << " ms\n";
+    }
+    if (matcher) {
+      for (const Software& sw : got.software) {
+        for (Finding& f : matcher->Match(sw)) {
+          report.findings.push_back(std::move(f));
+        }
+      }
+    }
+    report.stats.software += got.software.size();
+    if (opts.inventory) {
+      for (Software& sw : got.software) report.software.push_back(std::move(sw));
+    }
+    for (Warning& w : got.warnings) report.warnings.push_back(std::move(w));
+  }
+  if (show_progress) std::cerr << std::string(60, ' ') << "\r";
+
+  report.finished = host::NowRfc3339();
+  report.stats.findings = report.findings.size();
+  report.stats.duration_ms = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - t0)
+          .count());
+  report.Canonicalize();
+
+  if (report.evidence.empty()) return kExitEvidence;  // nothing could be read
+  std::ostringstream text;
+  WriteReport(report, *ParseReportFormat(global.format), text);
+  if (!EmitOutput(global, text.str())) return kExitUsage;
+  // Every argument must have been read for a clean verdict: a script told
+  // "0" must be able to trust that all of its evidence was looked at.
+  if (evidence_failed) return kExitEvidence;
+  return report.HasInstalledFinding() ? kExitBanned : kExitClean;
+}
+
+}  // namespace contraband

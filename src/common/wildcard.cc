@@ -1,0 +1,96 @@
+#include "common/wildcard.h"
+
+namespace contraband {
+namespace {
+
+char Fold(char c, bool ci) {
+  return (ci && c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Matches one bracket class starting at pattern[p] == '['. Returns the index
+// after the class, or npos when the class is unterminated (then '[' is literal).
+size_t MatchClass(std::string_view pattern, size_t p, char c, bool ci,
+                  bool* matched) {
+  size_t i = p + 1;
+  bool negate = false;
+  if (i < pattern.size() && (pattern[i] == '!' || pattern[i] == '^')) {
+    negate = true;
+    ++i;
+  }
+  bool hit = false;
+  bool first = true;
+  const char fc = Fold(c, ci);
+  while (i < pattern.size() && (first || pattern[i] != ']')) {
+    first = false;
+    char lo = Fold(pattern[i], ci);
+    char hi = lo;
+    if (i + 2 < pattern.size() && pattern[i + 1] == '-' && pattern[i + 2] != ']') {
+      hi = Fold(pattern[i + 2], ci);
+      i += 2;
+    }
+    if (fc >= lo && fc <= hi) hit = true;
+    ++i;
+  }
+  if (i >= pattern.size()) return std::string_view::npos;
+  *matched = hit != negate;
+  return i + 1;
+}
+
+}  // namespace
+
+bool WildcardMatch(std::string_view pattern, std::string_view text,
+                   bool case_insensitive) {
+  size_t p = 0, t = 0;
+  size_t star_p = std::string_view::npos, star_t = 0;
+  while (t < text.size()) {
+    if (p < pattern.size()) {
+      char pc = pattern[p];
+      if (pc == '*') {
+        star_p = p++;
+        star_t = t;
+        continue;
+      }
+      if (pc == '?') {
+        ++p;
+        ++t;
+        continue;
+      }
+      if (pc == '[') {
+        bool matched = false;
+        size_t next = MatchClass(pattern, p, text[t], case_insensitive, &matched);
+        if (next != std::string_view::npos) {
+          if (matched) {
+            p = next;
+            ++t;
+            continue;
+          }
+        } else if (text[t] == '[') {
+          ++p;
+          ++t;
+          continue;
+        }
+      } else if (Fold(pc, case_insensitive) == Fold(text[t], case_insensitive)) {
+        ++p;
+        ++t;
+        continue;
+      }
+    }
+    if (star_p == std::string_view::npos) return false;
+    p = star_p + 1;
+    t = ++star_t;
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+bool HasWildcard(std::string_view s) {
+  return s.find_first_of("*?[") != std::string_view::npos;
+}
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = Fold(c, true);
+  return out;
+}
+
+}  // namespace contraband

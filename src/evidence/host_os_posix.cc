@@ -1,0 +1,184 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "evidence/host_os.h"
+
+namespace contraband::host {
+namespace {
+
+std::string Errno(int err) { return strerror(err); }
+
+FileType TypeOf(mode_t mode) {
+  if (S_ISREG(mode)) return FileType::kRegular;
+  if (S_ISDIR(mode)) return FileType::kDirectory;
+  if (S_ISLNK(mode)) return FileType::kSymlink;
+  return FileType::kOther;
+}
+
+FileInfo InfoOf(const struct stat& st) {
+  FileInfo info;
+  info.type = TypeOf(st.st_mode);
+  info.size = static_cast<uint64_t>(st.st_size);
+  info.mtime = st.st_mtime;
+  info.uid = st.st_uid;
+  return info;
+}
+
+// "/a/b" relative to the root fd is "a/b"; the root itself is ".".
+std::string Relative(const std::string& rel) {
+  size_t b = rel.find_first_not_of('/');
+  return b == std::string::npos ? "." : rel.substr(b);
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+RootHandle::RootHandle(const std::string& dir) : root_(dir) {
+  root_fd_ = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd_ < 0) {
+    throw EvidenceError("cannot open " + dir + ": " + Errno(errno));
+  }
+}
+
+RootHandle::~RootHandle() {
+  if (root_fd_ >= 0) close(root_fd_);
+}
+
+std::optional<FileInfo> RootHandle::Lstat(const std::string& rel) const {
+  struct stat st;
+  if (fstatat(root_fd_, Relative(rel).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    return std::nullopt;
+  }
+  return InfoOf(st);
+}
+
+std::string RootHandle::ReadLink(const std::string& rel) const {
+  char buf[4096];
+  ssize_t n = readlinkat(root_fd_, Relative(rel).c_str(), buf, sizeof buf);
+  if (n < 0) {
+    throw EvidenceError("cannot read link " + rel + ": " + Errno(errno));
+  }
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+int RootHandle::OpenDirBeneath(const std::string& rel) const {
+  int dir = fcntl(root_fd_, F_DUPFD_CLOEXEC, 0);
+  if (dir < 0) throw EvidenceError("cannot open " + root_ + ": " + Errno(errno));
+  const std::string path = Relative(rel);
+  size_t pos = 0;
+  while (path != "." && pos < path.size()) {
+    size_t slash = path.find('/', pos);
+    if (slash == std::string::npos) slash = path.size();
+    const std::string comp = path.substr(pos, slash - pos);
+    pos = slash + 1;
+    if (comp.empty()) continue;
+    int next = openat(dir, comp.c_str(),
+                      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int err = errno;
+    close(dir);
+    if (next < 0) {
+      throw EvidenceError("cannot open folder " + rel + ": " + Errno(err));
+    }
+    dir = next;
+  }
+  return dir;
+}
+
+std::vector<DirEntry> RootHandle::List(const std::string& rel) const {
+  int fd = OpenDirBeneath(rel);
+  DIR* d = fdopendir(fd);
+  if (d == nullptr) {
+    int err = errno;
+    close(fd);
+    throw EvidenceError("cannot list " + rel + ": " + Errno(err));
+  }
+  std::vector<DirEntry> out;
+  while (struct dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    DirEntry entry{name, FileType::kOther};
+    struct stat st;
+    if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      entry.type = TypeOf(st.st_mode);
+    }
+    out.push_back(std::move(entry));
+  }
+  closedir(d);
+  return out;
+}
+
+std::string RootHandle::Read(const std::string& rel, uint64_t max_bytes) const {
+  const std::string parent = rel.substr(0, rel.rfind('/'));
+  const std::string name = rel.substr(rel.rfind('/') + 1);
+  Fd dir(OpenDirBeneath(parent.empty() ? "/" : parent));
+  // O_NOATIME keeps access times unchanged; it is refused for files the
+  // caller does not own unless privileged, so fall back without it.
+  int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+  int fd = openat(dir.get(), name.c_str(), flags | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = openat(dir.get(), name.c_str(), flags);
+  if (fd < 0) {
+    throw EvidenceError("cannot open " + rel + ": " + Errno(errno));
+  }
+  Fd file(fd);
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    throw EvidenceError("cannot stat " + rel + ": " + Errno(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    throw EvidenceError(rel + " is not a regular file");
+  }
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    throw EvidenceError(rel + " is " + std::to_string(st.st_size) +
+                        " bytes, over the " + std::to_string(max_bytes) +
+                        "-byte limit for this kind of file; it was not read");
+  }
+  std::string data;
+  data.resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  while (got < data.size()) {
+    ssize_t n = read(fd, data.data() + got, data.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw EvidenceError("cannot read " + rel + ": " + Errno(errno));
+    if (n == 0) break;  // shrank while reading: keep what is there
+    got += static_cast<size_t>(n);
+  }
+  data.resize(got);
+  return data;
+}
+
+std::optional<FileType> PathType(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return std::nullopt;
+  return TypeOf(st.st_mode);
+}
+
+bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
+
+std::string NowRfc3339() {
+  time_t now = time(nullptr);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace contraband::host

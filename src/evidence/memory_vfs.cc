@@ -1,0 +1,103 @@
+#include "evidence/memory_vfs.h"
+
+#include "evidence/path_resolver.h"
+
+namespace contraband {
+
+class MemoryLookup : public LinkLookup {
+ public:
+  explicit MemoryLookup(const std::map<std::string, MemoryVfs::Node>& nodes)
+      : nodes_(nodes) {}
+  std::optional<FileInfo> Lstat(const std::string& path) override {
+    auto it = nodes_.find(path);
+    if (it == nodes_.end()) return std::nullopt;
+    return it->second.info;
+  }
+  std::string ReadLink(const std::string& path) override {
+    return nodes_.at(path).data;
+  }
+
+ private:
+  const std::map<std::string, MemoryVfs::Node>& nodes_;
+};
+
+MemoryVfs& MemoryVfs::AddDir(std::string_view path, int64_t uid) {
+  std::string p = NormalizeEvidencePath(path);
+  while (p != "/" && !nodes_.count(p)) {
+    Node n;
+    n.info.type = FileType::kDirectory;
+    n.info.uid = uid;
+    nodes_[p] = n;
+    p = ParentPath(p);
+  }
+  return *this;
+}
+
+MemoryVfs& MemoryVfs::AddFile(std::string_view path, std::string data,
+                              int64_t uid) {
+  std::string p = NormalizeEvidencePath(path);
+  AddDir(ParentPath(p), uid);
+  Node n;
+  n.info.type = FileType::kRegular;
+  n.info.size = data.size();
+  n.info.uid = uid;
+  n.data = std::move(data);
+  nodes_[p] = std::move(n);
+  return *this;
+}
+
+MemoryVfs& MemoryVfs::AddSymlink(std::string_view path, std::string target) {
+  std::string p = NormalizeEvidencePath(path);
+  AddDir(ParentPath(p));
+  Node n;
+  n.info.type = FileType::kSymlink;
+  n.info.size = target.size();
+  n.data = std::move(target);
+  nodes_[p] = std::move(n);
+  return *this;
+}
+
+std::optional<FileInfo> MemoryVfs::Stat(std::string_view path) {
+  MemoryLookup lookup(nodes_);
+  try {
+    auto r = ResolveInRoot(path, lookup);
+    if (!r) return std::nullopt;
+    return r->info;
+  } catch (const EvidenceError&) {
+    return std::nullopt;
+  }
+}
+
+std::vector<DirEntry> MemoryVfs::List(std::string_view path) {
+  MemoryLookup lookup(nodes_);
+  auto r = ResolveInRoot(path, lookup);
+  if (!r || r->info.type != FileType::kDirectory) {
+    throw EvidenceError(std::string(path) + " is not a folder");
+  }
+  const std::string prefix = r->path == "/" ? "/" : r->path + "/";
+  std::vector<DirEntry> out;
+  for (auto it = nodes_.lower_bound(prefix);
+       it != nodes_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
+    std::string_view rest = std::string_view(it->first).substr(prefix.size());
+    if (rest.empty() || rest.find('/') != std::string_view::npos) continue;
+    out.push_back({std::string(rest), it->second.info.type});
+  }
+  return out;
+}
+
+std::string MemoryVfs::Read(std::string_view path, uint64_t max_bytes) {
+  MemoryLookup lookup(nodes_);
+  auto r = ResolveInRoot(path, lookup);
+  if (!r || r->info.type != FileType::kRegular) {
+    throw EvidenceError(std::string(path) + " is not a regular file");
+  }
+  const std::string& data = nodes_.at(r->path).data;
+  if (data.size() > max_bytes) {
+    throw EvidenceError(std::string(path) + " is over the size limit");
+  }
+  CountRead(data.size());
+  return data;
+}
+
+}  // namespace contraband

@@ -1,0 +1,81 @@
+#include "evidence/path_resolver.h"
+
+#include <deque>
+
+namespace contraband {
+namespace {
+
+constexpr int kMaxLinks = 40;             // as Linux's MAXSYMLINKS
+constexpr size_t kMaxComponents = 4096;   // bounds work on hostile link chains
+constexpr size_t kMaxPathBytes = 64 * 1024;
+
+void PushComponents(std::string_view path, std::deque<std::string>& queue) {
+  std::deque<std::string> parts;
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    size_t slash = path.find('/', pos);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > pos) parts.emplace_back(path.substr(pos, slash - pos));
+    pos = slash + 1;
+  }
+  queue.insert(queue.begin(), parts.begin(), parts.end());
+}
+
+}  // namespace
+
+std::optional<Resolved> ResolveInRoot(std::string_view path, LinkLookup& lookup,
+                                      bool follow_last) {
+  if (path.size() > kMaxPathBytes) {
+    throw EvidenceError("path of " + std::to_string(path.size()) +
+                        " bytes is longer than the 64 KiB limit");
+  }
+  std::deque<std::string> queue;
+  PushComponents(path, queue);
+  std::string resolved;  // "" is the root
+  FileInfo info;
+  info.type = FileType::kDirectory;
+  int links = 0;
+  size_t steps = 0;
+  while (!queue.empty()) {
+    if (++steps > kMaxComponents) {
+      throw EvidenceError("resolving " + std::string(path) +
+                          " takes more than 4096 steps");
+    }
+    std::string comp = std::move(queue.front());
+    queue.pop_front();
+    if (comp == ".") continue;
+    if (comp == "..") {
+      size_t slash = resolved.rfind('/');
+      resolved.resize(slash == std::string::npos ? 0 : slash);
+      info = FileInfo{};
+      info.type = FileType::kDirectory;
+      continue;
+    }
+    if (info.type != FileType::kDirectory) return std::nullopt;
+    std::string candidate = resolved + "/" + comp;
+    std::optional<FileInfo> node = lookup.Lstat(candidate);
+    if (!node) return std::nullopt;
+    if (node->type == FileType::kSymlink && (follow_last || !queue.empty())) {
+      if (++links > kMaxLinks) {
+        throw EvidenceError("too many levels of symbolic links resolving " +
+                            std::string(path) + " (a link loop?)");
+      }
+      std::string target = lookup.ReadLink(candidate);
+      if (target.size() > kMaxPathBytes) {
+        throw EvidenceError("symbolic link " + candidate + " is too long");
+      }
+      if (!target.empty() && target[0] == '/') {
+        resolved.clear();
+        info = FileInfo{};
+        info.type = FileType::kDirectory;
+      }
+      PushComponents(target, queue);
+      continue;
+    }
+    resolved = std::move(candidate);
+    info = *node;
+  }
+  return Resolved{resolved.empty() ? "/" : resolved, info};
+}
+
+}  // namespace contraband

@@ -1,0 +1,126 @@
+#include "evidence/vfs.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "common/wildcard.h"
+
+namespace contraband {
+namespace {
+
+std::vector<std::string_view> SplitComponents(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    size_t slash = path.find('/', pos);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > pos) out.push_back(path.substr(pos, slash - pos));
+    pos = slash + 1;
+  }
+  return out;
+}
+
+std::string Join(const std::string& dir, std::string_view name) {
+  return dir == "/" ? "/" + std::string(name) : dir + "/" + std::string(name);
+}
+
+bool MatchComponents(const std::vector<std::string_view>& pat, size_t pi,
+                     const std::vector<std::string_view>& path, size_t ti) {
+  while (pi < pat.size()) {
+    if (pat[pi] == "**") {
+      for (size_t k = ti; k <= path.size(); ++k) {
+        if (MatchComponents(pat, pi + 1, path, k)) return true;
+      }
+      return false;
+    }
+    if (ti >= path.size() || !WildcardMatch(pat[pi], path[ti])) return false;
+    ++pi;
+    ++ti;
+  }
+  return ti == path.size();
+}
+
+}  // namespace
+
+std::string NormalizeEvidencePath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  for (std::string_view c : SplitComponents(path)) {
+    if (c == ".") continue;
+    if (c == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.push_back(c);
+  }
+  std::string out;
+  for (std::string_view c : parts) {
+    out.push_back('/');
+    out.append(c);
+  }
+  return out.empty() ? "/" : out;
+}
+
+std::string ParentPath(std::string_view path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos || slash == 0) return "/";
+  return std::string(path.substr(0, slash));
+}
+
+std::string_view BaseName(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+bool GlobMatch(std::string_view pattern, std::string_view path) {
+  return MatchComponents(SplitComponents(pattern), 0, SplitComponents(path), 0);
+}
+
+std::vector<std::string> Glob(Vfs& vfs, std::string_view pattern,
+                              size_t max_results, int max_depth) {
+  const std::vector<std::string_view> parts = SplitComponents(pattern);
+  std::vector<std::string> out;
+
+  auto list = [&](const std::string& dir) -> std::vector<DirEntry> {
+    try {
+      return vfs.List(dir);
+    } catch (const EvidenceError&) {
+      return {};  // not a folder, or unreadable: nothing below it matches
+    }
+  };
+
+  std::function<void(const std::string&, size_t, int)> expand =
+      [&](const std::string& prefix, size_t idx, int depth) {
+        if (out.size() >= max_results) return;
+        if (idx == parts.size()) {
+          if (vfs.Stat(prefix)) out.push_back(prefix);
+          return;
+        }
+        std::string_view comp = parts[idx];
+        if (comp == "**") {
+          expand(prefix, idx + 1, depth);
+          if (depth >= max_depth) return;
+          for (const DirEntry& e : list(prefix)) {
+            // Links are not followed by **, so a link loop cannot recurse.
+            if (e.type == FileType::kDirectory) {
+              expand(Join(prefix, e.name), idx, depth + 1);
+            }
+          }
+          return;
+        }
+        if (!HasWildcard(comp)) {
+          expand(Join(prefix, comp), idx + 1, depth);
+          return;
+        }
+        for (const DirEntry& e : list(prefix)) {
+          if (WildcardMatch(comp, e.name)) {
+            expand(Join(prefix, e.name), idx + 1, depth);
+          }
+        }
+      };
+  expand("/", 0, 0);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace contraband

@@ -1,0 +1,87 @@
+// The only way collectors and the scan core touch evidence: a read-only view of
+// one evidence root. Paths are evidence-absolute ("/var/lib/dpkg/status");
+// symlinks resolve inside the root and can never reach a file outside it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace contraband {
+
+/// Evidence could not be read: a missing file, an I/O error, a symlink loop,
+/// a file larger than the caller's bound. The message names the path.
+class EvidenceError : public std::runtime_error {
+ public:
+  explicit EvidenceError(const std::string& what) : std::runtime_error(what) {}
+};
+
+enum class FileType { kRegular, kDirectory, kSymlink, kOther };
+
+struct FileInfo {
+  FileType type = FileType::kOther;
+  uint64_t size = 0;
+  int64_t mtime = 0;   ///< seconds since the epoch, 0 when unknown
+  int64_t uid = -1;    ///< owner as the evidence records it, -1 when unknown
+};
+
+struct DirEntry {
+  std::string name;
+  FileType type = FileType::kOther;  ///< kSymlink for links (not followed)
+};
+
+class Vfs {
+ public:
+  virtual ~Vfs() = default;
+
+  /// Information about `path` after resolving symlinks inside the root, or
+  /// nullopt when nothing is there (including dangling or looping links).
+  virtual std::optional<FileInfo> Stat(std::string_view path) = 0;
+
+  /// The entries of directory `path` (symlinks resolved on the way to it),
+  /// sorted by name. Throws EvidenceError when it is not a readable directory.
+  virtual std::vector<DirEntry> List(std::string_view path) = 0;
+
+  /// The contents of regular file `path`. Throws EvidenceError when it is
+  /// missing, not a regular file, unreadable, or larger than max_bytes.
+  virtual std::string Read(std::string_view path, uint64_t max_bytes) = 0;
+
+  /// Bytes handed out by Read so far; feeds the report's stats.
+  uint64_t bytes_read() const { return bytes_read_; }
+  uint64_t files_read() const { return files_read_; }
+
+ protected:
+  void CountRead(uint64_t bytes) {
+    bytes_read_ += bytes;
+    ++files_read_;
+  }
+
+ private:
+  uint64_t bytes_read_ = 0;
+  uint64_t files_read_ = 0;
+};
+
+/// Joins and normalises an evidence path: collapses "//" and ".", resolves
+/// ".." lexically without ever climbing above "/". Always starts with "/".
+std::string NormalizeEvidencePath(std::string_view path);
+
+/// The parent folder and last component of a normalised evidence path.
+std::string ParentPath(std::string_view path);
+std::string_view BaseName(std::string_view path);
+
+/// Whether `path` matches `pattern`, both evidence-absolute. In a pattern `*`
+/// and `?` match within one path component and `[...]` is a character class;
+/// `**` as a whole component matches zero or more components.
+bool GlobMatch(std::string_view pattern, std::string_view path);
+
+/// Every existing path in `vfs` that matches `pattern` (see GlobMatch),
+/// sorted. Walks only the folders the pattern can reach; descends at most
+/// `max_depth` levels for `**` and returns at most `max_results` paths.
+std::vector<std::string> Glob(Vfs& vfs, std::string_view pattern,
+                              size_t max_results = 100000,
+                              int max_depth = 16);
+
+}  // namespace contraband

@@ -1,0 +1,75 @@
+#include "report/json_model.h"
+
+namespace contraband {
+
+using nlohmann::ordered_json;
+
+ordered_json SoftwareJson(const Software& sw) {
+  ordered_json j;
+  j["ecosystem"] = sw.ecosystem;
+  j["id"] = sw.id;
+  j["name"] = sw.name;
+  j["version"] = sw.version;
+  j["arch"] = sw.arch;
+  j["publisher"] = sw.publisher;
+  j["signer"] = {{"team_id", sw.signer.team_id},
+                 {"cert_sha256", sw.signer.cert_sha256},
+                 {"subject", sw.signer.subject}};
+  j["user"] = sw.user;
+  j["location"] = sw.location;
+  j["source"] = sw.source;
+  j["evidence"] = sw.evidence;
+  j["state"] = ToString(sw.state);
+  return j;
+}
+
+ordered_json FindingJson(const Finding& f) {
+  ordered_json j;
+  j["product"] = f.product->id;
+  j["product_name"] = f.product->name;
+  j["vendor"] = f.product->vendor;
+  j["policies"] = f.policies;
+  j["confidence"] = ToString(f.confidence);
+  j["matched"] = {{"field", f.field}, {"pattern", f.pattern}};
+  j["software"] = SoftwareJson(f.software);
+  return j;
+}
+
+ordered_json WarningJson(const Warning& w) {
+  return {{"evidence", w.evidence},
+          {"path", w.path},
+          {"collector", w.collector},
+          {"message", w.message}};
+}
+
+ordered_json CatalogJson(const Report& r) {
+  return {{"version", r.catalog->version},
+          {"sha256", r.catalog->sha256},
+          {"source", r.catalog->source},
+          {"products", r.catalog->products.size()}};
+}
+
+ordered_json ScanJson(const Report& r) {
+  ordered_json evidence = ordered_json::array();
+  for (const EvidenceSummary& e : r.evidence) {
+    ordered_json j{{"path", e.path},
+                   {"kind", e.kind},
+                   {"format", e.format},
+                   {"size", e.size}};
+    if (!e.sha256.empty()) j["sha256"] = e.sha256;
+    evidence.push_back(std::move(j));
+  }
+  return {{"started", r.started},
+          {"finished", r.finished},
+          {"evidence", std::move(evidence)}};
+}
+
+ordered_json StatsJson(const Report& r) {
+  return {{"software", r.stats.software},
+          {"findings", r.stats.findings},
+          {"files_read", r.stats.files_read},
+          {"bytes_read", r.stats.bytes_read},
+          {"duration_ms", r.stats.duration_ms}};
+}
+
+}  // namespace contraband

@@ -1,0 +1,55 @@
+#include "report/report.h"
+
+#include <algorithm>
+
+namespace contraband {
+
+void Report::Canonicalize() {
+  std::sort(findings.begin(), findings.end(),
+            [](const Finding& a, const Finding& b) {
+              return std::tuple_cat(std::tie(a.product->id),
+                                    a.software.SortKey()) <
+                     std::tuple_cat(std::tie(b.product->id),
+                                    b.software.SortKey());
+            });
+  std::sort(software.begin(), software.end(),
+            [](const Software& a, const Software& b) {
+              return a.SortKey() < b.SortKey();
+            });
+  std::sort(warnings.begin(), warnings.end(),
+            [](const Warning& a, const Warning& b) {
+              return a.SortKey() < b.SortKey();
+            });
+}
+
+bool Report::HasInstalledFinding() const {
+  return std::any_of(findings.begin(), findings.end(), [](const Finding& f) {
+    return f.software.state == SoftwareState::kInstalled;
+  });
+}
+
+std::optional<ReportFormat> ParseReportFormat(std::string_view name) {
+  if (name == "text") return ReportFormat::kText;
+  if (name == "json") return ReportFormat::kJson;
+  if (name == "jsonl") return ReportFormat::kJsonl;
+  if (name == "csv") return ReportFormat::kCsv;
+  if (name == "sarif") return ReportFormat::kSarif;
+  return std::nullopt;
+}
+
+void WriteReport(const Report& report, ReportFormat format, std::ostream& out) {
+  switch (format) {
+    case ReportFormat::kText:
+      return WriteTextReport(report, out);
+    case ReportFormat::kJson:
+      return WriteJsonReport(report, out);
+    case ReportFormat::kJsonl:
+      return WriteJsonlReport(report, out);
+    case ReportFormat::kCsv:
+      return WriteCsvReport(report, out);
+    case ReportFormat::kSarif:
+      return WriteSarifReport(report, out);
+  }
+}
+
+}  // namespace contraband

@@ -1,0 +1,60 @@
+// What a scan produced, and the writers that render it. Every format is
+// deterministic: findings, software and warnings are sorted before writing.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "catalog/matcher.h"
+#include "scan/scanner.h"
+#include "scan/software.h"
+
+namespace contraband {
+
+struct EvidenceSummary {
+  std::string path, kind, format;
+  uint64_t size = 0;
+  std::string sha256;  ///< with --hash
+};
+
+struct ScanStats {
+  uint64_t software = 0, findings = 0, files_read = 0, bytes_read = 0,
+           duration_ms = 0;
+};
+
+struct Report {
+  std::string tool_version;
+  const Catalog* catalog = nullptr;
+  bool matching = true;  ///< false for `contraband inventory`
+  std::string started, finished;
+  std::vector<EvidenceSummary> evidence;
+  std::vector<Finding> findings;
+  bool include_software = false;
+  std::vector<Software> software;
+  std::vector<Warning> warnings;
+  ScanStats stats;
+
+  /// Sorts findings, software and warnings into their canonical order.
+  void Canonicalize();
+  /// Whether any finding is of installed software (exit code 1).
+  bool HasInstalledFinding() const;
+};
+
+enum class ReportFormat { kText, kJson, kJsonl, kCsv, kSarif };
+
+/// Parses "text", "json", ...; nullopt for an unknown name.
+std::optional<ReportFormat> ParseReportFormat(std::string_view name);
+
+void WriteReport(const Report& report, ReportFormat format, std::ostream& out);
+
+// One writer per format (report/<format>_report.cc).
+void WriteTextReport(const Report& report, std::ostream& out);
+void WriteJsonReport(const Report& report, std::ostream& out);
+void WriteJsonlReport(const Report& report, std::ostream& out);
+void WriteCsvReport(const Report& report, std::ostream& out);
+void WriteSarifReport(const Report& report, std::ostream& out);
+
+}  // namespace contraband

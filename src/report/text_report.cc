@@ -1,0 +1,111 @@
+// The human report: a table of findings, then warnings and a verdict line.
+#include <algorithm>
+
+#include "report/report.h"
+
+namespace contraband {
+namespace {
+
+// Pads by display columns, counting UTF-8 continuation bytes as zero width.
+size_t Width(const std::string& s) {
+  size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+void Table(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()));
+    for (size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], Width(row[i]));
+    }
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line.append(widths[i] - Width(row[i]) + 2, ' ');
+    }
+    out << line << "\n";
+  }
+}
+
+std::string Where(const Software& sw, bool several_evidence) {
+  std::string where = sw.source;
+  if (several_evidence) where = sw.evidence + ":" + where;
+  if (!sw.user.empty()) where += " (user " + sw.user + ")";
+  return where;
+}
+
+}  // namespace
+
+void WriteTextReport(const Report& r, std::ostream& out) {
+  const bool several = r.evidence.size() > 1;
+  out << "contraband " << r.tool_version << ", catalog " << r.catalog->version
+      << " (" << r.catalog->source << ", " << r.catalog->products.size()
+      << " products)\n";
+  for (const EvidenceSummary& e : r.evidence) {
+    out << "evidence: " << e.path << " (" << e.kind;
+    if (!e.format.empty() && e.format != e.kind) out << ", " << e.format;
+    out << ")";
+    if (!e.sha256.empty()) out << " sha256 " << e.sha256;
+    out << "\n";
+  }
+  out << "\n";
+
+  if (r.matching) {
+    if (r.findings.empty()) {
+      out << "No banned software found.\n";
+    } else {
+      std::vector<std::vector<std::string>> rows = {
+          {"PRODUCT", "SOFTWARE", "VERSION", "STATE", "WHERE", "RULE"}};
+      for (const Finding& f : r.findings) {
+        const Software& sw = f.software;
+        rows.push_back({f.product->id, sw.id + " (" + sw.ecosystem + ")",
+                        sw.version.empty() ? "-" : sw.version,
+                        std::string(ToString(sw.state)), Where(sw, several),
+                        f.field + " " + std::string(ToString(f.rule->op)) + " " +
+                            f.pattern + " (" +
+                            std::string(ToString(f.confidence)) + ")"});
+      }
+      Table(rows, out);
+    }
+  }
+  if (r.include_software) {
+    if (r.matching) out << "\n";
+    out << "Software (" << r.software.size() << "):\n";
+    std::vector<std::vector<std::string>> rows = {
+        {"ECOSYSTEM", "ID", "VERSION", "STATE", "WHERE"}};
+    for (const Software& sw : r.software) {
+      rows.push_back({sw.ecosystem, sw.id, sw.version.empty() ? "-" : sw.version,
+                      std::string(ToString(sw.state)), Where(sw, several)});
+    }
+    Table(rows, out);
+  }
+  if (!r.warnings.empty()) {
+    out << "\nWarnings (" << r.warnings.size() << "):\n";
+    for (const Warning& w : r.warnings) {
+      out << "  " << (several ? w.evidence + ":" : "") << w.path << " ["
+          << w.collector << "]: " << w.message << "\n";
+    }
+  }
+  const size_t installed = std::count_if(
+      r.findings.begin(), r.findings.end(), [](const Finding& f) {
+        return f.software.state == SoftwareState::kInstalled;
+      });
+  out << "\n";
+  if (r.matching) {
+    out << r.findings.size() << " finding" << (r.findings.size() == 1 ? "" : "s")
+        << " (" << installed << " installed), ";
+  }
+  out << r.stats.software << " software records, " << r.warnings.size()
+      << " warning" << (r.warnings.size() == 1 ? "" : "s") << ", "
+      << r.stats.duration_ms << " ms\n";
+  if (r.matching) {
+    out << (installed > 0 ? "Verdict: banned software is installed.\n"
+                          : "Verdict: no banned software installed.\n");
+  }
+}
+
+}  // namespace contraband

@@ -1,0 +1,178 @@
+#include "scan/scanner.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <unordered_map>
+
+#include "formats/parse_error.h"
+
+namespace contraband {
+namespace {
+
+// Maps uids to names through the evidence's own /etc/passwd (never the
+// host's), read on first use.
+class EvidenceUsers {
+ public:
+  explicit EvidenceUsers(Vfs& vfs) : vfs_(vfs) {}
+
+  std::string OwnerOf(std::string_view path) {
+    std::optional<FileInfo> info = vfs_.Stat(HomeOf(path));
+    if (info && info->uid >= 0) {
+      Load();
+      auto it = names_.find(info->uid);
+      if (it != names_.end()) return it->second;
+    }
+    // No passwd entry (a copied home, an archive without owners): the home
+    // folder's name is the best evidence of whose it is.
+    std::string home = HomeOf(path);
+    if (home == "/root") return "root";
+    if (home.rfind("/home/", 0) == 0) return home.substr(6);
+    if (home.rfind("/Users/", 0) == 0) return home.substr(7);
+    return {};
+  }
+
+ private:
+  // "/home/alice/.local/x" -> "/home/alice"; "/root/x" -> "/root".
+  static std::string HomeOf(std::string_view path) {
+    for (std::string_view top : {"/home/", "/Users/"}) {
+      if (path.substr(0, top.size()) == top) {
+        size_t end = path.find('/', top.size());
+        return std::string(path.substr(0, end));
+      }
+    }
+    if (path.substr(0, 6) == "/root/" || path == "/root") return "/root";
+    return std::string(path);
+  }
+
+  void Load() {
+    if (loaded_) return;
+    loaded_ = true;
+    std::string text;
+    try {
+      text = vfs_.Read("/etc/passwd", 16ull << 20);
+    } catch (const EvidenceError&) {
+      return;
+    }
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::vector<std::string> f;
+      std::stringstream ls(line);
+      std::string part;
+      while (std::getline(ls, part, ':')) f.push_back(part);
+      if (f.size() < 3 || f[0].empty()) continue;
+      char* end = nullptr;
+      long long uid = std::strtoll(f[2].c_str(), &end, 10);
+      if (end && *end == '\0' && !f[2].empty()) names_.emplace(uid, f[0]);
+    }
+  }
+
+  Vfs& vfs_;
+  bool loaded_ = false;
+  std::unordered_map<int64_t, std::string> names_;
+};
+
+class Sink : public CollectorSink {
+ public:
+  Sink(const std::string& evidence, std::string_view collector,
+       EvidenceUsers& users, CollectResult& out)
+      : evidence_(evidence), collector_(collector), users_(users), out_(out) {}
+
+  void set_current(const std::string* path) { current_ = path; }
+
+  void Add(Software sw) override {
+    sw.evidence = evidence_;
+    if (sw.source.empty() && current_) sw.source = *current_;
+    if (sw.location.empty()) sw.location = sw.source;
+    out_.software.push_back(std::move(sw));
+  }
+  void Warn(std::string_view path, std::string message) override {
+    out_.warnings.push_back({evidence_, std::string(path),
+                             std::string(collector_), std::move(message)});
+  }
+  std::string OwnerOf(std::string_view path) override {
+    return users_.OwnerOf(path);
+  }
+
+ private:
+  const std::string& evidence_;
+  std::string_view collector_;
+  EvidenceUsers& users_;
+  CollectResult& out_;
+  const std::string* current_ = nullptr;
+};
+
+}  // namespace
+
+CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
+                              const std::vector<CollectorInfo>& collectors) {
+  CollectResult out;
+  EvidenceUsers users(vfs);
+
+  struct Want {
+    size_t collector;
+    uint64_t max_bytes;
+  };
+  std::vector<std::unique_ptr<Collector>> instances;
+  std::map<std::string, std::vector<Want>> wanted;  // sorted by path
+  for (size_t i = 0; i < collectors.size(); ++i) {
+    instances.push_back(collectors[i].make());
+    for (const FileRequest& req : instances.back()->Requests()) {
+      for (const std::string& path : Glob(vfs, req.pattern)) {
+        wanted[path].push_back({i, req.max_bytes});
+      }
+    }
+  }
+
+  for (const auto& [path, wants] : wanted) {
+    std::optional<FileInfo> info = vfs.Stat(path);
+    if (!info || info->type != FileType::kRegular) continue;
+    uint64_t limit = 0;
+    for (const Want& w : wants) limit = std::max(limit, w.max_bytes);
+    std::string data;
+    try {
+      data = vfs.Read(path, limit);
+    } catch (const EvidenceError& e) {
+      for (const Want& w : wants) {
+        out.warnings.push_back(
+            {evidence, path, std::string(collectors[w.collector].name),
+             e.what()});
+      }
+      continue;
+    }
+    for (const Want& w : wants) {
+      const CollectorInfo& ci = collectors[w.collector];
+      if (data.size() > w.max_bytes) {
+        out.warnings.push_back(
+            {evidence, path, std::string(ci.name),
+             "file is " + std::to_string(data.size()) + " bytes, over the " +
+                 std::to_string(w.max_bytes) + "-byte limit; not parsed"});
+        continue;
+      }
+      Sink sink(evidence, ci.name, users, out);
+      sink.set_current(&path);
+      try {
+        instances[w.collector]->Collect({path, data, *info}, sink);
+      } catch (const ParseError& e) {
+        sink.Warn(path, std::string("cannot parse: ") + e.what());
+      } catch (const EvidenceError& e) {
+        sink.Warn(path, e.what());
+      }
+    }
+  }
+  for (size_t i = 0; i < instances.size(); ++i) {
+    Sink sink(evidence, collectors[i].name, users, out);
+    try {
+      instances[i]->Finish(sink);
+    } catch (const ParseError& e) {
+      sink.Warn("", std::string("cannot parse: ") + e.what());
+    } catch (const EvidenceError& e) {
+      sink.Warn("", e.what());
+    }
+  }
+  return out;
+}
+
+}  // namespace contraband

@@ -1,0 +1,36 @@
+// The scan core: runs the collectors over one evidence Vfs. It asks every
+// collector which files it wants, reads each wanted file once, and hands it to
+// the collectors that asked, catching every parse or read error at the file
+// boundary as a warning.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "collectors/registry.h"
+#include "evidence/vfs.h"
+#include "scan/software.h"
+
+namespace contraband {
+
+/// A problem that did not stop the scan: a damaged record, an unreadable file.
+struct Warning {
+  std::string evidence;
+  std::string path;
+  std::string collector;
+  std::string message;
+  auto SortKey() const { return std::tie(evidence, path, collector, message); }
+};
+
+struct CollectResult {
+  std::vector<Software> software;
+  std::vector<Warning> warnings;
+};
+
+/// Runs `collectors` over `vfs`, labelling every record and warning with
+/// `evidence` (the evidence argument as given).
+CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
+                              const std::vector<CollectorInfo>& collectors);
+
+}  // namespace contraband

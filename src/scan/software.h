@@ -1,0 +1,48 @@
+// The inventory row: one piece of installed (or once-installed) software as a
+// platform recorded it. Typed, serialised to JSON in one place (report/).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <tuple>
+
+namespace contraband {
+
+/// Whether the evidence shows the software present now, once present, or only
+/// its leftovers. Only kInstalled findings make the exit code 1.
+enum class SoftwareState { kInstalled, kRemoved, kResidue };
+
+std::string_view ToString(SoftwareState state);
+
+/// What a code signature says about who built the software.
+struct Signer {
+  std::string team_id;      ///< Apple Team ID
+  std::string cert_sha256;  ///< Android / Authenticode certificate digest
+  std::string subject;      ///< certificate subject or signer name
+  bool empty() const {
+    return team_id.empty() && cert_sha256.empty() && subject.empty();
+  }
+};
+
+struct Software {
+  std::string ecosystem;  ///< dpkg, rpm, apk, pacman, snap, flatpak, ...
+  std::string id;         ///< the platform's machine identifier
+  std::string name;       ///< human name
+  std::string version;
+  std::string arch;  ///< architecture where the platform records one
+  std::string publisher;
+  Signer signer;
+  std::string user;      ///< owner of a per-user install
+  std::string location;  ///< where the software lives inside the evidence
+  std::string source;    ///< the record file that proves it
+  std::string evidence;  ///< which evidence argument it came from
+  SoftwareState state = SoftwareState::kInstalled;
+
+  /// Total order used to make reports deterministic.
+  auto SortKey() const {
+    return std::tie(evidence, ecosystem, id, version, arch, source, location,
+                    user, name, publisher, state);
+  }
+};
+
+}  // namespace contraband

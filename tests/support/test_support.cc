@@ -1,0 +1,83 @@
+#include "support/test_support.h"
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace contraband::testing {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> CorpusPath(const std::string& rel) {
+  std::string p = std::string(CORPUS_DIR) + "/" + rel;
+  if (!fs::exists(p)) return std::nullopt;
+  return p;
+}
+
+std::string ReadHostFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteHostFile(const std::string& path, const std::string& data) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << data;
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+TempDir::TempDir() {
+  std::string tmpl = (fs::temp_directory_path() / "contraband-test-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::string TempDir::Write(const std::string& rel, const std::string& data) const {
+  std::string p = path_ + "/" + rel;
+  WriteHostFile(p, data);
+  return p;
+}
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+RunResult Run(const std::string& command_line) {
+  TempDir tmp;
+  std::string out = tmp.path() + "/out", err = tmp.path() + "/err";
+  std::string cmd = "(" + command_line + ") >" + ShellQuote(out) + " 2>" +
+                    ShellQuote(err) + " </dev/null";
+  int status = std::system(cmd.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = fs::exists(out) ? ReadHostFile(out) : "";
+  r.err = fs::exists(err) ? ReadHostFile(err) : "";
+  return r;
+}
+
+RunResult RunContraband(const std::string& args) {
+  return Run(ShellQuote(CONTRABAND_BIN) + " " + args);
+}
+
+bool HaveTool(const std::string& name) {
+  return Run("command -v " + ShellQuote(name)).exit_code == 0;
+}
+
+}  // namespace contraband::testing

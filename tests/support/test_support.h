@@ -1,0 +1,48 @@
+// Helpers shared by the unit and end-to-end tests.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace contraband::testing {
+
+/// The corpus file or folder `rel` under ../shared/corpus, or nullopt when the
+/// corpus is absent (the caller WARNs and returns: a visible skip).
+std::optional<std::string> CorpusPath(const std::string& rel);
+
+/// The bytes of a host file; throws when unreadable.
+std::string ReadHostFile(const std::string& path);
+void WriteHostFile(const std::string& path, const std::string& data);
+
+/// A fresh folder under /tmp, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  /// Writes `data` to path()/rel, creating parent folders.
+  std::string Write(const std::string& rel, const std::string& data) const;
+
+ private:
+  std::string path_;
+};
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs a shell command line, capturing standard output and error.
+RunResult Run(const std::string& command_line);
+
+/// Runs the built contraband binary with `args` (shell syntax).
+RunResult RunContraband(const std::string& args);
+
+/// Whether a host command is on PATH.
+bool HaveTool(const std::string& name);
+
+/// Single-quotes `s` for a shell command line.
+std::string ShellQuote(const std::string& s);
+
+}  // namespace contraband::testing
