@@ -13,10 +13,16 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
   cmd->add_option("evidence", scan.evidence,
                   "Evidence to scan: a folder or the live host (default: /)");
   if (matching) {
+    // One value per occurrence, so "--policy X EVIDENCE" keeps EVIDENCE.
     cmd->add_option("--policy", scan.policies,
-                    "Only products named by this policy (repeatable)");
+                    "Only products named by this policy (repeatable)")
+        ->allow_extra_args(false);
     cmd->add_flag("--inventory", scan.inventory,
                   "Also report every software record found");
+    cmd->add_flag("--residue", scan.residue,
+                  "Also report leftovers of removed software (state residue, "
+                  "such as dpkg config-files) as findings; they never change "
+                  "the exit code");
   }
   cmd->add_option("--as", scan.as_kind,
                   "Treat the evidence as this kind instead of detecting it")
@@ -48,7 +54,8 @@ int RunCli(int argc, char** argv) {
                  "Write the report to FILE instead of standard output");
   app.add_option("--catalog", global.catalogs,
                  "Catalog file or folder to use instead of the embedded one "
-                 "(repeatable)");
+                 "(repeatable)")
+      ->allow_extra_args(false);
   app.add_flag("-q,--quiet", global.quiet,
                "Print nothing but fatal errors; the exit code is the verdict "
                "(a report is still written with -o)");

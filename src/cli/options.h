@@ -21,6 +21,7 @@ struct ScanOptions {
   std::vector<std::string> policies;
   bool inventory = false;  ///< also report every Software record
   bool match = true;       ///< false for `contraband inventory`
+  bool residue = false;    ///< also report leftovers (state residue) as findings
   std::string as_kind;
   bool progress = false;
   bool no_progress = false;

@@ -99,6 +99,9 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
     }
     if (matcher) {
       for (const Software& sw : got.software) {
+        // Leftovers are not the software itself: without --residue they
+        // stay in the inventory and out of the findings.
+        if (sw.state == SoftwareState::kResidue && !opts.residue) continue;
         for (Finding& f : matcher->Match(sw)) {
           report.findings.push_back(std::move(f));
         }

@@ -72,17 +72,30 @@ class DpkgCollector : public Collector {
                         bool status_d, CollectorSink& sink) {
     const std::string where = "stanza at line " + std::to_string(stanza.line);
     const std::string* package = stanza.Get("Package");
-    if (!stanza.error.empty()) {
-      sink.Warn(file.path, where + (package ? " (" + *package + ")" : "") +
-                               " is damaged: " + stanza.error +
-                               "; the package is skipped");
-      return;
-    }
     if (package == nullptr || package->empty()) {
-      sink.Warn(file.path, where + " has no Package field; skipped");
+      sink.Warn(file.path,
+                where +
+                    (stanza.error.empty()
+                         ? ""
+                         : " is damaged (" + stanza.error + ") and") +
+                    " has no Package field; skipped");
       return;
     }
     const std::string* status = stanza.Get("Status");
+    // A damaged stanza (a cut-off file, a garbled line) still proves what
+    // its intact fields say: a package whose Status before the damage says
+    // installed is reported, with a warning, rather than lost.
+    if (!stanza.error.empty()) {
+      if (status == nullptr && !status_d) {
+        sink.Warn(file.path, where + " (" + *package + ") is damaged: " +
+                                 stanza.error +
+                                 ", and no Status precedes the damage; skipped");
+        return;
+      }
+      sink.Warn(file.path, where + " (" + *package + ") is damaged: " +
+                               stanza.error +
+                               "; only the fields before the damage were read");
+    }
     DpkgStatus st;
     if (status != nullptr) {
       st = InterpretStatus(*status);
@@ -110,7 +123,7 @@ class DpkgCollector : public Collector {
     if (const std::string* a = stanza.Get("Architecture")) sw.arch = *a;
     if (const std::string* m = stanza.Get("Maintainer")) sw.publisher = *m;
     sw.state = st.state;
-    if (sw.version.empty()) {
+    if (sw.version.empty() && stanza.error.empty()) {
       sink.Warn(file.path, where + " (" + *package +
                                ") has no Version field; reported without one");
     }

@@ -1,0 +1,306 @@
+// End to end: a Debian root built with the real dpkg in the test, scanned by
+// the built binary; JSON, text, exit codes and the catalog commands checked.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+using namespace contraband::testing;
+using nlohmann::json;
+
+namespace {
+
+// Builds .deb files with dpkg-deb and installs them into root/ with dpkg
+// --root, then removes skypeforlinux so only its conffile remains
+// ("deinstall ok config-files"), as on a real machine.
+void BuildDebianRoot(const TempDir& dir) {
+  REQUIRE(HaveTool("dpkg-deb"));
+  const std::string script = R"(
+set -e
+cd "$1"
+mkdir -p root/var/lib/dpkg/info root/var/lib/dpkg/updates pkgs
+touch root/var/lib/dpkg/status
+for p in zoom:6.2.0.1855 kesl:12.1.0-1297 telegram-desktop:4.14.9+ds-1 \
+         xzoom:0.3-27 skypeforlinux:8.110.76.107 coreutils:9.1-1; do
+  n=${p%%:*}; v=${p#*:}
+  mkdir -p b/$n/DEBIAN b/$n/opt/$n
+  printf 'Package: %s\nVersion: %s\nArchitecture: amd64\nMaintainer: Test <t@example.org>\nDescription: test package %s\n multi-line description\n .\n end\n' "$n" "$v" "$n" > b/$n/DEBIAN/control
+  echo hi > b/$n/opt/$n/file
+  if [ $n = skypeforlinux ]; then
+    mkdir -p b/$n/etc; echo c > b/$n/etc/skype.conf
+    echo /etc/skype.conf > b/$n/DEBIAN/conffiles
+  fi
+  dpkg-deb --root-owner-group -b b/$n pkgs/$n.deb >/dev/null
+done
+dpkg --root="$PWD/root" --force-script-chrootless -i pkgs/*.deb >/dev/null
+dpkg --root="$PWD/root" --force-script-chrootless -r skypeforlinux >/dev/null
+)";
+  RunResult r = Run("bash -c " + ShellQuote(script) + " x " + ShellQuote(dir.path()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+json ParseJson(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  REQUIRE_FALSE(j.is_discarded());
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("scan of a dpkg root finds zoom, kaspersky and telegram only",
+          "[e2e][dpkg]") {
+  TempDir dir;
+  BuildDebianRoot(dir);
+  const std::string root = dir.path() + "/root";
+
+  RunResult r = RunContraband("scan " + ShellQuote(root) + " --format json");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 1);
+  json j = ParseJson(r.out);
+  CHECK(j["schema"] == "contraband/report/v1");
+  CHECK(j["tool"]["name"] == "contraband");
+  CHECK(j["catalog"]["source"] == "embedded");
+  CHECK(j["catalog"]["sha256"].get<std::string>().size() == 64);
+  REQUIRE(j["scan"]["evidence"].size() == 1);
+  CHECK(j["scan"]["evidence"][0]["path"] == root);
+  CHECK(j["scan"]["evidence"][0]["kind"] == "directory");
+
+  std::vector<std::string> products;
+  for (const json& f : j["findings"]) {
+    products.push_back(f["product"]);
+    CHECK(f["software"]["source"] == "/var/lib/dpkg/status");
+    CHECK(f["software"]["evidence"] == root);
+    CHECK(f["software"]["state"] == "installed");
+    CHECK(f["matched"]["field"] == "id");
+  }
+  CHECK(products == std::vector<std::string>{"kaspersky", "telegram", "zoom"});
+  const json& kesl = j["findings"][0];
+  CHECK(kesl["software"]["id"] == "kesl");
+  CHECK(kesl["software"]["version"] == "12.1.0-1297");
+  CHECK(kesl["software"]["ecosystem"] == "dpkg");
+  CHECK(kesl["product_name"] == "Kaspersky");
+  CHECK(kesl["policies"].size() >= 2);
+  CHECK(kesl["confidence"] == "high");
+  CHECK(j["findings"][2]["matched"]["pattern"] == "zoom");
+  CHECK(j["warnings"].empty());
+  CHECK(j["stats"]["software"] == 6);  // five installed + skype residue
+  CHECK(j["stats"]["findings"] == 3);
+  CHECK(j["stats"]["files_read"] >= 1);
+  CHECK_FALSE(j.contains("software"));
+}
+
+TEST_CASE("residue is a finding only with --residue and never changes the verdict",
+          "[e2e][dpkg]") {
+  TempDir dir;
+  BuildDebianRoot(dir);
+  const std::string root = dir.path() + "/root";
+  // Only the removed Skype is left once the installed banned packages go.
+  Run("dpkg --root=" + ShellQuote(root) +
+      " --force-script-chrootless -r zoom kesl telegram-desktop");
+
+  RunResult plain = RunContraband("scan --format json " + ShellQuote(root));
+  CHECK(plain.exit_code == 0);
+  CHECK(ParseJson(plain.out)["findings"].empty());
+
+  RunResult r = RunContraband("scan --residue --inventory --format json " +
+                              ShellQuote(root));
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  json j = ParseJson(r.out);
+  REQUIRE(j["findings"].size() == 1);
+  CHECK(j["findings"][0]["product"] == "skype");
+  CHECK(j["findings"][0]["software"]["state"] == "residue");
+  bool saw_xzoom = false;
+  for (const json& s : j["software"]) saw_xzoom |= s["id"] == "xzoom";
+  CHECK(saw_xzoom);
+}
+
+TEST_CASE("text report, -o, jsonl, csv and sarif", "[e2e][dpkg]") {
+  TempDir dir;
+  BuildDebianRoot(dir);
+  const std::string root = ShellQuote(dir.path() + "/root");
+
+  RunResult text = RunContraband("scan " + root);
+  CHECK(text.exit_code == 1);
+  CHECK_THAT(text.out, Catch::Contains("PRODUCT"));
+  CHECK_THAT(text.out, Catch::Contains("kesl (dpkg)"));
+  CHECK_THAT(text.out, Catch::Contains("/var/lib/dpkg/status"));
+  CHECK_THAT(text.out, Catch::Contains("id equals zoom (high)"));
+  CHECK_THAT(text.out, Catch::Contains("Verdict: banned software is installed."));
+  CHECK_THAT(text.out, !Catch::Contains("xzoom"));
+
+  const std::string out_file = dir.path() + "/report.json";
+  RunResult quiet = RunContraband("scan -q --format json -o " +
+                                  ShellQuote(out_file) + " " + root);
+  CHECK(quiet.exit_code == 1);
+  CHECK(quiet.out.empty());
+  CHECK(ParseJson(ReadHostFile(out_file))["findings"].size() == 3);
+
+  RunResult jsonl = RunContraband("scan --format jsonl --inventory " + root);
+  CHECK(jsonl.exit_code == 1);
+  std::vector<std::string> types;
+  size_t pos = 0;
+  while (pos < jsonl.out.size()) {
+    size_t nl = jsonl.out.find('\n', pos);
+    types.push_back(ParseJson(jsonl.out.substr(pos, nl - pos))["type"]);
+    pos = nl + 1;
+  }
+  CHECK(std::count(types.begin(), types.end(), "finding") == 3);
+  CHECK(std::count(types.begin(), types.end(), "software") == 6);
+  CHECK(types.back() == "summary");
+
+  RunResult csv = RunContraband("scan --format csv " + root);
+  CHECK(csv.exit_code == 1);
+  CHECK(csv.out.rfind("type,product,confidence,policies", 0) == 0);
+  CHECK_THAT(csv.out, Catch::Contains("finding,zoom,high,"));
+
+  RunResult sarif = RunContraband("scan --format sarif " + root);
+  json s = ParseJson(sarif.out);
+  CHECK(s["version"] == "2.1.0");
+  CHECK(s["runs"][0]["results"].size() == 3);
+}
+
+TEST_CASE("reports are deterministic apart from times", "[e2e][dpkg]") {
+  TempDir dir;
+  BuildDebianRoot(dir);
+  const std::string root = ShellQuote(dir.path() + "/root");
+  auto strip = [](json j) {
+    j["scan"].erase("started");
+    j["scan"].erase("finished");
+    j["stats"].erase("duration_ms");
+    return j.dump();
+  };
+  json a = ParseJson(RunContraband("scan --inventory --format json " + root).out);
+  json b = ParseJson(RunContraband("scan --inventory --format json " + root).out);
+  CHECK(strip(a) == strip(b));
+}
+
+TEST_CASE("--policy limits the products", "[e2e][dpkg]") {
+  TempDir dir;
+  BuildDebianRoot(dir);
+  const std::string root = ShellQuote(dir.path() + "/root");
+  RunResult r = RunContraband("scan --policy us-bod-17-01 --format json " + root);
+  CHECK(r.exit_code == 1);
+  json j = ParseJson(r.out);
+  REQUIRE(j["findings"].size() == 1);
+  CHECK(j["findings"][0]["product"] == "kaspersky");
+
+  RunResult ua = RunContraband("scan --policy ua-nccc-2024 --format json " + root);
+  CHECK(ua.exit_code == 1);
+  CHECK(ParseJson(ua.out)["findings"][0]["product"] == "telegram");
+
+  RunResult tw = RunContraband("scan --policy au-deepseek-2025 " + root);
+  CHECK(tw.exit_code == 0);
+
+  RunResult bad = RunContraband("scan --policy no-such-policy " + root);
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("no-such-policy"));
+}
+
+TEST_CASE("exit codes for missing evidence, bad usage and several evidence",
+          "[e2e]") {
+  TempDir dir;
+  RunResult missing = RunContraband("scan " + ShellQuote(dir.path() + "/nope"));
+  CHECK(missing.exit_code == 3);
+  CHECK_THAT(missing.err, Catch::Contains(dir.path() + "/nope"));
+
+  RunResult unknown = RunContraband("scan --no-such-option " + ShellQuote(dir.path()));
+  CHECK(unknown.exit_code == 2);
+  CHECK(RunContraband("scan --format yaml " + ShellQuote(dir.path())).exit_code == 2);
+  CHECK(RunContraband("frobnicate").exit_code == 2);
+
+  const std::string file = dir.Write("notes.txt", "not evidence");
+  RunResult not_evidence = RunContraband("scan " + ShellQuote(file));
+  CHECK(not_evidence.exit_code == 3);
+  CHECK_THAT(not_evidence.err, Catch::Contains("notes.txt"));
+
+  // An empty folder is readable evidence with nothing in it.
+  dir.Write("empty/.keep", "");
+  CHECK(RunContraband("scan " + ShellQuote(dir.path() + "/empty")).exit_code == 0);
+
+  // Two evidence arguments, one missing: the other is still reported, exit 3.
+  RunResult both = RunContraband("scan --format json " +
+                                 ShellQuote(dir.path() + "/empty") + " " +
+                                 ShellQuote(dir.path() + "/nope"));
+  CHECK(both.exit_code == 3);
+  CHECK(ParseJson(both.out)["scan"]["evidence"].size() == 1);
+}
+
+TEST_CASE("a damaged status file is a warning with its path, not a failure",
+          "[e2e][dpkg]") {
+  TempDir dir;
+  dir.Write("root/var/lib/dpkg/status",
+            "Package: zoom\nStatus: install ok installed\nVersion: 1\n\n"
+            "Package: broken\ngarbage line\n\n"
+            "Package: kesl\nStatus: install ok installed\nVers");
+  RunResult r = RunContraband("scan --format json " + ShellQuote(dir.path() + "/root"));
+  CHECK(r.exit_code == 1);
+  json j = ParseJson(r.out);
+  REQUIRE(j["findings"].size() == 2);  // kesl survives its cut-off Version
+  REQUIRE(j["warnings"].size() == 2);
+  CHECK(j["warnings"][0]["path"] == "/var/lib/dpkg/status");
+  CHECK(j["warnings"][0]["collector"] == "dpkg");
+}
+
+TEST_CASE("the live host scans cleanly and quickly enough to be a script step",
+          "[e2e]") {
+  RunResult r = RunContraband("scan / --format json");
+  INFO(r.err);
+  CHECK((r.exit_code == 0 || r.exit_code == 1));
+  json j = ParseJson(r.out);
+  CHECK(j["scan"]["evidence"][0]["kind"] == "host");
+  CHECK(j["stats"]["software"] > 0);  // this Debian machine has dpkg packages
+}
+
+TEST_CASE("version and catalog commands", "[e2e][catalog]") {
+  RunResult v = RunContraband("--version");
+  CHECK(v.exit_code == 0);
+  CHECK_THAT(v.out, Catch::Matches("contraband [0-9.]+\ncatalog [0-9.]+ sha256 [0-9a-f]{64} [\\s\\S]*", Catch::CaseSensitive::Yes));
+
+  RunResult list = RunContraband("catalog list");
+  CHECK(list.exit_code == 0);
+  for (const char* id : {"kaspersky", "wechat", "tiktok", "whatsapp", "skype",
+                         "zoom", "telegram", "us-bod-17-01", "uk-ncsc-2017",
+                         "ca-tbs-2023", "rostec-2021"}) {
+    CHECK_THAT(list.out, Catch::Contains(id));
+  }
+  RunResult show = RunContraband("catalog show zoom");
+  CHECK(show.exit_code == 0);
+  json z = ParseJson(show.out);
+  CHECK(z["id"] == "zoom");
+  CHECK_FALSE(z["rules"].empty());
+  CHECK(RunContraband("catalog show nothing-here").exit_code == 2);
+
+  RunResult valid = RunContraband("catalog validate " + ShellQuote(std::string(SOURCE_DIR) + "/signatures"));
+  CHECK(valid.exit_code == 0);
+  CHECK_THAT(valid.out, Catch::Contains("valid catalog"));
+
+  TempDir bad;
+  bad.Write("products/zoom.json",
+            R"({"schema": "contraband/product/v1", "id": "zoom", "name": "Zoom",
+                "vendor": "Z", "rules": [{"ecosystem": "dpkg", "field": "id",
+                "equals": ["zoom"], "confidence": "certain"}]})");
+  RunResult invalid = RunContraband("catalog validate " + ShellQuote(bad.path()));
+  CHECK(invalid.exit_code == 2);
+  CHECK_THAT(invalid.err, Catch::Contains("products/zoom.json: rules[0].confidence"));
+
+  // --catalog overrides the embedded catalog, for scans and for --version.
+  TempDir own;
+  own.Write("products/zoom.json",
+            R"({"schema": "contraband/product/v1", "id": "zoom", "name": "Zoom",
+                "vendor": "Z", "rules": [{"ecosystem": "dpkg", "field": "id",
+                "equals": ["coreutils"], "confidence": "low"}]})");
+  own.Write("root/var/lib/dpkg/status",
+            "Package: coreutils\nStatus: install ok installed\nVersion: 9\n");
+  RunResult custom = RunContraband("scan --format json --catalog " +
+                                   ShellQuote(own.path() + "/products") + " " +
+                                   ShellQuote(own.path() + "/root"));
+  CHECK(custom.exit_code == 1);
+  json c = ParseJson(custom.out);
+  CHECK(c["catalog"]["version"] == "unversioned");
+  CHECK(c["findings"][0]["confidence"] == "low");
+  CHECK(RunContraband("scan --catalog " + ShellQuote(bad.path()) + " " +
+                      ShellQuote(own.path() + "/root")).exit_code == 2);
+}

@@ -1,0 +1,209 @@
+#include <catch2/catch.hpp>
+
+#include "catalog/catalog.h"
+#include "catalog/matcher.h"
+
+using namespace contraband;
+
+namespace {
+
+const char* kPolicies = R"({"schema": "contraband/policies/v1", "policies": [
+  {"id": "p1", "name": "P1", "jurisdiction": "X", "authority": "A",
+   "date": "2020-01-01", "source": "https://example.org", "products": ["zoom"]}]})";
+
+std::string ProductJson(const std::string& rules) {
+  return R"({"schema": "contraband/product/v1", "id": "zoom", "name": "Zoom",
+             "vendor": "Zoom Video Communications", "rules": )" + rules + "}";
+}
+
+Catalog Load(const std::string& rules) {
+  return LoadCatalog({{"catalog.json", R"({"schema": "contraband/catalog/v1", "version": "t1"})"},
+                      {"policies.json", kPolicies},
+                      {"products/zoom.json", ProductJson(rules)}},
+                     "test");
+}
+
+std::string Problems(const std::vector<CatalogFile>& files) {
+  try {
+    LoadCatalog(files, "test");
+  } catch (const CatalogError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("catalog validation names the file, the field and the problem",
+          "[catalog]") {
+  std::string p = Problems({{"policies.json", kPolicies},
+                            {"products/zoom.json", ProductJson(R"([
+    {"ecosystem": "dpkg", "field": "id", "equals": ["zoom"], "confidence": "hi"},
+    {"ecosystem": "dbkg", "field": "idd", "equals": "x", "glob": "y", "confidence": "high"},
+    {"ecosystem": "*", "field": "name", "regex": "Zoom(", "confidence": "low"},
+    {"ecosystem": "*", "field": "name", "glob": "Zoom*", "confidence": "high"}])")}});
+  CHECK_THAT(p, Catch::Contains(
+      "products/zoom.json: rules[0].confidence: \"hi\" is not one of high, medium, low"));
+  CHECK_THAT(p, Catch::Contains(
+      "products/zoom.json: rules[1].ecosystem: \"dbkg\" is not a known ecosystem"));
+  CHECK_THAT(p, Catch::Contains("products/zoom.json: rules[1].field: \"idd\""));
+  CHECK_THAT(p, Catch::Contains(
+      "rules[1]: must have exactly one of equals, prefix, glob, regex"));
+  CHECK_THAT(p, Catch::Contains("rules[2].regex: \"Zoom(\" is not a valid regular expression"));
+  CHECK_THAT(p, Catch::Contains("rules[3].confidence: a pattern on display names"));
+}
+
+TEST_CASE("catalog validation: JSON errors, ids, unknown policy products",
+          "[catalog]") {
+  CHECK_THAT(Problems({{"products/zoom.json", "{\"schema\": "}}),
+             Catch::Contains("products/zoom.json: is not valid JSON"));
+  CHECK_THAT(Problems({{"products/zoom.json", std::string(100, '[')}}),
+             Catch::Contains("nests deeper than 32 levels"));
+  std::string p = Problems({{"products/other.json",
+      R"({"schema": "contraband/product/v1", "id": "Zoom!", "name": "n",
+          "vendor": "v", "rules": []})"},
+      {"policies.json", kPolicies}});
+  CHECK_THAT(p, Catch::Contains("products/other.json: id: \"Zoom!\" must be lower case"));
+  CHECK_THAT(p, Catch::Contains("differs from the file name \"other.json\""));
+  CHECK_THAT(p, Catch::Contains("products/other.json: rules: must be a non-empty list"));
+  CHECK_THAT(p, Catch::Contains(
+      "policies.json: policies.p1.products: names product \"zoom\", which no product file defines"));
+  CHECK_THAT(Problems({{"x.json", R"({"schema": "contraband/nothing/v9"})"}}),
+             Catch::Contains("x.json: schema: \"contraband/nothing/v9\" is not one of"));
+}
+
+TEST_CASE("catalog digest is stable and changes with any byte", "[catalog]") {
+  Catalog a = Load(R"([{"ecosystem": "dpkg", "field": "id", "equals": ["zoom"], "confidence": "high"}])");
+  Catalog b = Load(R"([{"ecosystem": "dpkg", "field": "id", "equals": ["zoom"], "confidence": "high"}])");
+  Catalog c = Load(R"([{"ecosystem": "dpkg", "field": "id", "equals": ["zoom"], "confidence": "low"}])");
+  CHECK(a.sha256 == b.sha256);
+  CHECK(a.sha256.size() == 64);
+  CHECK(a.sha256 != c.sha256);
+  CHECK(a.version == "t1");
+  CHECK(a.PoliciesFor("zoom") == std::vector<std::string>{"p1"});
+}
+
+TEST_CASE("embedded catalog is valid and has the required products and policies",
+          "[catalog]") {
+  const Catalog& c = EmbeddedCatalog();
+  for (const char* id : {"kaspersky", "wechat", "tiktok", "whatsapp", "skype",
+                         "zoom", "telegram"}) {
+    INFO(id);
+    REQUIRE(c.FindProduct(id));
+    CHECK_FALSE(c.FindProduct(id)->bans.empty());
+  }
+  for (const char* id : {"us-bod-17-01", "uk-ncsc-2017", "ca-tbs-2023", "rostec-2021"}) {
+    INFO(id);
+    CHECK(c.FindPolicy(id));
+  }
+  CHECK(c.FindPolicy("rostec-2021")->products.size() == 3);
+  CHECK(c.source == "embedded");
+}
+
+TEST_CASE("matcher: exact ids by ecosystem, case-insensitive", "[matcher]") {
+  Catalog cat = Load(R"([
+    {"ecosystem": ["dpkg", "rpm"], "field": "id", "equals": ["zoom"], "confidence": "high"},
+    {"ecosystem": "windows", "field": "name", "glob": "Zoom*", "confidence": "medium",
+     "exclude": ["zoomit.*", "zoom player.*"]},
+    {"ecosystem": "*", "field": "location", "prefix": "/opt/zoom/", "confidence": "medium"},
+    {"ecosystem": "android", "field": "id", "regex": "us\\.zoom\\.[a-z]+", "confidence": "high"}])");
+  Matcher m(cat, {});
+  Software sw;
+  sw.ecosystem = "dpkg";
+  sw.id = "ZOOM";
+  auto f = m.Match(sw);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].product->id == "zoom");
+  CHECK(f[0].field == "id");
+  CHECK(f[0].pattern == "zoom");
+  CHECK(f[0].confidence == Confidence::kHigh);
+  CHECK(f[0].policies == std::vector<std::string>{"p1"});
+
+  sw.id = "xzoom";  // the X11 magnifier: a look-alike, not Zoom
+  CHECK(m.Match(sw).empty());
+  sw.ecosystem = "snap";
+  sw.id = "zoom";  // equals rules are scoped to their ecosystems
+  CHECK(m.Match(sw).empty());
+
+  Software win;
+  win.ecosystem = "windows";
+  win.name = "Zoom Workplace (64-bit)";
+  CHECK(m.Match(win).size() == 1);
+  win.name = "ZoomIt v8";
+  CHECK(m.Match(win).empty());
+  win.name = "Zoom Player MAX";
+  CHECK(m.Match(win).empty());
+
+  Software loose;
+  loose.ecosystem = "installer";
+  loose.location = "/opt/zoom/ZoomLauncher";
+  REQUIRE(m.Match(loose).size() == 1);
+  CHECK(m.Match(loose)[0].confidence == Confidence::kMedium);
+
+  Software apk;
+  apk.ecosystem = "android";
+  apk.id = "us.zoom.videomeetings";
+  CHECK(m.Match(apk).size() == 1);
+  apk.id = "us.zoom.videomeetings.evil";  // regex must match the whole value
+  CHECK(m.Match(apk).empty());
+}
+
+TEST_CASE("matcher: the most confident rule wins, one finding per product",
+          "[matcher]") {
+  Catalog cat = Load(R"([
+    {"ecosystem": "*", "field": "location", "prefix": "/opt/zoom", "confidence": "low"},
+    {"ecosystem": "dpkg", "field": "id", "equals": ["zoom"], "confidence": "high"}])");
+  Matcher m(cat, {});
+  Software sw;
+  sw.ecosystem = "dpkg";
+  sw.id = "zoom";
+  sw.location = "/opt/zoom";
+  auto f = m.Match(sw);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].confidence == Confidence::kHigh);
+  CHECK(f[0].field == "id");
+}
+
+TEST_CASE("matcher: --policy limits products; unknown policy is an error",
+          "[matcher]") {
+  Catalog cat = Load(R"([{"ecosystem": "dpkg", "field": "id", "equals": ["zoom"], "confidence": "high"}])");
+  CHECK(Matcher(cat, {"p1"}).product_count() == 1);
+  CHECK_THROWS_WITH(Matcher(cat, {"nope"}), Catch::Contains("--policy nope"));
+  const Catalog& embedded = EmbeddedCatalog();
+  Matcher kaspersky_only(embedded, {"us-bod-17-01"});
+  Software zoom;
+  zoom.ecosystem = "dpkg";
+  zoom.id = "zoom";
+  CHECK(kaspersky_only.Match(zoom).empty());
+  Software kesl;
+  kesl.ecosystem = "dpkg";
+  kesl.id = "kesl";
+  REQUIRE(kaspersky_only.Match(kesl).size() == 1);
+  CHECK(kaspersky_only.Match(kesl)[0].product->id == "kaspersky");
+}
+
+TEST_CASE("embedded catalog: Linux ids match and look-alikes do not", "[matcher]") {
+  Matcher m(EmbeddedCatalog(), {});
+  auto product = [&](const std::string& eco, const std::string& id) -> std::string {
+    Software sw;
+    sw.ecosystem = eco;
+    sw.id = id;
+    sw.name = id;
+    auto f = m.Match(sw);
+    return f.empty() ? "" : f[0].product->id;
+  };
+  CHECK(product("dpkg", "zoom") == "zoom");
+  CHECK(product("dpkg", "kesl") == "kaspersky");
+  CHECK(product("rpm", "klnagent64") == "kaspersky");
+  CHECK(product("dpkg", "telegram-desktop") == "telegram");
+  CHECK(product("dpkg", "skypeforlinux") == "skype");
+  CHECK(product("snap", "skype") == "skype");
+  CHECK(product("flatpak", "org.telegram.desktop") == "telegram");
+  CHECK(product("flatpak", "com.tencent.WeChat") == "wechat");
+  CHECK(product("flatpak", "us.zoom.Zoom") == "zoom");
+  CHECK(product("dpkg", "xzoom").empty());
+  CHECK(product("dpkg", "zoomit").empty());
+  CHECK(product("dpkg", "telegraph").empty());
+  CHECK(product("dpkg", "zoom-player").empty());
+  CHECK(product("android", "com.tencent.wework").empty());
+}
