@@ -11,6 +11,7 @@
 #include "evidence/host_os.h"
 #include "evidence/source.h"
 #include "report/report.h"
+#include "scan/scanner.h"
 
 namespace contraband {
 
@@ -72,11 +73,15 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
   std::vector<std::string> evidence = opts.evidence;
   if (evidence.empty()) evidence.push_back("/");
 
+  OpenRequest request;
+  request.as_kind = opts.as_kind;
+  request.wanted = AllRequests(AllCollectors());
+
   bool evidence_failed = false;
   for (const std::string& path : evidence) {
     OpenedEvidence ev;
     try {
-      ev = OpenEvidence(path, opts.as_kind);
+      ev = OpenEvidence(path, request);
     } catch (const EvidenceError& e) {
       std::cerr << "contraband: " << e.what() << "\n";
       evidence_failed = true;
@@ -84,34 +89,47 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
     }
     if (show_progress) std::cerr << "contraband: scanning " << path << " ...\r";
     const auto e0 = std::chrono::steady_clock::now();
-    CollectResult got = CollectSoftware(*ev.vfs, path, AllCollectors());
-    report.evidence.push_back({ev.path, ev.kind, ev.format, ev.size, {}});
-    report.stats.files_read += ev.vfs->files_read();
-    report.stats.bytes_read += ev.vfs->bytes_read();
+    report.evidence.push_back({ev.path, ev.kind, ev.format, ev.size, ev.sha256});
+    for (const OpenWarning& w : ev.warnings) {
+      report.warnings.push_back({path, w.path, "evidence", w.message});
+    }
+    for (EvidenceVolume& vol : ev.volumes) {
+      CollectResult got =
+          CollectSoftware(*vol.vfs, path, AllCollectors(), vol.name);
+      report.stats.files_read += vol.vfs->files_read();
+      report.stats.bytes_read += vol.vfs->bytes_read();
+      if (global.verbose) {
+        std::cerr << "contraband: " << path
+                  << (vol.name.empty() ? "" : "#" + vol.name) << " ("
+                  << vol.chain << "): " << got.software.size()
+                  << " software records from " << vol.vfs->files_read()
+                  << " files (" << vol.vfs->bytes_read() << " bytes)\n";
+      }
+      if (matcher) {
+        for (const Software& sw : got.software) {
+          // Leftovers are not the software itself: without --residue they
+          // stay in the inventory and out of the findings.
+          if (sw.state == SoftwareState::kResidue && !opts.residue) continue;
+          for (Finding& f : matcher->Match(sw)) {
+            report.findings.push_back(std::move(f));
+          }
+        }
+      }
+      report.stats.software += got.software.size();
+      if (opts.inventory) {
+        for (Software& sw : got.software) {
+          report.software.push_back(std::move(sw));
+        }
+      }
+      for (Warning& w : got.warnings) report.warnings.push_back(std::move(w));
+    }
     if (global.verbose) {
-      std::cerr << "contraband: " << path << ": " << got.software.size()
-                << " software records from " << ev.vfs->files_read()
-                << " files (" << ev.vfs->bytes_read() << " bytes) in "
+      std::cerr << "contraband: " << path << " scanned in "
                 << std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::steady_clock::now() - e0)
                        .count()
                 << " ms\n";
     }
-    if (matcher) {
-      for (const Software& sw : got.software) {
-        // Leftovers are not the software itself: without --residue they
-        // stay in the inventory and out of the findings.
-        if (sw.state == SoftwareState::kResidue && !opts.residue) continue;
-        for (Finding& f : matcher->Match(sw)) {
-          report.findings.push_back(std::move(f));
-        }
-      }
-    }
-    report.stats.software += got.software.size();
-    if (opts.inventory) {
-      for (Software& sw : got.software) report.software.push_back(std::move(sw));
-    }
-    for (Warning& w : got.warnings) report.warnings.push_back(std::move(w));
   }
   if (show_progress) std::cerr << std::string(60, ' ') << "\r";
 

@@ -14,13 +14,6 @@
 
 namespace contraband {
 
-/// A file a collector wants, by glob pattern over evidence-absolute paths
-/// (see GlobMatch), and the largest such file it is willing to parse.
-struct FileRequest {
-  std::string pattern;
-  uint64_t max_bytes = 64ull << 20;
-};
-
 /// One wanted file, read whole (within FileRequest::max_bytes).
 struct EvidenceFile {
   std::string path;  ///< evidence-absolute

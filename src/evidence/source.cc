@@ -1,5 +1,6 @@
 #include "evidence/source.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "evidence/directory_vfs.h"
@@ -8,49 +9,70 @@
 namespace contraband {
 namespace {
 
-std::optional<OpenedEvidence> TryOpenDirectory(const std::string& path) {
+std::optional<OpenedEvidence> TryOpenDirectory(const std::string& path,
+                                               const OpenRequest&) {
   if (host::PathType(path) != FileType::kDirectory) return std::nullopt;
   OpenedEvidence ev;
   ev.path = path;
   // "/" is the live host; any other folder is a mounted or extracted root.
   ev.kind = NormalizeEvidencePath(path) == "/" ? "host" : "directory";
   ev.format = "directory";
-  ev.vfs = std::make_unique<DirectoryVfs>(path);
+  ev.volumes.push_back({"", "directory", std::make_unique<DirectoryVfs>(path)});
   return ev;
+}
+
+using Opener = std::optional<OpenedEvidence> (*)(const std::string&,
+                                                 const OpenRequest&);
+
+struct SourceKind {
+  const char* kind;  ///< the name --as takes
+  Opener open;
+};
+
+// The detection chain, in order: the first opener that recognises the
+// evidence wins. --as KIND tries only the opener of that kind.
+const std::vector<SourceKind>& Chain() {
+  static const std::vector<SourceKind> kChain = {
+      {"directory", &TryOpenDirectory},
+  };
+  return kChain;
 }
 
 }  // namespace
 
 const std::vector<std::string>& SupportedEvidenceKinds() {
-  static const std::vector<std::string> kKinds = {"host", "directory"};
+  static const std::vector<std::string> kKinds = [] {
+    std::vector<std::string> k = {"host"};
+    for (const SourceKind& s : Chain()) k.push_back(s.kind);
+    return k;
+  }();
   return kKinds;
 }
 
 OpenedEvidence OpenEvidence(const std::string& path,
-                            const std::string& as_kind) {
-  std::optional<FileType> type = host::PathType(path);
-  if (!type) {
+                            const OpenRequest& request) {
+  if (!host::PathType(path)) {
     throw EvidenceError("evidence " + path +
                         " does not exist or cannot be reached; check the path "
                         "(and that it is mounted)");
   }
-  if (!as_kind.empty()) {
-    bool known = false;
-    for (const std::string& k : SupportedEvidenceKinds()) known |= k == as_kind;
-    if (!known) {
-      throw EvidenceError("evidence " + path + ": --as " + as_kind +
-                          " is not a kind this build reads (it reads: host, "
-                          "directory)");
+  // "host" is a folder scanned as the live system.
+  const std::string as = request.as_kind == "host" ? "directory" : request.as_kind;
+  for (const SourceKind& s : Chain()) {
+    if (!as.empty() && as != s.kind) continue;
+    if (std::optional<OpenedEvidence> ev = s.open(path, request)) {
+      if (request.as_kind == "host") ev->kind = "host";
+      return std::move(*ev);
+    }
+    if (!as.empty()) {
+      throw EvidenceError("evidence " + path + " cannot be read as " +
+                          request.as_kind + "; drop --as to detect its kind");
     }
   }
-  if (std::optional<OpenedEvidence> ev = TryOpenDirectory(path)) {
-    if (!as_kind.empty()) ev->kind = as_kind;
-    return std::move(*ev);
-  }
   throw EvidenceError("evidence " + path +
-                      " is not a folder, and this build reads no other kind "
-                      "of evidence yet; extract or mount it and scan the "
-                      "folder");
+                      " is of no kind this build reads (it reads folders, "
+                      "the live host); extract or mount it and scan the "
+                      "folder, or name its kind with --as");
 }
 
 }  // namespace contraband

@@ -1,28 +1,52 @@
-// Turns one evidence argument into a Vfs. Each TryOpen* in the chain returns
-// nothing when the evidence is not of its kind (bloaty's GetObjectFile).
+// Turns one evidence argument into one or more Vfs (one per filesystem found
+// in it). Each TryOpen* in the chain returns nothing when the evidence is not
+// of its kind (bloaty's GetObjectFile); source.cc holds the chain.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "evidence/vfs.h"
 
 namespace contraband {
+
+/// One filesystem inside the evidence.
+struct EvidenceVolume {
+  std::string name;   ///< "" when the evidence is one filesystem; else "p2", "vg0/root"
+  std::string chain;  ///< the layers that led to it, "gpt > ext4"
+  std::unique_ptr<Vfs> vfs;
+};
+
+/// A problem met while opening (a corrupt partition table, an encrypted
+/// archive entry): the scan goes on with what could be read.
+struct OpenWarning {
+  std::string path;  ///< inside the evidence where known
+  std::string message;
+};
 
 struct OpenedEvidence {
   std::string path;    ///< the argument as given
   std::string kind;    ///< host | directory | archive | disk-image | ...
   std::string format;  ///< finer format name where there is one ("tar.zst")
   uint64_t size = 0;   ///< bytes of the container; 0 for folders
-  std::unique_ptr<Vfs> vfs;
+  std::string sha256;  ///< of the container, with OpenRequest::hash
+  std::vector<EvidenceVolume> volumes;
+  std::vector<OpenWarning> warnings;
+};
+
+struct OpenRequest {
+  std::string as_kind;              ///< --as; empty: detect
+  std::vector<FileRequest> wanted;  ///< what the collectors will ask for
+  bool hash = false;                ///< hash the container while reading it
 };
 
 /// Kinds `--as` accepts in this build.
 const std::vector<std::string>& SupportedEvidenceKinds();
 
-/// Opens `path`. `as_kind` (may be empty) overrides detection. Throws
-/// EvidenceError with a message naming the path and what to do when it is
-/// missing, unreadable or of no kind this build reads (exit code 3).
-OpenedEvidence OpenEvidence(const std::string& path, const std::string& as_kind);
+/// Opens `path`. Throws EvidenceError with a message naming the path and
+/// what to do when it is missing, unreadable or of no kind this build reads
+/// (exit code 3).
+OpenedEvidence OpenEvidence(const std::string& path, const OpenRequest& request);
 
 }  // namespace contraband

@@ -33,6 +33,14 @@ struct DirEntry {
   FileType type = FileType::kOther;  ///< kSymlink for links (not followed)
 };
 
+/// A file a collector wants, by glob pattern over evidence-absolute paths
+/// (see GlobMatch), and the largest such file it is willing to parse.
+/// Streaming sources (tar) keep only entries that may satisfy a request.
+struct FileRequest {
+  std::string pattern;
+  uint64_t max_bytes = 64ull << 20;
+};
+
 class Vfs {
  public:
   virtual ~Vfs() = default;

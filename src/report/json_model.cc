@@ -19,6 +19,7 @@ ordered_json SoftwareJson(const Software& sw) {
   j["location"] = sw.location;
   j["source"] = sw.source;
   j["evidence"] = sw.evidence;
+  j["volume"] = sw.volume;
   j["state"] = ToString(sw.state);
   return j;
 }

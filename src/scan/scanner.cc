@@ -76,20 +76,26 @@ class EvidenceUsers {
 
 class Sink : public CollectorSink {
  public:
-  Sink(const std::string& evidence, std::string_view collector,
-       EvidenceUsers& users, CollectResult& out)
-      : evidence_(evidence), collector_(collector), users_(users), out_(out) {}
+  Sink(const std::string& evidence, const std::string& volume,
+       std::string_view collector, EvidenceUsers& users, CollectResult& out)
+      : evidence_(evidence),
+        volume_(volume),
+        collector_(collector),
+        users_(users),
+        out_(out) {}
 
   void set_current(const std::string* path) { current_ = path; }
 
   void Add(Software sw) override {
     sw.evidence = evidence_;
+    sw.volume = volume_;
     if (sw.source.empty() && current_) sw.source = *current_;
     if (sw.location.empty()) sw.location = sw.source;
+    if (!volume_.empty()) sw.location = evidence_ + "#" + volume_ + ":" + sw.location;
     out_.software.push_back(std::move(sw));
   }
   void Warn(std::string_view path, std::string message) override {
-    out_.warnings.push_back({evidence_, std::string(path),
+    out_.warnings.push_back({Label(), std::string(path),
                              std::string(collector_), std::move(message)});
   }
   std::string OwnerOf(std::string_view path) override {
@@ -97,7 +103,12 @@ class Sink : public CollectorSink {
   }
 
  private:
+  std::string Label() const {
+    return volume_.empty() ? evidence_ : evidence_ + "#" + volume_;
+  }
+
   const std::string& evidence_;
+  const std::string& volume_;
   std::string_view collector_;
   EvidenceUsers& users_;
   CollectResult& out_;
@@ -106,9 +117,20 @@ class Sink : public CollectorSink {
 
 }  // namespace
 
+std::vector<FileRequest> AllRequests(
+    const std::vector<CollectorInfo>& collectors) {
+  std::vector<FileRequest> out;
+  for (const CollectorInfo& c : collectors) {
+    for (FileRequest& r : c.make()->Requests()) out.push_back(std::move(r));
+  }
+  return out;
+}
+
 CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
-                              const std::vector<CollectorInfo>& collectors) {
+                              const std::vector<CollectorInfo>& collectors,
+                              const std::string& volume) {
   CollectResult out;
+  const std::string label = volume.empty() ? evidence : evidence + "#" + volume;
   EvidenceUsers users(vfs);
 
   struct Want {
@@ -137,7 +159,7 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
     } catch (const EvidenceError& e) {
       for (const Want& w : wants) {
         out.warnings.push_back(
-            {evidence, path, std::string(collectors[w.collector].name),
+            {label, path, std::string(collectors[w.collector].name),
              e.what()});
       }
       continue;
@@ -146,12 +168,12 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
       const CollectorInfo& ci = collectors[w.collector];
       if (data.size() > w.max_bytes) {
         out.warnings.push_back(
-            {evidence, path, std::string(ci.name),
+            {label, path, std::string(ci.name),
              "file is " + std::to_string(data.size()) + " bytes, over the " +
                  std::to_string(w.max_bytes) + "-byte limit; not parsed"});
         continue;
       }
-      Sink sink(evidence, ci.name, users, out);
+      Sink sink(evidence, volume, ci.name, users, out);
       sink.set_current(&path);
       try {
         instances[w.collector]->Collect({path, data, *info}, sink);
@@ -163,7 +185,7 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
     }
   }
   for (size_t i = 0; i < instances.size(); ++i) {
-    Sink sink(evidence, collectors[i].name, users, out);
+    Sink sink(evidence, volume, collectors[i].name, users, out);
     try {
       instances[i]->Finish(sink);
     } catch (const ParseError& e) {

@@ -29,8 +29,15 @@ struct CollectResult {
 };
 
 /// Runs `collectors` over `vfs`, labelling every record and warning with
-/// `evidence` (the evidence argument as given).
+/// `evidence` (the evidence argument as given) and `volume` (the partition
+/// or volume inside it, empty when the evidence is one filesystem). With a
+/// volume, a record's location reads "EVIDENCE#VOLUME:/path".
 CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
-                              const std::vector<CollectorInfo>& collectors);
+                              const std::vector<CollectorInfo>& collectors,
+                              const std::string& volume = {});
+
+/// Every file request of `collectors`, for sources that must know in advance
+/// which files to keep (a tar is read in one pass).
+std::vector<FileRequest> AllRequests(const std::vector<CollectorInfo>& collectors);
 
 }  // namespace contraband

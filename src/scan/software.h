@@ -36,11 +36,12 @@ struct Software {
   std::string location;  ///< where the software lives inside the evidence
   std::string source;    ///< the record file that proves it
   std::string evidence;  ///< which evidence argument it came from
+  std::string volume;    ///< partition or volume inside it ("p2", "vg0/root")
   SoftwareState state = SoftwareState::kInstalled;
 
   /// Total order used to make reports deterministic.
   auto SortKey() const {
-    return std::tie(evidence, ecosystem, id, version, arch, source, location,
+    return std::tie(evidence, volume, ecosystem, id, version, arch, source, location,
                     user, name, publisher, state);
   }
 };
