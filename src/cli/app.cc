@@ -27,6 +27,9 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
   cmd->add_option("--as", scan.as_kind,
                   "Treat the evidence as this kind instead of detecting it")
       ->check(CLI::IsMember(SupportedEvidenceKinds()));
+  cmd->add_flag("--hash", scan.hash,
+                "Record the SHA-256 of each evidence container and of every "
+                "file a record was read from, computed from the bytes read");
   cmd->add_flag("--progress", scan.progress,
                 "Show progress on standard error even when it is not a "
                 "terminal");

@@ -23,6 +23,7 @@ struct ScanOptions {
   bool match = true;       ///< false for `contraband inventory`
   bool residue = false;    ///< also report leftovers (state residue) as findings
   std::string as_kind;
+  bool hash = false;  ///< SHA-256 of containers and of files proving findings
   bool progress = false;
   bool no_progress = false;
 };

@@ -76,10 +76,21 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
   OpenRequest request;
   request.as_kind = opts.as_kind;
   request.wanted = AllRequests(AllCollectors());
+  request.hash = opts.hash;
+  std::string progress_label;
+  if (show_progress) {
+    request.progress = [&progress_label](uint64_t done, uint64_t total) {
+      std::cerr << "\rcontraband: " << progress_label << ": " << (done >> 20)
+                << " of " << (total >> 20) << " MiB read";
+      if (total > 0) std::cerr << " (" << done * 100 / total << "%)";
+      std::cerr << "   " << std::flush;
+    };
+  }
 
   bool evidence_failed = false;
   for (const std::string& path : evidence) {
     OpenedEvidence ev;
+    progress_label = path;
     try {
       ev = OpenEvidence(path, request);
     } catch (const EvidenceError& e) {
@@ -89,13 +100,16 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
     }
     if (show_progress) std::cerr << "contraband: scanning " << path << " ...\r";
     const auto e0 = std::chrono::steady_clock::now();
-    report.evidence.push_back({ev.path, ev.kind, ev.format, ev.size, ev.sha256});
+    report.evidence.push_back({ev.path, ev.kind, ev.format, ev.size, ev.sha256, {}});
+    for (const EvidenceVolume& vol : ev.volumes) {
+      report.evidence.back().volumes.push_back({vol.name, vol.chain});
+    }
     for (const OpenWarning& w : ev.warnings) {
       report.warnings.push_back({path, w.path, "evidence", w.message});
     }
     for (EvidenceVolume& vol : ev.volumes) {
       CollectResult got =
-          CollectSoftware(*vol.vfs, path, AllCollectors(), vol.name);
+          CollectSoftware(*vol.vfs, path, AllCollectors(), vol.name, opts.hash);
       report.stats.files_read += vol.vfs->files_read();
       report.stats.bytes_read += vol.vfs->bytes_read();
       if (global.verbose) {
@@ -131,7 +145,7 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
                 << " ms\n";
     }
   }
-  if (show_progress) std::cerr << std::string(60, ' ') << "\r";
+  if (show_progress) std::cerr << "\r" << std::string(72, ' ') << "\r";
 
   report.finished = host::NowRfc3339();
   report.stats.findings = report.findings.size();

@@ -37,8 +37,37 @@ class RootHandle {
   std::string root_;
 };
 
+/// A host file opened read-only (without updating its access time), for
+/// containers read in place: archives and disk images.
+class InputFile {
+ public:
+  /// Throws EvidenceError naming `path` when it cannot be opened.
+  explicit InputFile(const std::string& path);
+  ~InputFile();
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+
+  /// Up to `n` bytes at the current position; 0 at the end. Throws on error.
+  size_t Read(void* buf, size_t n);
+  /// Bytes at `offset`, not moving the current position.
+  size_t ReadAt(void* buf, size_t n, uint64_t offset);
+  /// Moves like lseek(2); returns the new position or -1.
+  int64_t Seek(int64_t offset, int whence);
+  uint64_t size() const { return size_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  int fd_ = -1;
+  uint64_t size_ = 0;
+  std::string path_;
+};
+
 /// What a host path is: nullopt when it does not exist.
 std::optional<FileType> PathType(const std::string& path);
+
+/// Whether host folder `path` is the host's own root directory ("/", ".."
+/// from "/", a link to it), compared by device and inode.
+bool IsHostRoot(const std::string& path);
 
 /// Whether standard error is an interactive terminal (progress display).
 bool StderrIsTerminal();

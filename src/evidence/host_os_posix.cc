@@ -164,10 +164,58 @@ std::string RootHandle::Read(const std::string& rel, uint64_t max_bytes) const {
   return data;
 }
 
+InputFile::InputFile(const std::string& path) : path_(path) {
+  int flags = O_RDONLY | O_CLOEXEC;
+  fd_ = open(path.c_str(), flags | O_NOATIME);
+  if (fd_ < 0 && errno == EPERM) fd_ = open(path.c_str(), flags);
+  if (fd_ < 0) throw EvidenceError("cannot open " + path + ": " + Errno(errno));
+  struct stat st;
+  if (fstat(fd_, &st) != 0) {
+    int err = errno;
+    close(fd_);
+    throw EvidenceError("cannot stat " + path + ": " + Errno(err));
+  }
+  size_ = static_cast<uint64_t>(st.st_size);
+}
+
+InputFile::~InputFile() {
+  if (fd_ >= 0) close(fd_);
+}
+
+size_t InputFile::Read(void* buf, size_t n) {
+  for (;;) {
+    ssize_t got = read(fd_, buf, n);
+    if (got >= 0) return static_cast<size_t>(got);
+    if (errno != EINTR) {
+      throw EvidenceError("cannot read " + path_ + ": " + Errno(errno));
+    }
+  }
+}
+
+size_t InputFile::ReadAt(void* buf, size_t n, uint64_t offset) {
+  for (;;) {
+    ssize_t got = pread(fd_, buf, n, static_cast<off_t>(offset));
+    if (got >= 0) return static_cast<size_t>(got);
+    if (errno != EINTR) {
+      throw EvidenceError("cannot read " + path_ + ": " + Errno(errno));
+    }
+  }
+}
+
+int64_t InputFile::Seek(int64_t offset, int whence) {
+  return lseek(fd_, static_cast<off_t>(offset), whence);
+}
+
 std::optional<FileType> PathType(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return std::nullopt;
   return TypeOf(st.st_mode);
+}
+
+bool IsHostRoot(const std::string& path) {
+  struct stat a, b;
+  return stat(path.c_str(), &a) == 0 && stat("/", &b) == 0 &&
+         a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }

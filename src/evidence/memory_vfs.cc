@@ -57,6 +57,38 @@ MemoryVfs& MemoryVfs::AddSymlink(std::string_view path, std::string target) {
   return *this;
 }
 
+MemoryVfs& MemoryVfs::AddUnreadFile(std::string_view path, const FileInfo& info,
+                                    std::string why) {
+  std::string p = NormalizeEvidencePath(path);
+  AddDir(ParentPath(p));
+  Node n;
+  n.info = info;
+  n.info.type = FileType::kRegular;
+  n.unread = std::move(why);
+  nodes_[p] = std::move(n);
+  return *this;
+}
+
+void MemoryVfs::SetMeta(std::string_view path, int64_t uid, int64_t mtime) {
+  auto it = nodes_.find(NormalizeEvidencePath(path));
+  if (it == nodes_.end()) return;
+  it->second.info.uid = uid;
+  it->second.info.mtime = mtime;
+}
+
+MemoryVfs MemoryVfs::Subtree(std::string_view prefix) const {
+  const std::string root = NormalizeEvidencePath(prefix);
+  if (root == "/") return *this;
+  MemoryVfs out;
+  const std::string below = root + "/";
+  for (auto it = nodes_.lower_bound(below);
+       it != nodes_.end() && it->first.compare(0, below.size(), below) == 0;
+       ++it) {
+    out.nodes_[it->first.substr(root.size())] = it->second;
+  }
+  return out;
+}
+
 std::optional<FileInfo> MemoryVfs::Stat(std::string_view path) {
   MemoryLookup lookup(nodes_);
   try {
@@ -92,7 +124,11 @@ std::string MemoryVfs::Read(std::string_view path, uint64_t max_bytes) {
   if (!r || r->info.type != FileType::kRegular) {
     throw EvidenceError(std::string(path) + " is not a regular file");
   }
-  const std::string& data = nodes_.at(r->path).data;
+  const Node& node = nodes_.at(r->path);
+  if (!node.unread.empty()) {
+    throw EvidenceError(std::string(path) + ": " + node.unread);
+  }
+  const std::string& data = node.data;
   if (data.size() > max_bytes) {
     throw EvidenceError(std::string(path) + " is over the size limit");
   }

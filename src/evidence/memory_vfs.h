@@ -1,4 +1,6 @@
-// An in-memory evidence tree, for tests: a tree in three lines.
+// An in-memory evidence tree: a tree in three lines for tests, and the tree a
+// one-pass archive read leaves behind (wanted files with their bytes, the
+// rest as names, types and sizes only).
 #pragma once
 
 #include <map>
@@ -14,6 +16,19 @@ class MemoryVfs : public Vfs {
   MemoryVfs& AddFile(std::string_view path, std::string data, int64_t uid = 0);
   MemoryVfs& AddDir(std::string_view path, int64_t uid = 0);
   MemoryVfs& AddSymlink(std::string_view path, std::string target);
+  /// Records a file whose bytes were not kept: it lists and stats, but a
+  /// Read says why it cannot be read.
+  MemoryVfs& AddUnreadFile(std::string_view path, const FileInfo& info,
+                           std::string why);
+  /// Sets owner and time of an existing node (archive metadata).
+  void SetMeta(std::string_view path, int64_t uid, int64_t mtime);
+
+  /// The nodes below folder `prefix`, re-rooted so `prefix` becomes "/".
+  MemoryVfs Subtree(std::string_view prefix) const;
+  size_t node_count() const { return nodes_.size(); }
+  bool Contains(std::string_view path) const {
+    return nodes_.count(std::string(path)) > 0;
+  }
 
   std::optional<FileInfo> Stat(std::string_view path) override;
   std::vector<DirEntry> List(std::string_view path) override;
@@ -22,10 +37,11 @@ class MemoryVfs : public Vfs {
  private:
   struct Node {
     FileInfo info;
-    std::string data;  ///< file contents or link target
+    std::string data;     ///< file contents or link target
+    std::string unread;   ///< non-empty: why the contents were not kept
   };
   friend class MemoryLookup;
-  std::map<std::string, Node> nodes_ = {{"/", {{FileType::kDirectory}, {}}}};
+  std::map<std::string, Node> nodes_ = {{"/", {{FileType::kDirectory}, {}, {}}}};
 };
 
 }  // namespace contraband

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "evidence/archive_source.h"
 #include "evidence/directory_vfs.h"
 #include "evidence/host_os.h"
 
@@ -14,8 +15,9 @@ std::optional<OpenedEvidence> TryOpenDirectory(const std::string& path,
   if (host::PathType(path) != FileType::kDirectory) return std::nullopt;
   OpenedEvidence ev;
   ev.path = path;
-  // "/" is the live host; any other folder is a mounted or extracted root.
-  ev.kind = NormalizeEvidencePath(path) == "/" ? "host" : "directory";
+  // The host's own root is the live host; any other folder is a mounted or
+  // extracted root.
+  ev.kind = host::IsHostRoot(path) ? "host" : "directory";
   ev.format = "directory";
   ev.volumes.push_back({"", "directory", std::make_unique<DirectoryVfs>(path)});
   return ev;
@@ -34,6 +36,7 @@ struct SourceKind {
 const std::vector<SourceKind>& Chain() {
   static const std::vector<SourceKind> kChain = {
       {"directory", &TryOpenDirectory},
+      {"archive", &TryOpenArchive},
   };
   return kChain;
 }
@@ -70,8 +73,8 @@ OpenedEvidence OpenEvidence(const std::string& path,
     }
   }
   throw EvidenceError("evidence " + path +
-                      " is of no kind this build reads (it reads folders, "
-                      "the live host); extract or mount it and scan the "
+                      " is of no kind this build reads (folders, the live "
+                      "host, archives); extract or mount it and scan the "
                       "folder, or name its kind with --as");
 }
 

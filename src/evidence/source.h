@@ -3,6 +3,7 @@
 // of its kind (bloaty's GetObjectFile); source.cc holds the chain.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,8 @@ struct OpenRequest {
   std::string as_kind;              ///< --as; empty: detect
   std::vector<FileRequest> wanted;  ///< what the collectors will ask for
   bool hash = false;                ///< hash the container while reading it
+  /// Called now and then while a container is read: bytes done of total.
+  std::function<void(uint64_t done, uint64_t total)> progress;
 };
 
 /// Kinds `--as` accepts in this build.

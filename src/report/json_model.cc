@@ -18,6 +18,7 @@ ordered_json SoftwareJson(const Software& sw) {
   j["user"] = sw.user;
   j["location"] = sw.location;
   j["source"] = sw.source;
+  if (!sw.source_sha256.empty()) j["source_sha256"] = sw.source_sha256;
   j["evidence"] = sw.evidence;
   j["volume"] = sw.volume;
   j["state"] = ToString(sw.state);
@@ -58,6 +59,10 @@ ordered_json ScanJson(const Report& r) {
                    {"format", e.format},
                    {"size", e.size}};
     if (!e.sha256.empty()) j["sha256"] = e.sha256;
+    j["volumes"] = ordered_json::array();
+    for (const EvidenceSummary::Volume& v : e.volumes) {
+      j["volumes"].push_back({{"name", v.name}, {"chain", v.chain}});
+    }
     evidence.push_back(std::move(j));
   }
   return {{"started", r.started},

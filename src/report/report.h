@@ -18,6 +18,11 @@ struct EvidenceSummary {
   std::string path, kind, format;
   uint64_t size = 0;
   std::string sha256;  ///< with --hash
+  struct Volume {
+    std::string name;   ///< "" for the evidence itself, else "p2", "vg0/root"
+    std::string chain;  ///< layers that led to it: "gpt > ext4"
+  };
+  std::vector<Volume> volumes;
 };
 
 struct ScanStats {

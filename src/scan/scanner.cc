@@ -6,6 +6,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "common/sha256.h"
 #include "formats/parse_error.h"
 
 namespace contraband {
@@ -128,8 +129,9 @@ std::vector<FileRequest> AllRequests(
 
 CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
                               const std::vector<CollectorInfo>& collectors,
-                              const std::string& volume) {
+                              const std::string& volume, bool hash) {
   CollectResult out;
+  std::map<std::string, std::string> digests;  // path -> SHA-256, with hash
   const std::string label = volume.empty() ? evidence : evidence + "#" + volume;
   EvidenceUsers users(vfs);
 
@@ -164,6 +166,7 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
       }
       continue;
     }
+    if (hash) digests[path] = Sha256::Of(data);
     for (const Want& w : wants) {
       const CollectorInfo& ci = collectors[w.collector];
       if (data.size() > w.max_bytes) {
@@ -192,6 +195,12 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
       sink.Warn("", std::string("cannot parse: ") + e.what());
     } catch (const EvidenceError& e) {
       sink.Warn("", e.what());
+    }
+  }
+  if (hash) {
+    for (Software& sw : out.software) {
+      auto it = digests.find(sw.source);
+      if (it != digests.end()) sw.source_sha256 = it->second;
     }
   }
   return out;

@@ -32,9 +32,12 @@ struct CollectResult {
 /// `evidence` (the evidence argument as given) and `volume` (the partition
 /// or volume inside it, empty when the evidence is one filesystem). With a
 /// volume, a record's location reads "EVIDENCE#VOLUME:/path".
+/// With `hash`, every record whose source is a file read here carries that
+/// file's SHA-256, computed from the same bytes the collector parsed.
 CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
                               const std::vector<CollectorInfo>& collectors,
-                              const std::string& volume = {});
+                              const std::string& volume = {},
+                              bool hash = false);
 
 /// Every file request of `collectors`, for sources that must know in advance
 /// which files to keep (a tar is read in one pass).

@@ -35,6 +35,7 @@ struct Software {
   std::string user;      ///< owner of a per-user install
   std::string location;  ///< where the software lives inside the evidence
   std::string source;    ///< the record file that proves it
+  std::string source_sha256;  ///< SHA-256 of `source` as read (with --hash)
   std::string evidence;  ///< which evidence argument it came from
   std::string volume;    ///< partition or volume inside it ("p2", "vg0/root")
   SoftwareState state = SoftwareState::kInstalled;
