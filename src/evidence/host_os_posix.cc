@@ -35,6 +35,14 @@ std::string Relative(const std::string& rel) {
   return b == std::string::npos ? "." : rel.substr(b);
 }
 
+// O_NOATIME keeps access times unchanged; the kernel refuses it for files
+// the caller does not own unless privileged, so fall back without it.
+int OpenNoAtime(int dirfd, const char* name, int flags) {
+  int fd = openat(dirfd, name, flags | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = openat(dirfd, name, flags);
+  return fd;
+}
+
 class Fd {
  public:
   explicit Fd(int fd) : fd_(fd) {}
@@ -52,7 +60,7 @@ class Fd {
 }  // namespace
 
 RootHandle::RootHandle(const std::string& dir) : root_(dir) {
-  root_fd_ = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  root_fd_ = OpenNoAtime(AT_FDCWD, dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd_ < 0) {
     throw EvidenceError("cannot open " + dir + ": " + Errno(errno));
   }
@@ -90,8 +98,8 @@ int RootHandle::OpenDirBeneath(const std::string& rel) const {
     const std::string comp = path.substr(pos, slash - pos);
     pos = slash + 1;
     if (comp.empty()) continue;
-    int next = openat(dir, comp.c_str(),
-                      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int next = OpenNoAtime(dir, comp.c_str(),
+                           O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     int err = errno;
     close(dir);
     if (next < 0) {
@@ -129,11 +137,8 @@ std::string RootHandle::Read(const std::string& rel, uint64_t max_bytes) const {
   const std::string parent = rel.substr(0, rel.rfind('/'));
   const std::string name = rel.substr(rel.rfind('/') + 1);
   Fd dir(OpenDirBeneath(parent.empty() ? "/" : parent));
-  // O_NOATIME keeps access times unchanged; it is refused for files the
-  // caller does not own unless privileged, so fall back without it.
-  int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
-  int fd = openat(dir.get(), name.c_str(), flags | O_NOATIME);
-  if (fd < 0 && errno == EPERM) fd = openat(dir.get(), name.c_str(), flags);
+  int fd = OpenNoAtime(dir.get(), name.c_str(),
+                       O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     throw EvidenceError("cannot open " + rel + ": " + Errno(errno));
   }
@@ -165,9 +170,7 @@ std::string RootHandle::Read(const std::string& rel, uint64_t max_bytes) const {
 }
 
 InputFile::InputFile(const std::string& path) : path_(path) {
-  int flags = O_RDONLY | O_CLOEXEC;
-  fd_ = open(path.c_str(), flags | O_NOATIME);
-  if (fd_ < 0 && errno == EPERM) fd_ = open(path.c_str(), flags);
+  fd_ = OpenNoAtime(AT_FDCWD, path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw EvidenceError("cannot open " + path + ": " + Errno(errno));
   struct stat st;
   if (fstat(fd_, &st) != 0) {

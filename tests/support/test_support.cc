@@ -1,5 +1,7 @@
 #include "support/test_support.h"
 
+#include <catch2/catch.hpp>
+
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -78,6 +80,42 @@ RunResult RunContraband(const std::string& args) {
 
 bool HaveTool(const std::string& name) {
   return Run("command -v " + ShellQuote(name)).exit_code == 0;
+}
+
+// Builds .deb files with dpkg-deb and installs them into root/ with dpkg
+// --root, then removes skypeforlinux so only its conffile remains
+// ("deinstall ok config-files"), as on a real machine.
+void BuildDebianRoot(const TempDir& dir) {
+  REQUIRE(HaveTool("dpkg-deb"));
+  const std::string script = R"(
+set -e
+cd "$1"
+mkdir -p root/var/lib/dpkg/info root/var/lib/dpkg/updates pkgs
+touch root/var/lib/dpkg/status
+for p in zoom:6.2.0.1855 kesl:12.1.0-1297 telegram-desktop:4.14.9+ds-1 \
+         xzoom:0.3-27 skypeforlinux:8.110.76.107 coreutils:9.1-1; do
+  n=${p%%:*}; v=${p#*:}
+  mkdir -p b/$n/DEBIAN b/$n/opt/$n
+  printf 'Package: %s\nVersion: %s\nArchitecture: amd64\nMaintainer: Test <t@example.org>\nDescription: test package %s\n multi-line description\n .\n end\n' "$n" "$v" "$n" > b/$n/DEBIAN/control
+  echo hi > b/$n/opt/$n/file
+  if [ $n = skypeforlinux ]; then
+    mkdir -p b/$n/etc; echo c > b/$n/etc/skype.conf
+    echo /etc/skype.conf > b/$n/DEBIAN/conffiles
+  fi
+  dpkg-deb --root-owner-group -b b/$n pkgs/$n.deb >/dev/null
+done
+dpkg --root="$PWD/root" --force-script-chrootless -i pkgs/*.deb >/dev/null
+dpkg --root="$PWD/root" --force-script-chrootless -r skypeforlinux >/dev/null
+)";
+  RunResult r = Run("bash -c " + ShellQuote(script) + " x " + ShellQuote(dir.path()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+nlohmann::json ParseJson(const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  REQUIRE_FALSE(j.is_discarded());
+  return j;
 }
 
 }  // namespace contraband::testing

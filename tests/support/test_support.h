@@ -1,6 +1,7 @@
 // Helpers shared by the unit and end-to-end tests.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -41,6 +42,14 @@ RunResult RunContraband(const std::string& args);
 
 /// Whether a host command is on PATH.
 bool HaveTool(const std::string& name);
+
+/// Builds a Debian root in dir/root with the real dpkg: zoom, kesl,
+/// telegram-desktop, xzoom and coreutils installed, skypeforlinux removed
+/// with its conffile left (config-files).
+void BuildDebianRoot(const TempDir& dir);
+
+/// Parses JSON, failing the test when it is not JSON.
+nlohmann::json ParseJson(const std::string& text);
 
 /// Single-quotes `s` for a shell command line.
 std::string ShellQuote(const std::string& s);
