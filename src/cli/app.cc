@@ -30,6 +30,9 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
   cmd->add_flag("--hash", scan.hash,
                 "Record the SHA-256 of each evidence container and of every "
                 "file a record was read from, computed from the bytes read");
+  cmd->add_flag("--recurse-archives", scan.recurse_archives,
+                "Also scan, as evidence of their own, the archives and app "
+                "packages found inside folder evidence (one level deep)");
   cmd->add_flag("--progress", scan.progress,
                 "Show progress on standard error even when it is not a "
                 "terminal");

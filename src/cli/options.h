@@ -24,6 +24,7 @@ struct ScanOptions {
   bool residue = false;    ///< also report leftovers (state residue) as findings
   std::string as_kind;
   bool hash = false;  ///< SHA-256 of containers and of files proving findings
+  bool recurse_archives = false;  ///< scan archives found in folders too
   bool progress = false;
   bool no_progress = false;
 };

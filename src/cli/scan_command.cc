@@ -9,6 +9,7 @@
 #include "cli/options.h"
 #include "collectors/registry.h"
 #include "evidence/host_os.h"
+#include "evidence/nested_archives.h"
 #include "evidence/source.h"
 #include "report/report.h"
 #include "scan/scanner.h"
@@ -88,15 +89,34 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
   }
 
   bool evidence_failed = false;
-  for (const std::string& path : evidence) {
+  // Evidence arguments, then (with --recurse-archives) the archives found
+  // inside folder evidence, which are not searched further.
+  std::vector<std::pair<std::string, bool>> queue;
+  for (const std::string& path : evidence) queue.push_back({path, false});
+  for (size_t qi = 0; qi < queue.size(); ++qi) {
+    const std::string path = queue[qi].first;
+    const bool nested = queue[qi].second;
     OpenedEvidence ev;
     progress_label = path;
     try {
       ev = OpenEvidence(path, request);
     } catch (const EvidenceError& e) {
+      if (nested) {
+        // A file named like an archive that is not one: not evidence.
+        report.warnings.push_back({path, "", "evidence", e.what()});
+        continue;
+      }
       std::cerr << "contraband: " << e.what() << "\n";
       evidence_failed = true;
       continue;
+    }
+    if (opts.recurse_archives && !nested &&
+        (ev.kind == "directory" || ev.kind == "host")) {
+      for (const std::string& inner : FindNestedArchives(*ev.volumes[0].vfs)) {
+        const bool slash = !path.empty() && path.back() == '/';
+        queue.push_back({(slash ? path.substr(0, path.size() - 1) : path) + inner,
+                         true});
+      }
     }
     if (show_progress) std::cerr << "contraband: scanning " << path << " ...\r";
     const auto e0 = std::chrono::steady_clock::now();

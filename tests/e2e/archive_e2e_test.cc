@@ -275,3 +275,23 @@ TEST_CASE("damaged and encrypted archives", "[e2e][archive]") {
   CHECK(enc["findings"].empty());
   CHECK_THAT(enc["warnings"].dump(), Catch::Contains("encrypted"));
 }
+
+TEST_CASE("archives inside folder evidence are opened only with --recurse-archives",
+          "[e2e][archive]") {
+  TempDir dir;
+  BuildDebianRoot(dir);
+  Sh("mkdir -p case/phones && (cd root && zip -qr ../case/phones/extraction.zip .) && "
+     "echo 'not a zip' > case/notes.zip",
+     dir.path());
+  const std::string folder = dir.path() + "/case";
+  json plain = Scan(folder, "", 0);
+  CHECK(plain["scan"]["evidence"].size() == 1);
+  CHECK(plain["findings"].empty());
+
+  json deep = Scan(folder, "--recurse-archives", 1);
+  REQUIRE(deep["scan"]["evidence"].size() == 2);
+  CHECK(deep["scan"]["evidence"][1]["path"] == folder + "/phones/extraction.zip");
+  CHECK(deep["findings"].size() == 3);
+  CHECK(deep["findings"][0]["software"]["evidence"] == folder + "/phones/extraction.zip");
+  CHECK_THAT(deep["warnings"].dump(), Catch::Contains("notes.zip"));
+}
