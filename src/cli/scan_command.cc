@@ -3,6 +3,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "cli/app.h"
@@ -49,6 +50,25 @@ bool EmitOutput(const GlobalOptions& opts, const std::string& text) {
   return true;
 }
 
+namespace {
+
+// Files at an install location prove a product only where no package record
+// does: a zoom .deb puts its files in /opt/zoom, and that is one Zoom, not
+// two. Marker findings of a product that a package finding of the same
+// volume already reports are dropped.
+void DropMarkersOfPackagedProducts(std::vector<Finding>& found) {
+  std::set<std::string> packaged;
+  for (const Finding& f : found) {
+    if (f.software.ecosystem != "installer") packaged.insert(f.product->id);
+  }
+  std::erase_if(found, [&](const Finding& f) {
+    return f.software.ecosystem == "installer" &&
+           packaged.count(f.product->id) > 0;
+  });
+}
+
+}  // namespace
+
 int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
   const auto t0 = std::chrono::steady_clock::now();
   const Catalog* catalog = nullptr;
@@ -76,7 +96,7 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
 
   OpenRequest request;
   request.as_kind = opts.as_kind;
-  request.wanted = AllRequests(AllCollectors());
+  request.wanted = AllRequests(AllCollectors(), catalog);
   request.hash = opts.hash;
   std::string progress_label;
   if (show_progress) {
@@ -129,7 +149,8 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
     }
     for (EvidenceVolume& vol : ev.volumes) {
       CollectResult got =
-          CollectSoftware(*vol.vfs, path, AllCollectors(), vol.name, opts.hash);
+          CollectSoftware(*vol.vfs, path, AllCollectors(),
+                          {vol.name, opts.hash, catalog});
       report.stats.files_read += vol.vfs->files_read();
       report.stats.bytes_read += vol.vfs->bytes_read();
       if (global.verbose) {
@@ -140,14 +161,15 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
                   << " files (" << vol.vfs->bytes_read() << " bytes)\n";
       }
       if (matcher) {
+        std::vector<Finding> found;
         for (const Software& sw : got.software) {
           // Leftovers are not the software itself: without --residue they
           // stay in the inventory and out of the findings.
           if (sw.state == SoftwareState::kResidue && !opts.residue) continue;
-          for (Finding& f : matcher->Match(sw)) {
-            report.findings.push_back(std::move(f));
-          }
+          for (Finding& f : matcher->Match(sw)) found.push_back(std::move(f));
         }
+        DropMarkersOfPackagedProducts(found);
+        for (Finding& f : found) report.findings.push_back(std::move(f));
       }
       report.stats.software += got.software.size();
       if (opts.inventory) {

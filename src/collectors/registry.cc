@@ -5,14 +5,65 @@ namespace contraband {
 // Each collector file defines one factory; declaring them here keeps the
 // registration in this one list.
 std::unique_ptr<Collector> MakeDpkgCollector();
+std::unique_ptr<Collector> MakeRpmCollector();
+std::unique_ptr<Collector> MakeApkCollector();
+std::unique_ptr<Collector> MakePacmanCollector();
+std::unique_ptr<Collector> MakeSnapCollector();
+std::unique_ptr<Collector> MakeFlatpakCollector();
+std::unique_ptr<Collector> MakeHomebrewCollector();
+std::unique_ptr<Collector> MakeDesktopEntryCollector();
+std::unique_ptr<Collector> MakeInstallMarkerCollector(const Catalog& catalog);
+std::unique_ptr<Collector> MakeDpkgHistoryCollector();
+std::unique_ptr<Collector> MakeAptHistoryCollector();
+std::unique_ptr<Collector> MakeRpmHistoryCollector();
+std::unique_ptr<Collector> MakePacmanHistoryCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
       {"dpkg", "dpkg",
        "Debian/Ubuntu dpkg status database and distroless status.d",
        &MakeDpkgCollector},
+      {"rpm", "rpm", "RHEL/Fedora/SUSE rpm database: Berkeley DB, sqlite, ndb",
+       &MakeRpmCollector},
+      {"apk", "apk", "Alpine apk installed database", &MakeApkCollector},
+      {"pacman", "pacman", "Arch Linux pacman local database",
+       &MakePacmanCollector},
+      {"snap", "snap", "snapd state.json and mounted snaps' meta/snap.yaml",
+       &MakeSnapCollector},
+      {"flatpak", "flatpak",
+       "flatpak apps, system-wide and in each user's home",
+       &MakeFlatpakCollector},
+      {"homebrew", "homebrew", "Homebrew formulae (Cellar) and casks (Caskroom)",
+       &MakeHomebrewCollector},
+      {"desktop-entry", "installer",
+       "freedesktop .desktop launchers, system-wide and in each user's home",
+       &MakeDesktopEntryCollector},
+      {"install-marker", "installer",
+       "files at install locations the catalog names (software installed "
+       "without a package)",
+       nullptr, &MakeInstallMarkerCollector},
+      {"dpkg-history", "dpkg",
+       "dpkg.log and its rotations: packages installed, then removed",
+       &MakeDpkgHistoryCollector},
+      {"apt-history", "dpkg",
+       "apt history.log and its rotations: packages installed, then removed",
+       &MakeAptHistoryCollector},
+      {"rpm-history", "rpm",
+       "dnf.rpm.log and yum.log: packages installed, then erased",
+       &MakeRpmHistoryCollector},
+      {"pacman-history", "pacman",
+       "pacman.log: packages installed, then removed",
+       &MakePacmanHistoryCollector},
   };
   return kCollectors;
+}
+
+std::unique_ptr<Collector> Instantiate(const CollectorInfo& info,
+                                       const Catalog* catalog) {
+  if (info.make_for_catalog) {
+    return catalog ? info.make_for_catalog(*catalog) : nullptr;
+  }
+  return info.make();
 }
 
 }  // namespace contraband

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
+#include <set>
 
 #include "common/sha256.h"
 #include "common/wildcard.h"
@@ -43,29 +45,40 @@ class WantedTails {
       t.last = c.back();
       if (c.size() >= 2 && c[c.size() - 2] != "**") t.parent = c[c.size() - 2];
       t.max_bytes = r.max_bytes;
+      t.name_only = r.name_only;
       tails_.push_back(std::move(t));
     }
   }
 
-  /// The largest size any matching request accepts, or nullopt.
-  std::optional<uint64_t> Wants(const std::vector<std::string>& path) const {
-    if (path.empty()) return std::nullopt;
-    std::optional<uint64_t> best;
+  struct Want {
+    std::optional<uint64_t> max_bytes;  ///< keep the contents, up to this
+    bool name = false;                  ///< keep at least the name
+  };
+
+  Want Wants(const std::vector<std::string>& path) const {
+    Want want;
+    if (path.empty()) return want;
     for (const Tail& t : tails_) {
       if (!WildcardMatch(t.last, path.back())) continue;
       if (!t.parent.empty() &&
-          (path.size() < 2 || !WildcardMatch(t.parent, path[path.size() - 2]))) {
+          (path.size() < 2 ||
+           !WildcardMatch(t.parent, path[path.size() - 2]))) {
         continue;
       }
-      if (!best || t.max_bytes > *best) best = t.max_bytes;
+      want.name = true;
+      if (t.name_only) continue;
+      if (!want.max_bytes || t.max_bytes > *want.max_bytes) {
+        want.max_bytes = t.max_bytes;
+      }
     }
-    return best;
+    return want;
   }
 
  private:
   struct Tail {
     std::string last, parent;
     uint64_t max_bytes;
+    bool name_only;
   };
   std::vector<Tail> tails_;
 };
@@ -86,19 +99,22 @@ struct Input {
   explicit Input(const std::string& path) : file(path) {}
 };
 
+void ShowProgress(Input* in) {
+  if (!in->progress || !*in->progress) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now - in->last_progress > std::chrono::milliseconds(200)) {
+    in->last_progress = now;
+    (*in->progress)(in->done, in->file.size());
+  }
+}
+
 la_ssize_t ReadCallback(struct archive*, void* data, const void** out) {
   Input* in = static_cast<Input*>(data);
   try {
     size_t n = in->file.Read(in->buf.data(), in->buf.size());
     if (in->hash && !in->seeked) in->hash->Update({in->buf.data(), n});
     in->done += n;
-    if (in->progress && *in->progress) {
-      auto now = std::chrono::steady_clock::now();
-      if (now - in->last_progress > std::chrono::milliseconds(200)) {
-        in->last_progress = now;
-        (*in->progress)(in->done, in->file.size());
-      }
-    }
+    ShowProgress(in);
     *out = in->buf.data();
     return static_cast<la_ssize_t>(n);
   } catch (const EvidenceError& e) {
@@ -124,32 +140,53 @@ la_int64_t SkipCallback(struct archive*, void* data, la_int64_t request) {
   int64_t n = std::min<int64_t>(request, std::max<int64_t>(room, 0));
   if (in->file.Seek(n, SEEK_CUR) < 0) return 0;
   in->done += static_cast<uint64_t>(n);
+  ShowProgress(in);
   return n;
 }
 
 std::string FilterName(int code) {
   switch (code) {
-    case ARCHIVE_FILTER_GZIP: return "gz";
-    case ARCHIVE_FILTER_BZIP2: return "bz2";
-    case ARCHIVE_FILTER_XZ: return "xz";
-    case ARCHIVE_FILTER_LZMA: return "lzma";
-    case ARCHIVE_FILTER_ZSTD: return "zst";
-    case ARCHIVE_FILTER_LZ4: return "lz4";
-    case ARCHIVE_FILTER_COMPRESS: return "Z";
-    case ARCHIVE_FILTER_LZIP: return "lz";
-    default: return "";
+    case ARCHIVE_FILTER_GZIP:
+      return "gz";
+    case ARCHIVE_FILTER_BZIP2:
+      return "bz2";
+    case ARCHIVE_FILTER_XZ:
+      return "xz";
+    case ARCHIVE_FILTER_LZMA:
+      return "lzma";
+    case ARCHIVE_FILTER_ZSTD:
+      return "zst";
+    case ARCHIVE_FILTER_LZ4:
+      return "lz4";
+    case ARCHIVE_FILTER_COMPRESS:
+      return "Z";
+    case ARCHIVE_FILTER_LZIP:
+      return "lz";
+    default:
+      return "";
   }
 }
 
 std::string FormatName(struct archive* a) {
   std::string name;
   switch (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) {
-    case ARCHIVE_FORMAT_TAR: name = "tar"; break;
-    case ARCHIVE_FORMAT_ZIP: name = "zip"; break;
-    case ARCHIVE_FORMAT_7ZIP: name = "7z"; break;
-    case ARCHIVE_FORMAT_ISO9660: name = "iso9660"; break;
-    case ARCHIVE_FORMAT_CPIO: name = "cpio"; break;
-    default: name = archive_format_name(a) ? archive_format_name(a) : "archive";
+    case ARCHIVE_FORMAT_TAR:
+      name = "tar";
+      break;
+    case ARCHIVE_FORMAT_ZIP:
+      name = "zip";
+      break;
+    case ARCHIVE_FORMAT_7ZIP:
+      name = "7z";
+      break;
+    case ARCHIVE_FORMAT_ISO9660:
+      name = "iso9660";
+      break;
+    case ARCHIVE_FORMAT_CPIO:
+      name = "cpio";
+      break;
+    default:
+      name = archive_format_name(a) ? archive_format_name(a) : "archive";
   }
   for (int i = 0; i < archive_filter_count(a); ++i) {
     std::string f = FilterName(archive_filter_code(a, i));
@@ -166,7 +203,10 @@ class ArchiveReader {
  public:
   ArchiveReader(const std::string& path, const OpenRequest& request,
                 const ArchiveLimits& limits)
-      : path_(path), request_(request), limits_(limits), wanted_(request.wanted) {}
+      : path_(path),
+        request_(request),
+        limits_(limits),
+        wanted_(request.wanted) {}
 
   std::optional<OpenedEvidence> Read() {
     input_ = std::make_unique<Input>(path_);
@@ -201,37 +241,50 @@ class ArchiveReader {
     size_t entries = 0;
     while (rc != ARCHIVE_EOF) {
       if (rc == ARCHIVE_FATAL) {
-        ev.warnings.push_back(
-            {"", "the archive is damaged or truncated after " +
-                     std::to_string(entries) + " entries (" +
-                     ErrorText(a.get()) + "); scanned what could be read"});
+        Warn(ev, "",
+             "the archive is damaged or truncated after " +
+                 std::to_string(entries) + " entries (" + ErrorText(a.get()) +
+                 "); scanned what could be read");
         break;
       }
       if (rc == ARCHIVE_WARN) {
-        ev.warnings.push_back({Name(entry), ErrorText(a.get())});
+        Warn(ev, Name(entry), ErrorText(a.get()));
       }
       if (++entries > limits_.max_entries) {
-        ev.warnings.push_back({"", "more than " + std::to_string(limits_.max_entries) +
-                                       " entries; the rest was not read"});
+        Warn(ev, "",
+             "more than " + std::to_string(limits_.max_entries) +
+                 " entries; the rest was not read");
         break;
       }
       AddEntry(a.get(), entry, ev);
       rc = archive_read_next_header(a.get(), &entry);
     }
     ev.format = FormatName(a.get());
-    if (!input_->error.empty()) ev.warnings.push_back({"", input_->error});
+    if (!input_->error.empty()) Warn(ev, "", input_->error);
     if (listed_only_ > 0) {
-      ev.warnings.push_back(
-          {"", std::to_string(listed_only_) +
-                   " entries past the first " +
-                   std::to_string(limits_.max_listed_entries) +
-                   " were not recorded by name (only wanted files were)"});
+      Warn(ev, "",
+           std::to_string(listed_only_) + " entries past the first " +
+               std::to_string(limits_.max_listed_entries) +
+               " were not recorded by name (only wanted files were)");
     }
+    FlushWarningCounts(ev);
     if (request_.hash) {
-      ev.sha256 = input_->seeked ? HashWholeFile() : hash.HexDigest();
+      if (input_->seeked) {
+        ev.sha256 = HashWholeFile();
+      } else {
+        // The archive may end before the file does (padding, appended
+        // data): the digest covers every byte of the container.
+        while (size_t n =
+                   input_->file.Read(input_->buf.data(), input_->buf.size())) {
+          hash.Update({input_->buf.data(), n});
+        }
+        ev.sha256 = hash.HexDigest();
+      }
     }
-    if (tree_.Contains("/AndroidManifest.xml")) ev.kind = "apk";
-    else if (tree_.Contains("/Payload")) ev.kind = "ipa";
+    if (tree_.Contains("/AndroidManifest.xml"))
+      ev.kind = "apk";
+    else if (tree_.Contains("/Payload"))
+      ev.kind = "ipa";
 
     const std::string root = FindEvidenceRoot(tree_);
     std::string chain = ev.format;
@@ -253,15 +306,16 @@ class ArchiveReader {
     return p ? p : "";
   }
 
-  void AddEntry(struct archive* a, struct archive_entry* e, OpenedEvidence& ev) {
+  void AddEntry(struct archive* a, struct archive_entry* e,
+                OpenedEvidence& ev) {
     const std::string raw = Name(e);
     if (raw.empty()) {
-      ev.warnings.push_back({"", "an entry without a name was skipped"});
+      Warn(ev, "", "an entry without a name was skipped");
       return;
     }
     if (raw.size() > limits_.max_path_bytes) {
-      ev.warnings.push_back({raw.substr(0, 200) + "...",
-                             "entry path longer than 64 KiB; skipped"});
+      Warn(ev, raw.substr(0, 200) + "...",
+           "entry path longer than 64 KiB; skipped");
       return;
     }
     // Absolute and ".." paths are confined to the archive's own root.
@@ -269,7 +323,8 @@ class ArchiveReader {
     if (path == "/") return;
     const std::vector<std::string> comps = Components(path);
     const int64_t uid = archive_entry_uid(e);
-    const int64_t mtime = archive_entry_mtime_is_set(e) ? archive_entry_mtime(e) : 0;
+    const int64_t mtime =
+        archive_entry_mtime_is_set(e) ? archive_entry_mtime(e) : 0;
 
     if (const char* link = archive_entry_hardlink(e)) {
       CopyHardLink(NormalizeEvidencePath(link), path, ev);
@@ -277,7 +332,7 @@ class ArchiveReader {
     }
     switch (archive_entry_filetype(e)) {
       case AE_IFDIR:
-        if (Listable()) {
+        if (Listable() || Marker(comps)) {
           tree_.AddDir(path, uid);
           tree_.SetMeta(path, uid, mtime);
         }
@@ -294,19 +349,25 @@ class ArchiveReader {
         return;  // devices, fifos, sockets prove nothing about software
     }
 
-    std::optional<uint64_t> limit = wanted_.Wants(comps);
+    const WantedTails::Want want = wanted_.Wants(comps);
+    const std::optional<uint64_t>& limit = want.max_bytes;
     FileInfo info;
     info.type = FileType::kRegular;
     info.size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
     info.uid = uid;
     info.mtime = mtime;
     if (!limit) {
-      if (Listable()) tree_.AddUnreadFile(path, info, "its contents were not kept: no collector asked for it");
+      // Install markers are recorded whatever the listing budget.
+      if (want.name || Listable()) {
+        tree_.AddUnreadFile(path, info,
+                            "its contents were not kept: no collector asked "
+                            "for them");
+      }
       return;
     }
     if (archive_entry_is_encrypted(e)) {
       tree_.AddUnreadFile(path, info, "it is encrypted in the archive");
-      ev.warnings.push_back({path, "entry is encrypted; it was not read"});
+      Warn(ev, path, "entry is encrypted; it was not read");
       return;
     }
     if (info.size > *limit) {
@@ -317,10 +378,12 @@ class ArchiveReader {
       return;
     }
     if (kept_bytes_ + info.size > limits_.max_kept_bytes) {
-      tree_.AddUnreadFile(path, info, "not kept: the wanted files of this "
-                                      "archive exceed the 1 GiB budget");
-      ev.warnings.push_back({path, "not read: wanted files exceed the archive "
-                                   "read budget"});
+      tree_.AddUnreadFile(path, info,
+                          "not kept: the wanted files of this "
+                          "archive exceed the 1 GiB budget");
+      Warn(ev, path,
+           "not read: wanted files exceed the archive "
+           "read budget");
       return;
     }
     std::string data;
@@ -330,20 +393,21 @@ class ArchiveReader {
       la_ssize_t n = archive_read_data(a, buf, sizeof buf);
       if (n == 0) break;
       if (n < 0) {
-        ev.warnings.push_back({path, "entry is damaged (" + ErrorText(a) +
-                                        "); kept the " +
-                                        std::to_string(data.size()) +
-                                        " bytes read before the damage"});
+        Warn(ev, path,
+             "entry is damaged (" + ErrorText(a) + "); kept the " +
+                 std::to_string(data.size()) + " bytes read before the damage");
         break;
       }
       // Sizes in headers can lie (or be absent): the limit holds on what is
       // actually decompressed, which stops zip bombs.
       if (data.size() + static_cast<size_t>(n) > *limit) {
-        tree_.AddUnreadFile(path, info, "it decompresses to more than the " +
-                                            std::to_string(*limit) +
-                                            "-byte limit for this kind of file");
-        ev.warnings.push_back({path, "entry decompresses past its size limit; "
-                                     "not read (a compression bomb?)"});
+        tree_.AddUnreadFile(path, info,
+                            "it decompresses to more than the " +
+                                std::to_string(*limit) +
+                                "-byte limit for this kind of file");
+        Warn(ev, path,
+             "entry decompresses past its size limit; "
+             "not read (a compression bomb?)");
         return;
       }
       data.append(buf, static_cast<size_t>(n));
@@ -358,16 +422,51 @@ class ArchiveReader {
     try {
       std::optional<FileInfo> info = tree_.Stat(target);
       if (!info || info->type != FileType::kRegular) {
-        if (Listable()) tree_.AddUnreadFile(path, FileInfo{}, "hard link to " + target + ", which is not in the archive");
+        if (Listable())
+          tree_.AddUnreadFile(
+              path, FileInfo{},
+              "hard link to " + target + ", which is not in the archive");
         return;
       }
       std::string data = tree_.Read(target, UINT64_MAX);
       tree_.AddFile(path, std::move(data), info->uid);
     } catch (const EvidenceError&) {
       // The target's contents were not kept: record the link by name only.
-      if (Listable()) tree_.AddUnreadFile(path, FileInfo{}, "hard link to " + target + ", whose contents were not kept");
+      if (Listable())
+        tree_.AddUnreadFile(
+            path, FileInfo{},
+            "hard link to " + target + ", whose contents were not kept");
     }
     (void)ev;
+  }
+
+  // Identical problems are reported a few times each, then counted: one
+  // corrupt header can repeat a complaint thousands of times.
+  void Warn(OpenedEvidence& ev, std::string path, std::string message) {
+    size_t& seen = warned_[message];
+    if (++seen <= kWarningsPerKind) {
+      ev.warnings.push_back({std::move(path), std::move(message)});
+    }
+  }
+  void FlushWarningCounts(OpenedEvidence& ev) {
+    for (const auto& [message, seen] : warned_) {
+      if (seen > kWarningsPerKind) {
+        ev.warnings.push_back({"", message + " (and " +
+                                       std::to_string(seen - kWarningsPerKind) +
+                                       " more like it)"});
+      }
+    }
+  }
+
+  // Folders that mark a system root are kept past the listing budget, so
+  // the evidence root is still found in a huge archive.
+  bool Marker(const std::vector<std::string>& comps) {
+    static const std::set<std::string> kMarkers = {
+        "etc",    "var",  "private", "windows",      "system32",
+        "config", "data", "system",  "applications", "library"};
+    if (comps.empty() || !kMarkers.count(AsciiLower(comps.back())))
+      return false;
+    return ++marker_dirs_ <= kMaxMarkerDirs;
   }
 
   bool Listable() {
@@ -397,6 +496,10 @@ class ArchiveReader {
   MemoryVfs tree_;
   uint64_t kept_bytes_ = 0;
   size_t listed_only_ = 0;
+  static constexpr size_t kWarningsPerKind = 20;
+  static constexpr size_t kMaxMarkerDirs = 100000;
+  std::map<std::string, size_t> warned_;
+  size_t marker_dirs_ = 0;
 };
 
 }  // namespace

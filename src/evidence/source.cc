@@ -5,6 +5,7 @@
 
 #include "evidence/archive_source.h"
 #include "evidence/directory_vfs.h"
+#include "evidence/disk_image_source.h"
 #include "evidence/host_os.h"
 
 namespace contraband {
@@ -36,6 +37,11 @@ struct SourceKind {
 const std::vector<SourceKind>& Chain() {
   static const std::vector<SourceKind> kChain = {
       {"directory", &TryOpenDirectory},
+      // Images before archives: libarchive takes a file that starts with a
+      // zeroed block (a bare ext or HFS+ image) for an empty tar. A bare
+      // ISO 9660 image is left to the archive opener, which reads its Rock
+      // Ridge and Joliet names (TryOpenDiskImage declines it unless --as).
+      {"disk-image", &TryOpenDiskImage},
       {"archive", &TryOpenArchive},
   };
   return kChain;

@@ -39,6 +39,9 @@ struct DirEntry {
 struct FileRequest {
   std::string pattern;
   uint64_t max_bytes = 64ull << 20;
+  /// Only the file's presence matters (an install marker): it is never read,
+  /// and the collector gets its path and FileInfo with empty data.
+  bool name_only = false;
 };
 
 class Vfs {

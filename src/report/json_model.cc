@@ -22,6 +22,8 @@ ordered_json SoftwareJson(const Software& sw) {
   j["evidence"] = sw.evidence;
   j["volume"] = sw.volume;
   j["state"] = ToString(sw.state);
+  if (!sw.installed_at.empty()) j["installed_at"] = sw.installed_at;
+  if (!sw.removed_at.empty()) j["removed_at"] = sw.removed_at;
   return j;
 }
 

@@ -19,7 +19,9 @@ class EvidenceUsers {
   explicit EvidenceUsers(Vfs& vfs) : vfs_(vfs) {}
 
   std::string OwnerOf(std::string_view path) {
-    std::optional<FileInfo> info = vfs_.Stat(HomeOf(path));
+    const std::string home = HomeOf(path);
+    if (home.empty()) return {};  // not inside a home folder
+    std::optional<FileInfo> info = vfs_.Stat(home);
     if (info && info->uid >= 0) {
       Load();
       auto it = names_.find(info->uid);
@@ -27,7 +29,6 @@ class EvidenceUsers {
     }
     // No passwd entry (a copied home, an archive without owners): the home
     // folder's name is the best evidence of whose it is.
-    std::string home = HomeOf(path);
     if (home == "/root") return "root";
     if (home.rfind("/home/", 0) == 0) return home.substr(6);
     if (home.rfind("/Users/", 0) == 0) return home.substr(7);
@@ -35,16 +36,17 @@ class EvidenceUsers {
   }
 
  private:
-  // "/home/alice/.local/x" -> "/home/alice"; "/root/x" -> "/root".
+  // "/home/alice/.local/x" -> "/home/alice"; "/root/x" -> "/root"; paths
+  // outside home folders -> "".
   static std::string HomeOf(std::string_view path) {
     for (std::string_view top : {"/home/", "/Users/"}) {
-      if (path.substr(0, top.size()) == top) {
+      if (path.substr(0, top.size()) == top && path.size() > top.size()) {
         size_t end = path.find('/', top.size());
         return std::string(path.substr(0, end));
       }
     }
     if (path.substr(0, 6) == "/root/" || path == "/root") return "/root";
-    return std::string(path);
+    return {};
   }
 
   void Load() {
@@ -119,17 +121,21 @@ class Sink : public CollectorSink {
 }  // namespace
 
 std::vector<FileRequest> AllRequests(
-    const std::vector<CollectorInfo>& collectors) {
+    const std::vector<CollectorInfo>& collectors, const Catalog* catalog) {
   std::vector<FileRequest> out;
   for (const CollectorInfo& c : collectors) {
-    for (FileRequest& r : c.make()->Requests()) out.push_back(std::move(r));
+    std::unique_ptr<Collector> instance = Instantiate(c, catalog);
+    if (!instance) continue;
+    for (FileRequest& r : instance->Requests()) out.push_back(std::move(r));
   }
   return out;
 }
 
 CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
                               const std::vector<CollectorInfo>& collectors,
-                              const std::string& volume, bool hash) {
+                              const CollectOptions& options) {
+  const std::string& volume = options.volume;
+  const bool hash = options.hash;
   CollectResult out;
   std::map<std::string, std::string> digests;  // path -> SHA-256, with hash
   const std::string label = volume.empty() ? evidence : evidence + "#" + volume;
@@ -138,38 +144,55 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
   struct Want {
     size_t collector;
     uint64_t max_bytes;
+    bool name_only;
   };
   std::vector<std::unique_ptr<Collector>> instances;
   std::map<std::string, std::vector<Want>> wanted;  // sorted by path
   for (size_t i = 0; i < collectors.size(); ++i) {
-    instances.push_back(collectors[i].make());
+    instances.push_back(Instantiate(collectors[i], options.catalog));
+    if (!instances.back()) continue;
     for (const FileRequest& req : instances.back()->Requests()) {
       for (const std::string& path : Glob(vfs, req.pattern)) {
-        wanted[path].push_back({i, req.max_bytes});
+        wanted[path].push_back({i, req.max_bytes, req.name_only});
       }
     }
   }
 
-  for (const auto& [path, wants] : wanted) {
+  for (auto& [path, wants] : wanted) {
     std::optional<FileInfo> info = vfs.Stat(path);
-    if (!info || info->type != FileType::kRegular) continue;
+    if (!info) continue;
+    // Install markers may be folders (/opt/zoom); records are files.
+    if (info->type != FileType::kRegular) {
+      std::vector<Want> markers;
+      for (const Want& w : wants) {
+        if (w.name_only) markers.push_back(w);
+      }
+      if (markers.empty()) continue;
+      wants = std::move(markers);
+    }
     uint64_t limit = 0;
-    for (const Want& w : wants) limit = std::max(limit, w.max_bytes);
+    bool read = false;
+    for (const Want& w : wants) {
+      if (w.name_only) continue;
+      limit = std::max(limit, w.max_bytes);
+      read = true;
+    }
     std::string data;
     try {
-      data = vfs.Read(path, limit);
+      if (read) data = vfs.Read(path, limit);
     } catch (const EvidenceError& e) {
       for (const Want& w : wants) {
+        if (w.name_only) continue;
         out.warnings.push_back(
             {label, path, std::string(collectors[w.collector].name),
              e.what()});
       }
       continue;
     }
-    if (hash) digests[path] = Sha256::Of(data);
+    if (hash && read) digests[path] = Sha256::Of(data);
     for (const Want& w : wants) {
       const CollectorInfo& ci = collectors[w.collector];
-      if (data.size() > w.max_bytes) {
+      if (!w.name_only && data.size() > w.max_bytes) {
         out.warnings.push_back(
             {label, path, std::string(ci.name),
              "file is " + std::to_string(data.size()) + " bytes, over the " +
@@ -179,7 +202,10 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
       Sink sink(evidence, volume, ci.name, users, out);
       sink.set_current(&path);
       try {
-        instances[w.collector]->Collect({path, data, *info}, sink);
+        instances[w.collector]->Collect(
+            {path, w.name_only ? std::string_view() : std::string_view(data),
+             *info},
+            sink);
       } catch (const ParseError& e) {
         sink.Warn(path, std::string("cannot parse: ") + e.what());
       } catch (const EvidenceError& e) {
@@ -188,6 +214,7 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
     }
   }
   for (size_t i = 0; i < instances.size(); ++i) {
+    if (!instances[i]) continue;
     Sink sink(evidence, volume, collectors[i].name, users, out);
     try {
       instances[i]->Finish(sink);

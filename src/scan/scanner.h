@@ -28,19 +28,27 @@ struct CollectResult {
   std::vector<Warning> warnings;
 };
 
+struct CollectOptions {
+  /// The partition or volume inside the evidence, empty when the evidence is
+  /// one filesystem. With a volume, locations read "EVIDENCE#VOLUME:/path".
+  std::string volume;
+  /// Every record whose source is a file read here carries that file's
+  /// SHA-256, computed from the same bytes the collector parsed.
+  bool hash = false;
+  /// For collectors driven by the catalog (install markers); they are
+  /// skipped without one.
+  const Catalog* catalog = nullptr;
+};
+
 /// Runs `collectors` over `vfs`, labelling every record and warning with
-/// `evidence` (the evidence argument as given) and `volume` (the partition
-/// or volume inside it, empty when the evidence is one filesystem). With a
-/// volume, a record's location reads "EVIDENCE#VOLUME:/path".
-/// With `hash`, every record whose source is a file read here carries that
-/// file's SHA-256, computed from the same bytes the collector parsed.
+/// `evidence` (the evidence argument as given).
 CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
                               const std::vector<CollectorInfo>& collectors,
-                              const std::string& volume = {},
-                              bool hash = false);
+                              const CollectOptions& options = {});
 
 /// Every file request of `collectors`, for sources that must know in advance
 /// which files to keep (a tar is read in one pass).
-std::vector<FileRequest> AllRequests(const std::vector<CollectorInfo>& collectors);
+std::vector<FileRequest> AllRequests(const std::vector<CollectorInfo>& collectors,
+                                     const Catalog* catalog = nullptr);
 
 }  // namespace contraband

@@ -39,6 +39,10 @@ struct Software {
   std::string evidence;  ///< which evidence argument it came from
   std::string volume;    ///< partition or volume inside it ("p2", "vg0/root")
   SoftwareState state = SoftwareState::kInstalled;
+  /// ISO 8601, as precise as the record allows; empty when it does not say.
+  /// A package history log sets both for removed software.
+  std::string installed_at;
+  std::string removed_at;
 
   /// Total order used to make reports deterministic.
   auto SortKey() const {

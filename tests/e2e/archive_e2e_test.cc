@@ -124,7 +124,7 @@ TEST_CASE("one root gives identical findings in every archive kind",
         "zip > Extraction_FFS/filesystem1");
 }
 
-TEST_CASE("--hash: container and proving file digests, computed from the read",
+TEST_CASE("hash option: container and proving file digests, computed from the read",
           "[e2e][archive]") {
   TempDir dir;
   BuildDebianRoot(dir);
@@ -271,8 +271,12 @@ TEST_CASE("damaged and encrypted archives", "[e2e][archive]") {
   if (cut.exit_code != 3) {
     CHECK_FALSE(ParseJson(cut.out)["warnings"].empty());
   }
-  json enc = Scan(dir.path() + "/enc.zip", "", 0);
-  CHECK(enc["findings"].empty());
+  // Names stay readable in an encrypted zip: install folders such as
+  // /opt/zoom still prove something, the encrypted dpkg status does not.
+  json enc = Scan(dir.path() + "/enc.zip", "", 1);
+  for (const json& f : enc["findings"]) {
+    CHECK(f["software"]["ecosystem"] == "installer");
+  }
   CHECK_THAT(enc["warnings"].dump(), Catch::Contains("encrypted"));
 }
 

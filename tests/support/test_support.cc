@@ -104,8 +104,8 @@ for p in zoom:6.2.0.1855 kesl:12.1.0-1297 telegram-desktop:4.14.9+ds-1 \
   fi
   dpkg-deb --root-owner-group -b b/$n pkgs/$n.deb >/dev/null
 done
-dpkg --root="$PWD/root" --force-script-chrootless -i pkgs/*.deb >/dev/null
-dpkg --root="$PWD/root" --force-script-chrootless -r skypeforlinux >/dev/null
+dpkg --root="$PWD/root" --log="$PWD/dpkg.log" --force-script-chrootless -i pkgs/*.deb >/dev/null
+dpkg --root="$PWD/root" --log="$PWD/dpkg.log" --force-script-chrootless -r skypeforlinux >/dev/null
 )";
   RunResult r = Run("bash -c " + ShellQuote(script) + " x " + ShellQuote(dir.path()));
   INFO(r.err);

@@ -1,0 +1,696 @@
+#include "evidence/disk_image_source.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <tsk/libtsk.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+
+#include "common/sha256.h"
+#include "evidence/host_os.h"
+#include "evidence/tsk_vfs.h"
+
+namespace contraband {
+namespace {
+
+// Host files are opened without updating their access time where the OS
+// allows it (O_NOATIME needs the file's owner or CAP_FOWNER), so neither
+// sniffing a file that is no image nor scanning a raw image changes it.
+int OpenNoAtime(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  return fd;
+}
+
+// The files of a raw image: one, or the segments of a split image.
+struct RawFiles {
+  struct Segment {
+    std::string path;
+    int fd = -1;
+    uint64_t start = 0;  ///< offset of its first byte in the image
+    uint64_t size = 0;
+  };
+  std::vector<Segment> segments;
+  uint64_t size = 0;
+
+  ~RawFiles() {
+    for (Segment& s : segments) {
+      if (s.fd >= 0) close(s.fd);
+    }
+  }
+  bool Add(const std::string& path, int fd) {
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+      if (fd >= 0) close(fd);
+      return false;
+    }
+    segments.push_back({path, fd, size, static_cast<uint64_t>(st.st_size)});
+    size += static_cast<uint64_t>(st.st_size);
+    return true;
+  }
+  /// Bytes at `off`; short only at the end of the image, -1 on an I/O error.
+  ssize_t Read(uint64_t off, char* buf, size_t len) const {
+    size_t done = 0;
+    while (done < len && off + done < size) {
+      const uint64_t pos = off + done;
+      auto it = std::upper_bound(
+          segments.begin(), segments.end(), pos,
+          [](uint64_t p, const Segment& s) { return p < s.start; });
+      const Segment& seg = *std::prev(it);
+      const size_t want = static_cast<size_t>(
+          std::min<uint64_t>(len - done, seg.start + seg.size - pos));
+      const ssize_t n =
+          pread(seg.fd, buf + done, want, static_cast<off_t>(pos - seg.start));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return -1;
+      if (n == 0) break;  // the file shrank under us
+      done += static_cast<size_t>(n);
+    }
+    return static_cast<ssize_t>(done);
+  }
+};
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
+
+// "disk.001" -> "disk.002", "disk.aa" -> "disk.ab" (the names dd, split and
+// FTK give segments); "" when `name` has no segment number.
+std::string NextSegmentName(const std::string& name) {
+  const size_t sep = name.find_last_of("._");
+  if (sep == std::string::npos || sep + 1 >= name.size()) return {};
+  std::string next = name;
+  const std::string_view suffix = std::string_view(name).substr(sep + 1);
+  const bool digits =
+      suffix.size() >= 3 && std::all_of(suffix.begin(), suffix.end(), IsDigit);
+  const bool letters =
+      suffix.size() == 2 && std::all_of(suffix.begin(), suffix.end(), IsLower);
+  if (!digits && !letters) return {};
+  for (size_t i = next.size(); i-- > sep + 1;) {  // increment with carry
+    char& c = next[i];
+    if (digits ? c < '9' : c < 'z') {
+      ++c;
+      return next;
+    }
+    c = digits ? '0' : 'a';
+  }
+  return {};  // out of names
+}
+
+// The first segment of a split image is numbered 000 or 001, or is "aa".
+bool IsFirstSegment(const std::string& name) {
+  const size_t sep = name.find_last_of("._");
+  if (sep == std::string::npos) return false;
+  const std::string_view suffix = std::string_view(name).substr(sep + 1);
+  if (suffix == "aa") return true;
+  if (suffix.size() < 3 ||
+      !std::all_of(suffix.begin(), suffix.end(), IsDigit)) {
+    return false;
+  }
+  return std::all_of(suffix.begin(), suffix.end() - 1,
+                     [](char c) { return c == '0'; }) &&
+         (suffix.back() == '0' || suffix.back() == '1');
+}
+
+// A raw image as a TSK image: TSK_IMG_INFO first, as TSK casts it.
+struct RawImage {
+  TSK_IMG_INFO info;
+  RawFiles* files;
+};
+
+ssize_t RawImageRead(TSK_IMG_INFO* img, TSK_OFF_T off, char* buf, size_t len) {
+  const RawFiles& files = *reinterpret_cast<RawImage*>(img)->files;
+  const ssize_t n =
+      off < 0 ? -1 : files.Read(static_cast<uint64_t>(off), buf, len);
+  if (n <= 0 && len > 0) {
+    tsk_error_reset();
+    tsk_error_set_errno(TSK_ERR_IMG_READ);
+    tsk_error_set_errstr("reading %zu bytes at offset %lld of the image: %s",
+                         len, static_cast<long long>(off),
+                         n < 0 ? std::strerror(errno) : "past its end");
+    return -1;
+  }
+  return n;
+}
+
+// tsk_img_close (TSK 4.11) destroys the cache lock, then calls this.
+void RawImageClose(TSK_IMG_INFO* img) {
+  delete reinterpret_cast<RawImage*>(img)->files;
+  std::free(img);
+}
+
+void NoImageStat(TSK_IMG_INFO*, FILE*) {}
+
+TSK_IMG_INFO* OpenRawImage(std::unique_ptr<RawFiles> files) {
+  // calloc: TSK's read cache inside TSK_IMG_INFO must start empty.
+  auto* raw = static_cast<RawImage*>(std::calloc(1, sizeof(RawImage)));
+  if (!raw) return nullptr;
+  const auto size = static_cast<TSK_OFF_T>(files->size);
+  raw->files = files.release();
+  TSK_IMG_INFO* img = tsk_img_open_external(raw, size, 512, &RawImageRead,
+                                            &RawImageClose, &NoImageStat);
+  if (!img) RawImageClose(&raw->info);
+  return img;
+}
+
+// Owns what every TskVfs of one image reads from; the last volume to go
+// closes it (volume system first, then the images).
+struct ImageHolder {
+  TSK_IMG_INFO* img = nullptr;
+  TSK_IMG_INFO* padded = nullptr;  ///< over img, for a truncated image
+  TSK_VS_INFO* vs = nullptr;
+  const RawFiles* raw = nullptr;  ///< img's files when it is a raw image
+  ~ImageHolder() {
+    if (vs) tsk_vs_close(vs);
+    if (padded) tsk_img_close(padded);
+    if (img) tsk_img_close(img);
+  }
+};
+
+std::string ReadAt(int fd, uint64_t offset, size_t length) {
+  std::string buf(length, '\0');
+  ssize_t n = pread(fd, buf.data(), length, static_cast<off_t>(offset));
+  buf.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return buf;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// The container format named by the file's own magic. Only these go to
+// TSK's image libraries (which open the file by name); everything else is
+// read as raw by RawImage. "" for raw (or anything else).
+std::string ContainerMagic(int fd) {
+  const std::string head = ReadAt(fd, 0, 64);
+  using namespace std::string_view_literals;
+  if (StartsWith(head, "EVF\x09\x0d\x0a\xff\x00"sv) ||
+      StartsWith(head, "EVF2\x0d\x0a\x81\x00"sv)) {
+    return "ewf";
+  }
+  if (StartsWith(head, "KDMV") || StartsWith(head, "COWD") ||
+      StartsWith(head, "# Disk DescriptorFile")) {
+    return "vmdk";
+  }
+  if (StartsWith(head, "vhdxfile")) return "vhdx";
+  if (StartsWith(head, "conectix")) return "vhd";  // dynamic or differencing
+  if (StartsWith(head, "AFF10\r\n\0"sv)) return "aff";
+  if (StartsWith(head, "QFI\xfb"sv)) return "qcow";
+  struct stat st;
+  if (fstat(fd, &st) == 0 && st.st_size >= 512 &&
+      StartsWith(ReadAt(fd, static_cast<uint64_t>(st.st_size) - 512, 8),
+                 "conectix")) {
+    return "vhd";  // fixed: a raw disk followed by a 512-byte footer
+  }
+  return {};
+}
+
+// The report's format name for what TSK opened.
+std::string FormatOf(TSK_IMG_TYPE_ENUM type, const std::string& magic) {
+  switch (type) {
+    case TSK_IMG_TYPE_RAW:
+    case TSK_IMG_TYPE_EXTERNAL:  // RawImage
+      return "raw";
+    case TSK_IMG_TYPE_EWF_EWF:
+      return "ewf";
+    case TSK_IMG_TYPE_VMDK_VMDK:
+      return "vmdk";
+    case TSK_IMG_TYPE_VHD_VHD:
+      return magic == "vhdx" ? "vhdx" : "vhd";  // libvhdi reads both
+    case TSK_IMG_TYPE_AFF_AFF:
+    case TSK_IMG_TYPE_AFF_AFD:
+    case TSK_IMG_TYPE_AFF_AFM:
+    case TSK_IMG_TYPE_AFF_ANY:
+      return "aff";
+    default: {
+      const char* name = tsk_img_type_toname(type);
+      return name ? name : "unknown";
+    }
+  }
+}
+
+std::string VolumeSystemName(TSK_VS_TYPE_ENUM type) {
+  switch (type) {
+    case TSK_VS_TYPE_DOS:
+      return "mbr";
+    case TSK_VS_TYPE_GPT:
+      return "gpt";
+    case TSK_VS_TYPE_MAC:
+      return "apm";
+    default: {
+      const char* name = tsk_vs_type_toname(type);
+      return name ? name : "unknown";
+    }
+  }
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Partitions that never hold files: no warning for them, on every Windows
+// disk (Microsoft reserved) or Linux install (swap, BIOS boot) alike.
+bool HoldsNoFilesystem(const char* desc) {
+  if (!desc) return false;
+  const std::string d = Lower(desc);
+  for (std::string_view s : {"swap", "microsoft reserved", "bios boot"}) {
+    if (d.find(s) != std::string::npos) return true;
+  }
+  return false;
+}
+
+struct FsAttempt {
+  TSK_FS_INFO* fs = nullptr;
+  std::string error;    ///< why nothing opened, when TSK said
+  std::string warning;  ///< something worth telling even though it opened
+  bool encrypted = false;
+};
+
+// TSK's own detection refuses when two filesystem signatures match (a disk
+// reformatted from FAT to NTFS keeps the old boot sector fields); an
+// examiner still wants the newer one read, so try the kinds one by one in
+// the order TSK itself tries them and say which was chosen.
+FsAttempt OpenFilesystem(TSK_IMG_INFO* img, TSK_OFF_T offset) {
+  FsAttempt out;
+  tsk_error_reset();
+  out.fs = tsk_fs_open_img(img, offset, TSK_FS_TYPE_DETECT);
+  if (out.fs) return out;
+  const uint32_t err = tsk_error_get_errno();
+  const char* errstr = tsk_error_get_errstr();
+  const std::string detail = errstr ? errstr : "";
+  out.error = TskLastError();
+  out.encrypted = err == TSK_ERR_FS_ENCRYPTED;
+  if (err != TSK_ERR_FS_UNKTYPE || detail.find(" or ") == std::string::npos) {
+    tsk_error_reset();
+    return out;
+  }
+  static constexpr TSK_FS_TYPE_ENUM kKinds[] = {
+      TSK_FS_TYPE_NTFS_DETECT, TSK_FS_TYPE_FAT_DETECT,
+      TSK_FS_TYPE_EXT_DETECT,  TSK_FS_TYPE_FFS_DETECT,
+      TSK_FS_TYPE_HFS_DETECT,  TSK_FS_TYPE_ISO9660_DETECT};
+  for (TSK_FS_TYPE_ENUM kind : kKinds) {
+    tsk_error_reset();
+    if (TSK_FS_INFO* fs = tsk_fs_open_img(img, offset, kind)) {
+      out.fs = fs;
+      out.error.clear();
+      out.warning = "signatures of more than one filesystem found (" + detail +
+                    "); read as " + tsk_fs_type_toname(fs->ftype);
+      break;
+    }
+  }
+  tsk_error_reset();
+  return out;
+}
+
+bool IsOnlyGptProtective(const TSK_VS_INFO* vs) {
+  bool any = false;
+  for (TSK_PNUM_T i = 0; i < vs->part_count; ++i) {
+    const TSK_VS_PART_INFO* part = tsk_vs_part_get(vs, i);
+    if (!part || !(part->flags & TSK_VS_PART_FLAG_ALLOC)) continue;
+    if (!part->desc ||
+        std::string_view(part->desc).rfind("GPT Safety", 0) != 0) {
+      return false;
+    }
+    any = true;
+  }
+  return any;
+}
+
+// Like OpenFilesystem, for the partition table: TSK gives up when two kinds
+// match; GPT (whose protective MBR TSK already tolerates) is then preferred.
+TSK_VS_INFO* OpenVolumeSystem(TSK_IMG_INFO* img,
+                              std::vector<OpenWarning>& warnings) {
+  // GPT is asked for first: with its primary header intact that is what
+  // TSK's detection would choose too (and its detection leaks the
+  // protective MBR it sets aside; TSK 4.11, mm_open.c). Asked by name, TSK
+  // also reads the backup GPT at the end of the disk, which its detection
+  // ignores in favour of the protective MBR when the primary is damaged.
+  tsk_error_reset();
+  TSK_VS_INFO* backup = tsk_vs_open(img, 0, TSK_VS_TYPE_GPT);
+  if (backup && !backup->is_backup) return backup;
+  tsk_error_reset();
+  if (TSK_VS_INFO* vs = tsk_vs_open(img, 0, TSK_VS_TYPE_DETECT)) {
+    if (backup && vs->vstype == TSK_VS_TYPE_DOS && IsOnlyGptProtective(vs)) {
+      tsk_vs_close(vs);
+      return backup;
+    }
+    if (backup) tsk_vs_close(backup);
+    return vs;
+  }
+  if (backup) {
+    tsk_error_reset();
+    return backup;
+  }
+  const uint32_t err = tsk_error_get_errno();
+  const char* errstr = tsk_error_get_errstr();
+  const std::string detail = errstr ? errstr : "";
+  if (err == TSK_ERR_VS_ENCRYPTED) {
+    warnings.push_back({"", "the disk appears to be encrypted (" +
+                                TskLastError() +
+                                "); decrypt it and scan the decrypted image"});
+  }
+  if (detail.find(" or ") == std::string::npos) {
+    tsk_error_reset();
+    return nullptr;
+  }
+  for (TSK_VS_TYPE_ENUM kind :
+       {TSK_VS_TYPE_GPT, TSK_VS_TYPE_DOS, TSK_VS_TYPE_BSD, TSK_VS_TYPE_MAC,
+        TSK_VS_TYPE_SUN}) {
+    tsk_error_reset();
+    if (TSK_VS_INFO* vs = tsk_vs_open(img, 0, kind)) {
+      warnings.push_back({"", "more than one kind of partition table found (" +
+                                  detail + "); read as " +
+                                  VolumeSystemName(vs->vstype)});
+      tsk_error_reset();
+      return vs;
+    }
+  }
+  tsk_error_reset();
+  return nullptr;
+}
+
+// SHA-256 of the image files themselves, in segment order (E01, E02, ... or
+// .001, .002, ...), read sequentially: for a split raw image this equals the
+// hash of the whole disk. The only place that reads the entire image.
+std::string HashImageFiles(const ImageHolder& holder, const std::string& path,
+                           std::vector<OpenWarning>& warnings) {
+  std::vector<std::string> files;
+  if (holder.raw) {
+    for (const RawFiles::Segment& s : holder.raw->segments)
+      files.push_back(s.path);
+  } else if (holder.img->images && holder.img->num_img > 0) {
+    for (int i = 0; i < holder.img->num_img; ++i) {
+      if (holder.img->images[i]) files.emplace_back(holder.img->images[i]);
+    }
+  }
+  if (files.empty()) files.push_back(path);
+  Sha256 sha;
+  std::string buf(1u << 20, '\0');
+  for (const std::string& f : files) {
+    const int fd = OpenNoAtime(f);
+    if (fd < 0) {
+      warnings.push_back({"", "cannot open " + f + " to hash it (" +
+                                  std::strerror(errno) + "); no sha256"});
+      return {};
+    }
+    ssize_t n;
+    while ((n = read(fd, buf.data(), buf.size())) != 0) {
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        warnings.push_back({"", "reading " + f + " to hash it failed (" +
+                                    std::strerror(errno) + "); no sha256"});
+        close(fd);
+        return {};
+      }
+      sha.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
+    }
+    close(fd);
+  }
+  return sha.HexDigest();
+}
+
+// "an E01 (EWF)", "a VMDK": for messages.
+std::string Title(const std::string& format) {
+  if (format == "ewf") return "an E01 (EWF)";
+  if (format == "vmdk") return "a VMDK";
+  if (format == "vhdx") return "a VHDX";
+  if (format == "vhd") return "a VHD";
+  if (format == "aff") return "an AFF";
+  return "a " + format;
+}
+
+// A view of an image that claims to be 1 PiB long; reads past the real end
+// fail as they would on the image itself. Freed by tsk_img_close (which, in
+// TSK 4.11, destroys the cache lock and then calls close).
+struct PaddedImage {
+  TSK_IMG_INFO info;  // first: TSK sees a PaddedImage* as a TSK_IMG_INFO*
+  TSK_IMG_INFO* inner;
+};
+
+ssize_t PaddedRead(TSK_IMG_INFO* img, TSK_OFF_T off, char* buf, size_t len) {
+  const TSK_IMG_INFO* inner = reinterpret_cast<PaddedImage*>(img)->inner;
+  if (off < 0 || off >= inner->size) {
+    tsk_error_reset();
+    tsk_error_set_errno(TSK_ERR_IMG_READ_OFF);
+    tsk_error_set_errstr("offset %lld lies past the end of the %lld-byte image",
+                         static_cast<long long>(off),
+                         static_cast<long long>(inner->size));
+    return -1;
+  }
+  len = static_cast<size_t>(std::min<uint64_t>(len, inner->size - off));
+  return tsk_img_read(reinterpret_cast<PaddedImage*>(img)->inner, off, buf,
+                      len);
+}
+
+void PaddedClose(TSK_IMG_INFO* img) { std::free(img); }
+void PaddedStat(TSK_IMG_INFO*, FILE*) {}
+
+TSK_IMG_INFO* OpenPadded(TSK_IMG_INFO* inner) {
+  // calloc: TSK's read cache in TSK_IMG_INFO must start empty.
+  auto* p = static_cast<PaddedImage*>(std::calloc(1, sizeof(PaddedImage)));
+  if (!p) return nullptr;
+  p->inner = inner;
+  TSK_IMG_INFO* img = tsk_img_open_external(
+      p, std::max<TSK_OFF_T>(inner->size, TSK_OFF_T{1} << 50),
+      inner->sector_size, &PaddedRead, &PaddedClose, &PaddedStat);
+  if (!img) std::free(p);
+  tsk_error_reset();
+  return img;
+}
+
+// How far the image can actually be read: its media size, unless (an E01
+// or VMDK cut short, a missing segment) reading fails before that. Found by
+// bisection over sectors, so a few dozen reads at most.
+uint64_t ReadableEnd(TSK_IMG_INFO* img) {
+  const uint64_t size = img->size > 0 ? static_cast<uint64_t>(img->size) : 0;
+  const uint64_t sector = img->sector_size ? img->sector_size : 512;
+  char buf[512];
+  auto readable = [&](uint64_t sector_index) {
+    const uint64_t off = sector_index * sector;
+    const size_t len =
+        static_cast<size_t>(std::min<uint64_t>(sizeof buf, size - off));
+    tsk_error_reset();
+    bool ok = tsk_img_read(img, static_cast<TSK_OFF_T>(off), buf, len) ==
+              static_cast<ssize_t>(len);
+    tsk_error_reset();
+    return ok;
+  };
+  const uint64_t sectors = (size + sector - 1) / sector;
+  if (sectors == 0 || readable(sectors - 1)) return size;
+  if (!readable(0)) return 0;
+  uint64_t lo = 0, hi = sectors - 1;  // lo readable, hi not
+  while (hi - lo > 1) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    (readable(mid) ? lo : hi) = mid;
+  }
+  return (lo + 1) * sector;
+}
+
+// One volume per allocated partition that holds a filesystem; warnings for
+// the others. Partitions are read through the image the table was found in
+// (the padded view for a truncated image), bounds are the real image's.
+void AddPartitions(const std::shared_ptr<ImageHolder>& holder,
+                   uint64_t readable_end, OpenedEvidence& ev) {
+  TSK_VS_INFO* vs = holder->vs;
+  if (vs->is_backup) {
+    ev.warnings.push_back({"", "the primary " + VolumeSystemName(vs->vstype) +
+                                   " partition table is damaged; partitions "
+                                   "come from the backup table"});
+  }
+  const std::string table = VolumeSystemName(vs->vstype);
+  // Partitions are numbered as dfvfs/plaso name them ("p1", "p2", ...):
+  // 1-based over the table's real (allocated) partitions in the order TSK
+  // lists them, by start sector; table metadata, unallocated gaps and the
+  // extended-partition containers of an MBR are not counted. For a plain
+  // GPT or MBR disk that is mmls's order and Linux's /dev/sdaN numbering;
+  // an MBR's logical partitions follow its primaries.
+  int number = 0;
+  for (TSK_PNUM_T i = 0; i < vs->part_count; ++i) {
+    const TSK_VS_PART_INFO* part = tsk_vs_part_get(vs, i);
+    if (!part || !(part->flags & TSK_VS_PART_FLAG_ALLOC)) continue;
+    const std::string name = "p" + std::to_string(++number);
+    const uint64_t block = vs->block_size;
+    const uint64_t offset = vs->offset + part->start * block;
+    const uint64_t end = offset + part->len * block;
+    std::string where = name + " (";
+    if (part->desc && part->desc[0])
+      where += "\"" + std::string(part->desc) + "\", ";
+    where += "sectors " + std::to_string(part->start) + "-" +
+             std::to_string(part->start + part->len - 1) + ")";
+    if (offset >= readable_end) {
+      ev.warnings.push_back({name, where +
+                                       " starts past the end of what can "
+                                       "be read of the image (" +
+                                       std::to_string(readable_end) +
+                                       " bytes; truncated?); not scanned"});
+      continue;
+    }
+    if (end > readable_end) {
+      ev.warnings.push_back({name, where +
+                                       " runs past the end of what can "
+                                       "be read of the image (" +
+                                       std::to_string(readable_end) +
+                                       " bytes; truncated?); files beyond it "
+                                       "cannot be read"});
+    }
+    FsAttempt fs = OpenFilesystem(vs->img_info, static_cast<TSK_OFF_T>(offset));
+    if (!fs.warning.empty()) ev.warnings.push_back({name, fs.warning});
+    if (!fs.fs) {
+      if (fs.encrypted) {
+        ev.warnings.push_back(
+            {name, where + " is encrypted (" + fs.error + "); not scanned"});
+      } else if (!HoldsNoFilesystem(part->desc)) {
+        ev.warnings.push_back(
+            {name, where +
+                       " holds no filesystem The Sleuth Kit reads (NTFS, FAT, "
+                       "exFAT, ext2/3/4, HFS+, ISO9660, UFS)" +
+                       (fs.error.empty() ? "" : ": " + fs.error) +
+                       "; not scanned"});
+      }
+      continue;
+    }
+    auto vfs = std::make_unique<TskVfs>(fs.fs, holder);
+    const std::string chain = table + " > " + vfs->fs_type();
+    ev.volumes.push_back({name, chain, std::move(vfs)});
+  }
+}
+
+}  // namespace
+
+std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
+                                               const OpenRequest& request) {
+  if (host::PathType(path) != FileType::kRegular) return std::nullopt;
+  const int fd = OpenNoAtime(path);
+  if (fd < 0) {
+    throw EvidenceError("evidence " + path + " cannot be read (" +
+                        std::strerror(errno) + "); check its permissions");
+  }
+  const std::string magic = ContainerMagic(fd);
+  auto holder = std::make_shared<ImageHolder>();
+  if (magic.empty()) {
+    // Raw, or no image at all: read through RawImage, and never through
+    // TSK's detection, whose image libraries open every file by name.
+    auto files = std::make_unique<RawFiles>();
+    files->Add(path, fd);
+    if (IsFirstSegment(path)) {
+      for (std::string next = NextSegmentName(path); !next.empty();
+           next = NextSegmentName(next)) {
+        if (host::PathType(next) != FileType::kRegular) break;
+        const int seg = OpenNoAtime(next);
+        if (!files->Add(next, seg)) break;
+      }
+    }
+    holder->raw = files.get();
+    holder->img = OpenRawImage(std::move(files));
+    if (!holder->img) return std::nullopt;
+  } else {
+    close(fd);
+    // TSK 4.11 has no QCOW2 reader and would read its clusters as a raw
+    // disk; leave it to an opener that understands it, or to the user.
+    if (magic == "qcow") return std::nullopt;
+    tsk_error_reset();
+    // EWF is opened by name so that libewf's refusal (a segment missing, a
+    // name without an .E01-style extension) is reported, not read as raw.
+    holder->img = tsk_img_open_utf8_sing(
+        path.c_str(),
+        magic == "ewf" ? TSK_IMG_TYPE_EWF_EWF : TSK_IMG_TYPE_DETECT, 0);
+    if (!holder->img) {
+      throw EvidenceError("evidence " + path + " is " + Title(magic) +
+                          " image that cannot be opened (" + TskLastError() +
+                          "); check that it keeps its original name and that "
+                          "all its segment or extent files are beside it");
+    }
+  }
+  TSK_IMG_INFO* img = holder->img;
+
+  OpenedEvidence ev;
+  ev.path = path;
+  ev.kind = "disk-image";
+  ev.format = FormatOf(img->itype, magic);
+  ev.size = img->size > 0 ? static_cast<uint64_t>(img->size) : 0;
+  const bool container = ev.format != "raw";
+  const uint64_t readable_end = ReadableEnd(img);
+  if (readable_end < ev.size) {
+    ev.warnings.push_back({"", "the image can be read only up to byte " +
+                                   std::to_string(readable_end) + " of " +
+                                   std::to_string(ev.size) +
+                                   " (truncated, or a segment is missing); "
+                                   "what lies beyond is not scanned"});
+  }
+
+  bool found = false;  // a partition table or a filesystem: this is an image
+  holder->vs = OpenVolumeSystem(img, ev.warnings);
+  if (holder->vs) {
+    found = true;
+    AddPartitions(holder, readable_end, ev);
+  } else {
+    FsAttempt fs = OpenFilesystem(img, 0);
+    if (!fs.warning.empty()) ev.warnings.push_back({"", fs.warning});
+    if (fs.fs && TSK_FS_TYPE_ISISO9660(fs.fs->ftype) && !container &&
+        request.as_kind != "disk-image") {
+      // A plain .iso: the archive opener reads its Rock Ridge and Joliet
+      // names, which TSK does not.
+      tsk_fs_close(fs.fs);
+      return std::nullopt;
+    }
+    if (fs.fs) {
+      found = true;
+      auto vfs = std::make_unique<TskVfs>(fs.fs, holder);
+      const std::string chain = vfs->fs_type();
+      ev.volumes.push_back({"", chain, std::move(vfs)});
+    } else if (fs.encrypted) {
+      found = true;
+      ev.warnings.push_back(
+          {"", "the volume is encrypted (" + fs.error +
+                   "); decrypt it and scan the decrypted image"});
+    } else if ((holder->padded = OpenPadded(img))) {
+      // TSK rejects a table whose first partitions start past the end of the
+      // image, its guard against reading random bytes as a table. That is
+      // also what a truncated acquisition looks like, so look again through
+      // a view without the end; the table counts only if a partition inside
+      // the real image then holds a filesystem.
+      holder->vs = tsk_vs_open(holder->padded, 0, TSK_VS_TYPE_DETECT);
+      tsk_error_reset();
+      if (holder->vs) {
+        AddPartitions(holder, readable_end, ev);
+        found = !ev.volumes.empty();
+      }
+    }
+  }
+
+  if (!found) {
+    // A raw file with neither table nor filesystem is not claimed: it is
+    // just a file (a text file, a tar), and the next opener may know it.
+    if (!magic.empty() && !container) {
+      throw EvidenceError("evidence " + path + " starts like " + Title(magic) +
+                          " image, but its library cannot open it and no "
+                          "partition table or filesystem shows through; is "
+                          "it damaged or incomplete?");
+    }
+    if (!container) return std::nullopt;
+    ev.volumes.clear();
+    ev.warnings.push_back({"",
+                           "no partition table or filesystem that The "
+                           "Sleuth Kit reads was found in the image (" +
+                               ev.format + ")"});
+  }
+  if (!magic.empty() && !container) {
+    // libvmdk/libvhdi refused a file with their magic, but a table or a
+    // filesystem shows through its bytes, as the data of a fixed VHD does.
+    ev.warnings.push_back({"", "the file starts like " + Title(magic) +
+                                   " image but its library cannot open it; "
+                                   "read as a raw disk"});
+  }
+  if (request.hash) ev.sha256 = HashImageFiles(*holder, path, ev.warnings);
+  return ev;
+}
+
+}  // namespace contraband

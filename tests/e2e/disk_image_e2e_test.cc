@@ -1,0 +1,201 @@
+// End to end: one Debian root with banned packages, put into disk images with
+// the real tools (mkfs.ext4 -d, sgdisk, qemu-img, ewfacquire, mkfs.fat +
+// mcopy, mkntfs + ntfs-3g), scanned by the built binary. Every container
+// must give the same three findings. Missing tools fail the test: CI
+// installs them (e2fsprogs gdisk qemu-utils ewf-tools dosfstools mtools
+// ntfs-3g).
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "common/sha256.h"
+#include "support/test_support.h"
+
+using namespace contraband::testing;
+using nlohmann::json;
+
+namespace {
+
+void RequireTools() {
+  for (auto [tool, package] : {std::pair{"mkfs.ext4", "e2fsprogs"},
+                               {"sgdisk", "gdisk"},
+                               {"qemu-img", "qemu-utils"},
+                               {"ewfacquire", "ewf-tools"},
+                               {"mkfs.fat", "dosfstools"},
+                               {"mcopy", "mtools"},
+                               {"mkntfs", "ntfs-3g"},
+                               {"ntfs-3g", "ntfs-3g"},
+                               {"split", "coreutils"}}) {
+    INFO("the test needs " << tool << " (Debian package " << package << ")");
+    REQUIRE(HaveTool(tool));
+  }
+}
+
+void Sh(const std::string& script, const std::string& dir) {
+  RunResult r = Run("bash -c " + ShellQuote("set -e\ncd \"$1\"\n" + script) +
+                    " x " + ShellQuote(dir));
+  INFO(script << "\nstdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+// root/var/lib/dpkg/status with zoom, kesl and telegram-desktop installed,
+// and xzoom (a look-alike that must not match).
+void WriteDebianRoot(const TempDir& dir) {
+  std::string status;
+  for (auto [name, version] : {std::pair{"kesl", "12.1.0-1297"},
+                               {"telegram-desktop", "4.14.9+ds-1"},
+                               {"xzoom", "0.3-27"},
+                               {"zoom", "6.2.0.1855"}}) {
+    status += std::string("Package: ") + name +
+              "\nStatus: install ok installed\nPriority: optional\n"
+              "Installed-Size: 1\nMaintainer: Test <t@example.org>\n"
+              "Architecture: amd64\nVersion: " +
+              version + "\nDescription: test package " + name + "\n\n";
+  }
+  dir.Write("root/var/lib/dpkg/status", status);
+}
+
+// Every image the test makes, built once for all sections.
+struct Images {
+  TempDir dir;
+  std::string raw, e01, vmdk, vhd, vhdx, split, fat, ntfs;
+
+  Images() {
+    RequireTools();
+    WriteDebianRoot(dir);
+    const std::string& d = dir.path();
+    Sh(R"(
+truncate -s 32M fs.img
+mkfs.ext4 -q -F -d root fs.img
+truncate -s 48M disk.raw
+sgdisk -o -n 1:2048:+32M -t 1:8300 disk.raw >/dev/null
+dd if=fs.img of=disk.raw bs=1M seek=1 conv=notrunc status=none
+qemu-img convert -O vmdk disk.raw disk.vmdk
+qemu-img convert -O vpc disk.raw disk.vhd
+qemu-img convert -O vhdx disk.raw disk.vhdx
+ewfacquire -u -q -c fast -t disk disk.raw >/dev/null
+mkdir split && split -b 16M -d -a 3 --numeric-suffixes=1 disk.raw split/disk.
+truncate -s 32M fat.img
+mkfs.fat fat.img >/dev/null
+mcopy -s -i fat.img root/var ::/
+truncate -s 16M ntfs.img
+mkntfs -F -q -f ntfs.img >/dev/null 2>&1
+mkdir mnt
+ntfs-3g ntfs.img mnt
+cp -r root/var mnt/
+umount mnt
+)",
+       d);
+    raw = d + "/disk.raw";
+    e01 = d + "/disk.E01";
+    vmdk = d + "/disk.vmdk";
+    vhd = d + "/disk.vhd";
+    vhdx = d + "/disk.vhdx";
+    split = d + "/split/disk.001";
+    fat = d + "/fat.img";
+    ntfs = d + "/ntfs.img";
+  }
+};
+
+json ScanJson(const std::string& image, int expect_exit,
+              const std::string& extra = "") {
+  RunResult r =
+      RunContraband("scan --format json " + extra + ShellQuote(image));
+  INFO(image << "\n" << r.err);
+  CHECK(r.exit_code == expect_exit);
+  json j = json::parse(r.out, nullptr, false);
+  REQUIRE_FALSE(j.is_discarded());
+  return j;
+}
+
+// The three findings of the root, wherever it is; `volume` is the partition
+// ("" for a bare filesystem).
+void CheckFindings(const json& j, const std::string& image,
+                   const std::string& volume) {
+  INFO(image << "\n" << j.dump(1));
+  std::vector<std::string> products;
+  for (const json& f : j["findings"]) {
+    products.push_back(f["product"]);
+    CHECK(f["software"]["source"] == "/var/lib/dpkg/status");
+    CHECK(f["software"]["evidence"] == image);
+    CHECK(f["software"]["volume"] == volume);
+    CHECK(f["software"]["location"] ==
+          (volume.empty() ? std::string("/var/lib/dpkg/status")
+                          : image + "#" + volume + ":/var/lib/dpkg/status"));
+    CHECK(f["software"]["state"] == "installed");
+  }
+  CHECK(products == std::vector<std::string>{"kaspersky", "telegram", "zoom"});
+  CHECK(j["warnings"].empty());
+}
+
+// Built once for every test case of this file; removed at exit.
+Images& SharedImages() {
+  static Images images;
+  return images;
+}
+
+}  // namespace
+
+TEST_CASE("one Debian root in every kind of disk image gives the same findings",
+          "[e2e][disk]") {
+  Images& images = SharedImages();
+  struct Case {
+    const std::string* path;
+    const char* format;
+    const char* volume;
+    const char* chain;
+    uint64_t min_size;  ///< the media size (a VHD rounds it up)
+  };
+  constexpr uint64_t kMiB = 1 << 20;
+  for (Case c : {Case{&images.raw, "raw", "p1", "gpt > ext4", 48 * kMiB},
+                 Case{&images.e01, "ewf", "p1", "gpt > ext4", 48 * kMiB},
+                 Case{&images.vmdk, "vmdk", "p1", "gpt > ext4", 48 * kMiB},
+                 Case{&images.vhd, "vhd", "p1", "gpt > ext4", 48 * kMiB},
+                 Case{&images.vhdx, "vhdx", "p1", "gpt > ext4", 48 * kMiB},
+                 Case{&images.split, "raw", "p1", "gpt > ext4", 48 * kMiB},
+                 Case{&images.fat, "raw", "", "fat16", 32 * kMiB},
+                 Case{&images.ntfs, "raw", "", "ntfs", 16 * kMiB}}) {
+    DYNAMIC_SECTION(c.format << " " << *c.path) {
+      json j = ScanJson(*c.path, 1);
+      REQUIRE(j["scan"]["evidence"].size() == 1);
+      const json& ev = j["scan"]["evidence"][0];
+      CHECK(ev["kind"] == "disk-image");
+      CHECK(ev["format"] == c.format);
+      CHECK(ev["size"].get<uint64_t>() >= c.min_size);
+      CHECK(ev["size"].get<uint64_t>() < c.min_size + kMiB);
+      REQUIRE(ev["volumes"].size() == 1);
+      CHECK(ev["volumes"][0]["name"] == c.volume);
+      CHECK(ev["volumes"][0]["chain"] == c.chain);
+      CheckFindings(j, *c.path, c.volume);
+      // Only the wanted files are read, not the image.
+      CHECK(j["stats"]["bytes_read"].get<uint64_t>() < (1u << 20));
+    }
+  }
+}
+
+TEST_CASE("--hash gives the SHA-256 of the image files; images are not changed",
+          "[e2e][disk]") {
+  Images& images = SharedImages();
+  const std::string before_raw =
+      contraband::Sha256::Of(ReadHostFile(images.raw));
+  const std::string before_e01 =
+      contraband::Sha256::Of(ReadHostFile(images.e01));
+
+  json e01 = ScanJson(images.e01, 1, "--hash ");
+  CHECK(e01["scan"]["evidence"][0]["sha256"] == before_e01);
+  // The segments of a split image, hashed in order, are the whole disk.
+  json split = ScanJson(images.split, 1, "--hash ");
+  CHECK(split["scan"]["evidence"][0]["sha256"] == before_raw);
+  CHECK(contraband::Sha256::Of(ReadHostFile(images.raw)) == before_raw);
+  CHECK(contraband::Sha256::Of(ReadHostFile(images.e01)) == before_e01);
+
+  // Raw images are read with O_NOATIME: an access time in the past (which
+  // relatime would update on any other read) stays as it was. (E01, VMDK and
+  // VHD files are opened by libewf/libvmdk/libvhdi, which do not ask for it.)
+  const std::string raws = ShellQuote(images.raw) + " " +
+                           ShellQuote(images.dir.path() + "/split") + "/*";
+  Run("touch -a -d @946684800 " + raws);
+  ScanJson(images.raw, 1, "--hash ");
+  ScanJson(images.split, 1, "--hash ");
+  RunResult atimes = Run("stat -c %X " + raws);
+  CHECK(atimes.out == "946684800\n946684800\n946684800\n946684800\n");
+}

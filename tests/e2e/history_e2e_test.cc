@@ -1,0 +1,144 @@
+// End to end: packages installed and removed with the real dpkg (its own log
+// kept inside the root with --log), the logs rotated the way logrotate does,
+// and the built binary asked for a verdict.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "support/test_support.h"
+
+using namespace contraband::testing;
+using nlohmann::json;
+
+namespace {
+
+// Builds .deb files for `packages` ("name:version ...") in dir/pkgs and an
+// empty dpkg database in dir/root.
+void MakeDebs(const TempDir& dir, const std::string& packages) {
+  REQUIRE(HaveTool("dpkg-deb"));
+  const std::string script = R"(
+set -e
+cd "$1"; shift
+mkdir -p root/var/lib/dpkg/info root/var/lib/dpkg/updates root/var/log pkgs
+touch root/var/lib/dpkg/status
+for p in "$@"; do
+  n=${p%%:*}; v=${p#*:}
+  mkdir -p b/$n/DEBIAN b/$n/opt/$n
+  printf 'Package: %s\nVersion: %s\nArchitecture: amd64\nMaintainer: Test <t@example.org>\nDescription: test package %s\n' "$n" "$v" "$n" > b/$n/DEBIAN/control
+  echo hi > b/$n/opt/$n/file
+  dpkg-deb --root-owner-group -b b/$n pkgs/$n.deb >/dev/null
+done
+)";
+  RunResult r = Run("bash -c " + ShellQuote(script) + " x " +
+                    ShellQuote(dir.path()) + " " + packages);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+// Runs dpkg with `args` on dir/root, logging inside the root (never to the
+// host's /var/log/dpkg.log).
+void Dpkg(const TempDir& dir, const std::string& args) {
+  const std::string root = dir.path() + "/root";
+  RunResult r = Run("cd " + ShellQuote(dir.path()) +
+                    " && dpkg --root=" + ShellQuote(root) +
+                    " --log=" + ShellQuote(root + "/var/log/dpkg.log") +
+                    " --force-script-chrootless " + args + " >/dev/null");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+const json* FindingFor(const json& report, const std::string& product) {
+  for (const json& f : report["findings"]) {
+    if (f["product"] == product) return &f;
+  }
+  return nullptr;
+}
+
+bool IsLocalIsoSecond(const json& v) {
+  static const std::regex kIso(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})");
+  return v.is_string() && std::regex_match(v.get<std::string>(), kIso);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "zoom installed, then removed with the real dpkg: a removed finding, "
+    "exit 0",
+    "[e2e][history]") {
+  TempDir dir;
+  MakeDebs(dir, "zoom:6.2.0.1855");
+  Dpkg(dir, "-i pkgs/zoom.deb");
+  Dpkg(dir, "-r zoom");
+  const std::string root = dir.path() + "/root";
+
+  RunResult r = RunContraband("scan --format json " + ShellQuote(root));
+  INFO(r.err);
+  INFO(r.out);
+  CHECK(r.exit_code == 0);  // removed software never makes the verdict 1
+  json j = ParseJson(r.out);
+  REQUIRE(j["findings"].size() == 1);
+  const json& f = j["findings"][0];
+  CHECK(f["product"] == "zoom");
+  const json& sw = f["software"];
+  CHECK(sw["state"] == "removed");
+  CHECK(sw["ecosystem"] == "dpkg");
+  CHECK(sw["id"] == "zoom");
+  CHECK(sw["version"] == "6.2.0.1855");
+  CHECK(sw["arch"] == "amd64");
+  CHECK(sw["source"] == "/var/log/dpkg.log");
+  CHECK(sw["evidence"] == root);
+  CHECK(IsLocalIsoSecond(sw["installed_at"]));
+  CHECK(IsLocalIsoSecond(sw["removed_at"]));
+  CHECK(sw["installed_at"].get<std::string>() <=
+        sw["removed_at"].get<std::string>());
+  CHECK(j["warnings"].empty());
+}
+
+TEST_CASE(
+    "rotated and gzipped dpkg logs; an installed package still decides "
+    "the verdict",
+    "[e2e][history]") {
+  TempDir dir;
+  MakeDebs(dir,
+           "zoom:6.2.0.1855 kesl:12.1.0-1297 telegram-desktop:4.14.9+ds-1");
+  const std::string root = dir.path() + "/root";
+  const std::string log = root + "/var/log/dpkg.log";
+  Dpkg(dir, "-i pkgs/zoom.deb");
+  // logrotate with delaycompress: dpkg.log -> .1, .1 -> .2.gz.
+  REQUIRE(Run("mv " + ShellQuote(log) + " " + ShellQuote(log + ".2") +
+              " && gzip -n " + ShellQuote(log + ".2"))
+              .exit_code == 0);
+  Dpkg(dir, "-i pkgs/kesl.deb pkgs/telegram-desktop.deb");
+  Dpkg(dir, "-r zoom");
+  REQUIRE(
+      Run("mv " + ShellQuote(log) + " " + ShellQuote(log + ".1")).exit_code ==
+      0);
+  Dpkg(dir, "-P kesl");
+
+  RunResult r = RunContraband("scan --format json " + ShellQuote(root));
+  INFO(r.err);
+  CHECK(r.exit_code == 1);  // telegram is installed
+  json j = ParseJson(r.out);
+  const json* zoom = FindingFor(j, "zoom");
+  const json* kesl = FindingFor(j, "kaspersky");
+  const json* tg = FindingFor(j, "telegram");
+  REQUIRE(zoom);
+  REQUIRE(kesl);
+  REQUIRE(tg);
+  CHECK((*zoom)["software"]["state"] == "removed");
+  CHECK((*zoom)["software"]["source"] == "/var/log/dpkg.log.1");
+  CHECK(IsLocalIsoSecond((*zoom)["software"]["installed_at"]));
+  CHECK((*kesl)["software"]["state"] == "removed");
+  CHECK((*kesl)["software"]["source"] == "/var/log/dpkg.log");
+  CHECK((*kesl)["software"]["version"] == "12.1.0-1297");
+  CHECK((*tg)["software"]["state"] == "installed");
+  CHECK((*tg)["software"]["source"] == "/var/lib/dpkg/status");
+  CHECK_FALSE((*tg)["software"].contains("removed_at"));
+  CHECK(j["warnings"].empty());
+
+  // Without the installed package the same evidence exits 0.
+  Dpkg(dir, "-r telegram-desktop");
+  RunResult clean = RunContraband("scan --format json " + ShellQuote(root));
+  CHECK(clean.exit_code == 0);
+  CHECK(ParseJson(clean.out)["findings"].size() == 3);
+}

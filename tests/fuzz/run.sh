@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target in BUILD_DIR for SECONDS each, two at a time,
+# seeded from ../shared/corpus (where present), the catalog and the
+# regression inputs in tests/fuzz/regressions/<target>/. A crash leaves its
+# input in tests/fuzz/findings/<target>/: fix it and move the input to
+# regressions/ (the normal test suite replays those).
+#   tests/fuzz/run.sh build-fuzz 60          # what CI runs
+#   tests/fuzz/run.sh build-fuzz 3600        # fuzz-long
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=$(cd "$1" && pwd)
+seconds=$2
+shift 2
+corpus=$(cd "$top/.." && pwd)/shared/corpus
+
+seeds_for() {
+  case "$1" in
+    fuzz_deb_control) echo "$corpus/dpkg" ;;
+    fuzz_rpm) echo "$corpus/rpm" ;;
+    fuzz_apk) echo "$corpus/apk" ;;
+    fuzz_pacman) echo "$corpus/pacman" ;;
+    fuzz_snap) echo "$corpus/snap" ;;
+    fuzz_flatpak) echo "$corpus/flatpak" ;;
+    fuzz_catalog) echo "$top/signatures/products" ;;
+    fuzz_archive) echo "$corpus/ios_ipa $corpus/android_apk/androguard_apksig" ;;
+    fuzz_disk_image) echo "$corpus/disk_images/plaso" ;;
+  esac
+}
+
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  for f in "$build"/tests/fuzz/fuzz_*; do
+    [ -x "$f" ] && targets+=("$(basename "$f")")
+  done
+fi
+[ ${#targets[@]} -gt 0 ] || { echo "fuzz: no targets in $build/tests/fuzz" >&2; exit 2; }
+
+run_one() {
+  local t=$1 work seeds=()
+  work=$(mktemp -d)
+  mkdir -p "$here/findings/$t"
+  for s in $(seeds_for "$t") "$here/regressions/$t"; do
+    [ -e "$s" ] || continue
+    # libFuzzer takes folders of seeds; copy regular files only, small ones.
+    find "$s" -type f -size -4M -exec cp -t "$work" {} + 2>/dev/null || true
+  done
+  mkdir -p "$work.new"
+  if "$build/tests/fuzz/$t" -max_total_time="$seconds" -timeout=20 \
+      -rss_limit_mb=2048 -print_final_stats=0 \
+      -artifact_prefix="$here/findings/$t/" "$work.new" "$work" \
+      >"$work.log" 2>&1; then
+    echo "fuzz: $t: no crash in ${seconds}s ($(grep -c '' "$work.log") log lines)"
+    rm -rf "$work" "$work.new" "$work.log"
+  else
+    echo "fuzz: $t: FAILED; input in tests/fuzz/findings/$t/, log tail:"
+    tail -30 "$work.log"
+    return 1
+  fi
+}
+export -f run_one seeds_for
+export build seconds here corpus top
+
+printf '%s\n' "${targets[@]}" | xargs -P 2 -I{} bash -c 'run_one {}'
