@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
+#include "cli/library_versions.h"
 #include "cli/options.h"
 
 namespace contraband {
@@ -71,6 +72,13 @@ int RunVersion(const GlobalOptions& g) {
             << "catalog " << c->version << " sha256 " << c->sha256 << " ("
             << c->source << ", " << c->products.size() << " products, "
             << c->policies.size() << " policies)\n";
+  if (g.verbose) {
+    std::cout << "\nlinked libraries:\n";
+    for (const LibraryVersion& lib : LinkedLibraries()) {
+      std::cout << "  " << lib.name << " " << lib.version << " (" << lib.licence
+                << ")\n";
+    }
+  }
   return kExitClean;
 }
 

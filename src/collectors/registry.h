@@ -10,7 +10,7 @@
 
 namespace contraband {
 
-class Catalog;
+struct Catalog;
 
 struct CollectorInfo {
   std::string_view name;         ///< stable name used in warnings and --collector

@@ -230,10 +230,10 @@ class ArchiveReader {
 
     struct archive_entry* entry = nullptr;
     int rc = archive_read_next_header(a.get(), &entry);
-    if (rc == ARCHIVE_FATAL ||
-        (rc == ARCHIVE_EOF && archive_format(a.get()) == 0)) {
-      return std::nullopt;  // not an archive libarchive recognises
-    }
+    // Not an archive libarchive recognises; or one with no entry at all,
+    // which is how libarchive reads any file that starts with a zeroed
+    // block (a bare filesystem image): leave those to the image opener.
+    if (rc == ARCHIVE_FATAL || rc == ARCHIVE_EOF) return std::nullopt;
     OpenedEvidence ev;
     ev.path = path_;
     ev.kind = "archive";

@@ -1,16 +1,13 @@
 #include "evidence/disk_image_source.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
+#include <sys/types.h>
 #include <tsk/libtsk.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <memory>
 
 #include "common/sha256.h"
@@ -20,58 +17,40 @@
 namespace contraband {
 namespace {
 
-// Host files are opened without updating their access time where the OS
-// allows it (O_NOATIME needs the file's owner or CAP_FOWNER), so neither
-// sniffing a file that is no image nor scanning a raw image changes it.
-int OpenNoAtime(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
-  if (fd < 0 && errno == EPERM) fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  return fd;
-}
-
 // The files of a raw image: one, or the segments of a split image.
 struct RawFiles {
   struct Segment {
     std::string path;
-    int fd = -1;
+    std::unique_ptr<host::InputFile> file;  ///< read-only, O_NOATIME
     uint64_t start = 0;  ///< offset of its first byte in the image
     uint64_t size = 0;
   };
   std::vector<Segment> segments;
   uint64_t size = 0;
 
-  ~RawFiles() {
-    for (Segment& s : segments) {
-      if (s.fd >= 0) close(s.fd);
-    }
-  }
-  bool Add(const std::string& path, int fd) {
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-      if (fd >= 0) close(fd);
-      return false;
-    }
-    segments.push_back({path, fd, size, static_cast<uint64_t>(st.st_size)});
-    size += static_cast<uint64_t>(st.st_size);
-    return true;
+  void Add(std::unique_ptr<host::InputFile> file) {
+    const uint64_t n = file->size();
+    segments.push_back({file->path(), std::move(file), size, n});
+    size += n;
   }
   /// Bytes at `off`; short only at the end of the image, -1 on an I/O error.
   ssize_t Read(uint64_t off, char* buf, size_t len) const {
     size_t done = 0;
-    while (done < len && off + done < size) {
-      const uint64_t pos = off + done;
-      auto it = std::upper_bound(
-          segments.begin(), segments.end(), pos,
-          [](uint64_t p, const Segment& s) { return p < s.start; });
-      const Segment& seg = *std::prev(it);
-      const size_t want = static_cast<size_t>(
-          std::min<uint64_t>(len - done, seg.start + seg.size - pos));
-      const ssize_t n =
-          pread(seg.fd, buf + done, want, static_cast<off_t>(pos - seg.start));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return -1;
-      if (n == 0) break;  // the file shrank under us
-      done += static_cast<size_t>(n);
+    try {
+      while (done < len && off + done < size) {
+        const uint64_t pos = off + done;
+        auto it = std::upper_bound(
+            segments.begin(), segments.end(), pos,
+            [](uint64_t p, const Segment& s) { return p < s.start; });
+        const Segment& seg = *std::prev(it);
+        const size_t want = static_cast<size_t>(
+            std::min<uint64_t>(len - done, seg.start + seg.size - pos));
+        const size_t n = seg.file->ReadAt(buf + done, want, pos - seg.start);
+        if (n == 0) break;  // the file shrank under us
+        done += n;
+      }
+    } catch (const EvidenceError&) {
+      return -1;
     }
     return static_cast<ssize_t>(done);
   }
@@ -133,7 +112,7 @@ ssize_t RawImageRead(TSK_IMG_INFO* img, TSK_OFF_T off, char* buf, size_t len) {
     tsk_error_set_errno(TSK_ERR_IMG_READ);
     tsk_error_set_errstr("reading %zu bytes at offset %lld of the image: %s",
                          len, static_cast<long long>(off),
-                         n < 0 ? std::strerror(errno) : "past its end");
+                         n < 0 ? "read error" : "past its end");
     return -1;
   }
   return n;
@@ -145,6 +124,7 @@ void RawImageClose(TSK_IMG_INFO* img) {
   std::free(img);
 }
 
+// img_stat output, which nothing here prints.
 void NoImageStat(TSK_IMG_INFO*, FILE*) {}
 
 TSK_IMG_INFO* OpenRawImage(std::unique_ptr<RawFiles> files) {
@@ -173,10 +153,9 @@ struct ImageHolder {
   }
 };
 
-std::string ReadAt(int fd, uint64_t offset, size_t length) {
+std::string ReadAt(host::InputFile& file, uint64_t offset, size_t length) {
   std::string buf(length, '\0');
-  ssize_t n = pread(fd, buf.data(), length, static_cast<off_t>(offset));
-  buf.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  buf.resize(file.ReadAt(buf.data(), length, offset));
   return buf;
 }
 
@@ -187,8 +166,8 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 // The container format named by the file's own magic. Only these go to
 // TSK's image libraries (which open the file by name); everything else is
 // read as raw by RawImage. "" for raw (or anything else).
-std::string ContainerMagic(int fd) {
-  const std::string head = ReadAt(fd, 0, 64);
+std::string ContainerMagic(host::InputFile& file) {
+  const std::string head = ReadAt(file, 0, 64);
   using namespace std::string_view_literals;
   if (StartsWith(head, "EVF\x09\x0d\x0a\xff\x00"sv) ||
       StartsWith(head, "EVF2\x0d\x0a\x81\x00"sv)) {
@@ -202,10 +181,8 @@ std::string ContainerMagic(int fd) {
   if (StartsWith(head, "conectix")) return "vhd";  // dynamic or differencing
   if (StartsWith(head, "AFF10\r\n\0"sv)) return "aff";
   if (StartsWith(head, "QFI\xfb"sv)) return "qcow";
-  struct stat st;
-  if (fstat(fd, &st) == 0 && st.st_size >= 512 &&
-      StartsWith(ReadAt(fd, static_cast<uint64_t>(st.st_size) - 512, 8),
-                 "conectix")) {
+  if (file.size() >= 512 &&
+      StartsWith(ReadAt(file, file.size() - 512, 8), "conectix")) {
     return "vhd";  // fixed: a raw disk followed by a 512-byte footer
   }
   return {};
@@ -394,25 +371,16 @@ std::string HashImageFiles(const ImageHolder& holder, const std::string& path,
   if (files.empty()) files.push_back(path);
   Sha256 sha;
   std::string buf(1u << 20, '\0');
-  for (const std::string& f : files) {
-    const int fd = OpenNoAtime(f);
-    if (fd < 0) {
-      warnings.push_back({"", "cannot open " + f + " to hash it (" +
-                                  std::strerror(errno) + "); no sha256"});
-      return {};
-    }
-    ssize_t n;
-    while ((n = read(fd, buf.data(), buf.size())) != 0) {
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        warnings.push_back({"", "reading " + f + " to hash it failed (" +
-                                    std::strerror(errno) + "); no sha256"});
-        close(fd);
-        return {};
+  try {
+    for (const std::string& f : files) {
+      host::InputFile in(f);
+      while (size_t n = in.Read(buf.data(), buf.size())) {
+        sha.Update(std::string_view(buf.data(), n));
       }
-      sha.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
     }
-    close(fd);
+  } catch (const EvidenceError& e) {
+    warnings.push_back({"", std::string(e.what()) + "; no sha256"});
+    return {};
   }
   return sha.HexDigest();
 }
@@ -451,7 +419,6 @@ ssize_t PaddedRead(TSK_IMG_INFO* img, TSK_OFF_T off, char* buf, size_t len) {
 }
 
 void PaddedClose(TSK_IMG_INFO* img) { std::free(img); }
-void PaddedStat(TSK_IMG_INFO*, FILE*) {}
 
 TSK_IMG_INFO* OpenPadded(TSK_IMG_INFO* inner) {
   // calloc: TSK's read cache in TSK_IMG_INFO must start empty.
@@ -460,7 +427,7 @@ TSK_IMG_INFO* OpenPadded(TSK_IMG_INFO* inner) {
   p->inner = inner;
   TSK_IMG_INFO* img = tsk_img_open_external(
       p, std::max<TSK_OFF_T>(inner->size, TSK_OFF_T{1} << 50),
-      inner->sector_size, &PaddedRead, &PaddedClose, &PaddedStat);
+      inner->sector_size, &PaddedRead, &PaddedClose, &NoImageStat);
   if (!img) std::free(p);
   tsk_error_reset();
   return img;
@@ -492,6 +459,19 @@ uint64_t ReadableEnd(TSK_IMG_INFO* img) {
     (readable(mid) ? lo : hi) = mid;
   }
   return (lo + 1) * sector;
+}
+
+// A filesystem whose root folder cannot be listed yields nothing; say so
+// rather than report it silently empty.
+void CheckRoot(Vfs& vfs, const std::string& volume,
+               std::vector<OpenWarning>& warnings) {
+  try {
+    vfs.List("/");
+  } catch (const EvidenceError& e) {
+    warnings.push_back({volume, std::string("the root folder of the filesystem "
+                                            "cannot be read (") +
+                                    e.what() + "); nothing in it is scanned"});
+  }
 }
 
 // One volume per allocated partition that holds a filesystem; warnings for
@@ -558,6 +538,7 @@ void AddPartitions(const std::shared_ptr<ImageHolder>& holder,
       continue;
     }
     auto vfs = std::make_unique<TskVfs>(fs.fs, holder);
+    CheckRoot(*vfs, name, ev.warnings);
     const std::string chain = table + " > " + vfs->fs_type();
     ev.volumes.push_back({name, chain, std::move(vfs)});
   }
@@ -568,31 +549,30 @@ void AddPartitions(const std::shared_ptr<ImageHolder>& holder,
 std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
                                                const OpenRequest& request) {
   if (host::PathType(path) != FileType::kRegular) return std::nullopt;
-  const int fd = OpenNoAtime(path);
-  if (fd < 0) {
-    throw EvidenceError("evidence " + path + " cannot be read (" +
-                        std::strerror(errno) + "); check its permissions");
-  }
-  const std::string magic = ContainerMagic(fd);
+  auto first = std::make_unique<host::InputFile>(path);  // throws: exit 3
+  const std::string magic = ContainerMagic(*first);
   auto holder = std::make_shared<ImageHolder>();
   if (magic.empty()) {
     // Raw, or no image at all: read through RawImage, and never through
     // TSK's detection, whose image libraries open every file by name.
     auto files = std::make_unique<RawFiles>();
-    files->Add(path, fd);
+    files->Add(std::move(first));
     if (IsFirstSegment(path)) {
       for (std::string next = NextSegmentName(path); !next.empty();
            next = NextSegmentName(next)) {
         if (host::PathType(next) != FileType::kRegular) break;
-        const int seg = OpenNoAtime(next);
-        if (!files->Add(next, seg)) break;
+        try {
+          files->Add(std::make_unique<host::InputFile>(next));
+        } catch (const EvidenceError&) {
+          break;
+        }
       }
     }
     holder->raw = files.get();
     holder->img = OpenRawImage(std::move(files));
     if (!holder->img) return std::nullopt;
   } else {
-    close(fd);
+    first.reset();
     // TSK 4.11 has no QCOW2 reader and would read its clusters as a raw
     // disk; leave it to an opener that understands it, or to the user.
     if (magic == "qcow") return std::nullopt;
@@ -644,6 +624,7 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
     if (fs.fs) {
       found = true;
       auto vfs = std::make_unique<TskVfs>(fs.fs, holder);
+      CheckRoot(*vfs, "", ev.warnings);
       const std::string chain = vfs->fs_type();
       ev.volumes.push_back({"", chain, std::move(vfs)});
     } else if (fs.encrypted) {

@@ -1,12 +1,7 @@
 // libFuzzer target for the rpm parsers: the header image parser and the
 // Berkeley DB and ndb readers (every record they return is parsed as a header
 // too). SQLite is left out: it is SQLite's own parser.
-//
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I src \
-//     tests/fuzz/fuzz_rpm.cc src/formats/rpm_header.cc src/formats/rpm_bdb.cc \
-//     src/formats/rpm_ndb.cc -o fuzz_rpm
-//   ./fuzz_rpm CORPUS_DIR ../shared/corpus/rpm/*/Packages* \
-//     ../shared/corpus/rpm/scalibr_Packages_epoch
+// Built and run with the others by tests/fuzz/run.sh.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

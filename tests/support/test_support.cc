@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -110,6 +111,59 @@ dpkg --root="$PWD/root" --log="$PWD/dpkg.log" --force-script-chrootless -r skype
   RunResult r = Run("bash -c " + ShellQuote(script) + " x " + ShellQuote(dir.path()));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
+}
+
+void WriteSkypeSnap(const TempDir& root) {
+  const std::string& r = root.path();
+  // Skype as a snap: snapd's state and the mounted current revision.
+  root.Write("var/lib/snapd/state.json", R"({"data":{"snaps":{
+    "skype":{"type":"app","sequence":[
+      {"name":"skype","snap-id":"QRDEfjn4WJYnm0FzDKwqqRZZI77awQEV","revision":"301","channel":"stable"},
+      {"name":"skype","snap-id":"QRDEfjn4WJYnm0FzDKwqqRZZI77awQEV","revision":"311","channel":"stable"}],
+      "active":true,"current":"311","channel":"latest/stable"},
+    "core22":{"type":"base","sequence":[{"name":"core22","snap-id":"amcUKQILKXHHTlmSa7NMdnXSx02dNeeT","revision":"1380"}],
+      "active":true,"current":"1380","channel":"latest/stable"}},
+    "seeded":true},"changes":{},"tasks":{}})");
+  root.Write("snap/skype/311/meta/snap.yaml",
+             "name: skype\nversion: 8.110.76.107\nsummary: One Skype for all"
+             "\narchitectures:\n- amd64\nconfinement: classic\n");
+  root.Write("snap/skype/301/meta/snap.yaml",
+             "name: skype\nversion: 8.109.0.209\nsummary: One Skype for all\n");
+  fs::create_symlink("311", r + "/snap/skype/current");
+  fs::create_directories(r + "/snap/core22/1380");  // an empty mount point
+}
+
+unsigned WriteTelegramFlatpakForAlice(const TempDir& root) {
+  const std::string& r = root.path();
+  // Telegram as alice's own flatpak, deployed the way flatpak lays it out:
+  // the active link names the checked-out commit.
+  const std::string commit =
+      "7f3e2b1c0d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c";
+  const std::string deploy =
+      "home/alice/.local/share/flatpak/app/org.telegram.desktop/x86_64/stable";
+  root.Write(deploy + "/" + commit + "/metadata",
+             "[Application]\nname=org.telegram.desktop\n"
+             "runtime=org.freedesktop.Platform/x86_64/23.08\n"
+             "command=telegram-desktop\n\n[Context]\nshared=network;ipc;\n");
+  root.Write(deploy + "/" + commit +
+                 "/files/share/metainfo/org.telegram.desktop.metainfo.xml",
+             "<?xml version=\"1.0\"?>\n<component type=\"desktop-application\">"
+             "<id>org.telegram.desktop</id><name>Telegram Desktop</name>"
+             "<releases><release version=\"4.14.9\" date=\"2024-01-20\"/>"
+             "<release version=\"4.14.8\" date=\"2024-01-15\"/></releases>"
+             "</component>\n");
+  fs::create_symlink(commit, r + "/" + deploy + "/active");
+  // alice owns her home; the evidence's passwd names her. (As root the
+  // folder is handed to uid 1000; otherwise it stays ours and passwd says
+  // so.)
+  uid_t alice_uid = 1000;
+  if (chown((r + "/home/alice").c_str(), 1000, 1000) != 0) alice_uid = getuid();
+  root.Write(
+      "etc/passwd",
+      (alice_uid == 0 ? std::string() : "root:x:0:0:root:/root:/bin/sh\n") +
+          "alice:x:" + std::to_string(alice_uid) +
+          ":1000:Alice:/home/alice:/bin/bash\n");
+  return alice_uid;
 }
 
 nlohmann::json ParseJson(const std::string& text) {

@@ -48,6 +48,15 @@ bool HaveTool(const std::string& name);
 /// with its conffile left (config-files).
 void BuildDebianRoot(const TempDir& dir);
 
+/// Skype as snapd records it: state.json (revisions 301 and 311, current
+/// 311) and the mounted revisions' meta/snap.yaml, /snap/skype/current -> 311.
+void WriteSkypeSnap(const TempDir& root);
+
+/// Telegram (org.telegram.desktop 4.14.9) as alice's own flatpak under
+/// /home/alice/.local/share/flatpak, with /etc/passwd naming alice. Returns
+/// the uid her home belongs to (1000 when run as root).
+unsigned WriteTelegramFlatpakForAlice(const TempDir& root);
+
 /// Parses JSON, failing the test when it is not JSON.
 nlohmann::json ParseJson(const std::string& text);
 
