@@ -58,8 +58,14 @@ Matcher::Matcher(const Catalog& catalog,
         Entry e{&product, &rule, order++, AsciiLower(rule.values[i]), i};
         if (rule.op == MatchOp::kEquals) {
           exact_[Key(rule.field, e.value)].push_back(std::move(e));
+        } else if (rule.ecosystems.empty()) {
+          patterns_[Key(rule.field, "*")].push_back(std::move(e));
         } else {
-          patterns_[rule.field].push_back(std::move(e));
+          // Kept per ecosystem, so a dpkg record never walks the Windows
+          // display-name patterns.
+          for (const std::string& eco : rule.ecosystems) {
+            patterns_[Key(rule.field, eco)].push_back(e);
+          }
         }
       }
     }
@@ -105,8 +111,9 @@ std::vector<Finding> Matcher::Match(const Software& sw) const {
         for (const Entry& e : it->second) Consider(e, value, sw.ecosystem, hits);
       }
     }
-    auto pit = patterns_.find(field);
-    if (pit != patterns_.end()) {
+    for (const std::string& eco : {sw.ecosystem, std::string("*")}) {
+      auto pit = patterns_.find(Key(field, eco));
+      if (pit == patterns_.end()) continue;
       for (const Entry& e : pit->second) Consider(e, value, sw.ecosystem, hits);
     }
   }

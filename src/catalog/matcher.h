@@ -50,7 +50,8 @@ class Matcher {
   size_t product_count_ = 0;
   // key: field + '\x1f' + lower-cased value
   std::unordered_map<std::string, std::vector<Entry>> exact_;
-  std::unordered_map<std::string, std::vector<Entry>> patterns_;  // by field
+  // key: field + '\x1f' + ecosystem ("*" for rules of every ecosystem)
+  std::unordered_map<std::string, std::vector<Entry>> patterns_;
 };
 
 }  // namespace contraband

@@ -20,15 +20,8 @@ namespace {
 constexpr size_t kBlock = 1 << 20;
 
 std::vector<std::string> Components(std::string_view path) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos <= path.size()) {
-    size_t slash = path.find('/', pos);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > pos) out.emplace_back(path.substr(pos, slash - pos));
-    pos = slash + 1;
-  }
-  return out;
+  const std::vector<std::string_view> parts = SplitPath(path);
+  return {parts.begin(), parts.end()};
 }
 
 // Decides in the single pass which entries to keep. The evidence root is not

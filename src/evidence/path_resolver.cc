@@ -10,14 +10,7 @@ constexpr size_t kMaxComponents = 4096;   // bounds work on hostile link chains
 constexpr size_t kMaxPathBytes = 64 * 1024;
 
 void PushComponents(std::string_view path, std::deque<std::string>& queue) {
-  std::deque<std::string> parts;
-  size_t pos = 0;
-  while (pos <= path.size()) {
-    size_t slash = path.find('/', pos);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > pos) parts.emplace_back(path.substr(pos, slash - pos));
-    pos = slash + 1;
-  }
+  const std::vector<std::string_view> parts = SplitPath(path);
   queue.insert(queue.begin(), parts.begin(), parts.end());
 }
 

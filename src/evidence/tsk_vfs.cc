@@ -8,6 +8,8 @@
 #include <cctype>
 #include <unordered_map>
 
+#include "common/text.h"
+#include "common/wildcard.h"
 #include "evidence/path_resolver.h"
 #include "formats/byte_reader.h"
 
@@ -42,32 +44,6 @@ struct DirCloser {
   void operator()(TSK_FS_DIR* d) const { tsk_fs_dir_close(d); }
 };
 using DirPtr = std::unique_ptr<TSK_FS_DIR, DirCloser>;
-
-std::string AsciiFold(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // UTF-16LE as NTFS stores names; an unpaired surrogate becomes U+FFFD.
 std::string Utf16LeToUtf8(std::string_view bytes) {
@@ -187,18 +163,6 @@ FileType TypeOfName(TSK_FS_NAME_TYPE_ENUM t) {
   }
 }
 
-std::vector<std::string> Components(std::string_view path) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos <= path.size()) {
-    size_t slash = path.find('/', pos);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > pos) out.emplace_back(path.substr(pos, slash - pos));
-    pos = slash + 1;
-  }
-  return out;
-}
-
 // TSK 4.11 allocates (and zeroes) the size an ext4 inline-data inode claims
 // when it loads that inode: a damaged inode claiming gigabytes costs
 // gigabytes of memory. Inline data lives inside the inode, so a claim larger
@@ -302,7 +266,8 @@ class TskVfs::Impl {
   /// The metadata address of a symlink-free path, walking from the root.
   std::optional<TSK_INUM_T> Find(std::string_view path) {
     TSK_INUM_T inum = fs_->root_inum;
-    for (const std::string& name : Components(path)) {
+    for (std::string_view part : SplitPath(path)) {
+      const std::string name(part);
       std::optional<Node> node = NodeAt(inum);
       if (!node || node->info.type != FileType::kDirectory) return std::nullopt;
       std::shared_ptr<const Dir> dir = DirOf(inum);
@@ -394,7 +359,7 @@ class TskVfs::Impl {
           [](const Entry& e, const std::string& n) { return e.name < n; });
       if (it != entries.end() && it->name == name) return &*it;
       if (!fold) return nullptr;
-      auto f = folded.find(AsciiFold(name));
+      auto f = folded.find(AsciiLower(name));
       return f == folded.end() ? nullptr : &entries[f->second];
     }
   };
@@ -447,7 +412,7 @@ class TskVfs::Impl {
                        dir->entries.end());
     if (fold_case_) {
       for (size_t i = 0; i < dir->entries.size(); ++i) {
-        dir->folded.emplace(AsciiFold(dir->entries[i].name), i);
+        dir->folded.emplace(AsciiLower(dir->entries[i].name), i);
       }
     }
     cached_names_ += dir->entries.size();

@@ -8,18 +8,6 @@
 namespace contraband {
 namespace {
 
-std::vector<std::string_view> SplitComponents(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t pos = 0;
-  while (pos <= path.size()) {
-    size_t slash = path.find('/', pos);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > pos) out.push_back(path.substr(pos, slash - pos));
-    pos = slash + 1;
-  }
-  return out;
-}
-
 std::string Join(const std::string& dir, std::string_view name) {
   return dir == "/" ? "/" + std::string(name) : dir + "/" + std::string(name);
 }
@@ -42,9 +30,21 @@ bool MatchComponents(const std::vector<std::string_view>& pat, size_t pi,
 
 }  // namespace
 
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    size_t slash = path.find('/', pos);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > pos) out.push_back(path.substr(pos, slash - pos));
+    pos = slash + 1;
+  }
+  return out;
+}
+
 std::string NormalizeEvidencePath(std::string_view path) {
   std::vector<std::string_view> parts;
-  for (std::string_view c : SplitComponents(path)) {
+  for (std::string_view c : SplitPath(path)) {
     if (c == ".") continue;
     if (c == "..") {
       if (!parts.empty()) parts.pop_back();
@@ -72,15 +72,19 @@ std::string_view BaseName(std::string_view path) {
 }
 
 bool GlobMatch(std::string_view pattern, std::string_view path) {
-  return MatchComponents(SplitComponents(pattern), 0, SplitComponents(path), 0);
+  return MatchComponents(SplitPath(pattern), 0, SplitPath(path), 0);
 }
 
 std::vector<std::string> Glob(Vfs& vfs, std::string_view pattern,
                               size_t max_results, int max_depth) {
-  const std::vector<std::string_view> parts = SplitComponents(pattern);
+  const std::vector<std::string_view> parts = SplitPath(pattern);
   std::vector<std::string> out;
 
   auto list = [&](const std::string& dir) -> std::vector<DirEntry> {
+    // Most patterns name folders a given system lacks; asking first avoids
+    // an exception per absent folder, which is the costly path.
+    std::optional<FileInfo> info = vfs.Stat(dir);
+    if (!info || info->type != FileType::kDirectory) return {};
     try {
       return vfs.List(dir);
     } catch (const EvidenceError&) {

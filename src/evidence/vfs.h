@@ -75,6 +75,10 @@ class Vfs {
   uint64_t files_read_ = 0;
 };
 
+/// The non-empty components of a '/'-separated path, as views into it: no
+/// "." or ".." handling ("/a//b/" gives "a", "b").
+std::vector<std::string_view> SplitPath(std::string_view path);
+
 /// Joins and normalises an evidence path: collapses "//" and ".", resolves
 /// ".." lexically without ever climbing above "/". Always starts with "/".
 std::string NormalizeEvidencePath(std::string_view path);

@@ -1,13 +1,10 @@
 #include "formats/apk_installed.h"
 
+#include "common/text.h"
 #include "formats/parse_error.h"
 
 namespace contraband {
 namespace {
-
-bool IsBlank(std::string_view line) {
-  return line.find_first_not_of(" \t") == std::string_view::npos;
-}
 
 // The package field a key letter fills, or nullptr for the keys this parser
 // does not keep (dependencies, file records, checksums...).
@@ -78,17 +75,12 @@ ApkDatabase ParseApkInstalled(std::string_view text, const ApkLimits& limits) {
     skipping = false;
   };
 
-  size_t pos = 0;
-  size_t line_no = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(
-        pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  LineReader lines(text);
+  std::string_view line;
+  while (lines.Next(line)) {
+    const size_t line_no = lines.line_no();
 
-    if (IsBlank(line)) {
+    if (TrimAscii(line).empty()) {
       flush();
       continue;
     }

@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/text.h"
 #include "formats/parse_error.h"
 
 namespace contraband {
@@ -13,25 +14,6 @@ struct Attr {
   std::string_view name;
   std::string value;  ///< entities decoded
 };
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // The five predefined entities and character references; anything else is
 // kept as written (no DTD entities are ever expanded).
@@ -78,7 +60,7 @@ std::string Decode(std::string_view s) {
         out.push_back('&');
         continue;
       }
-      AppendUtf8(out, cp);
+      AppendUtf8(out, cp == 0 ? 0xFFFD : cp);  // XML has no NUL
     } else {
       out.push_back('&');
       continue;
@@ -89,10 +71,7 @@ std::string Decode(std::string_view s) {
 }
 
 std::string_view TrimWs(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
+  return TrimAscii(s, " \t\r\n");
 }
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }

@@ -2,16 +2,10 @@
 
 #include <optional>
 
+#include "common/text.h"
+
 namespace contraband {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 bool PlainToken(std::string_view s) {
   if (s.empty()) return false;
@@ -51,14 +45,14 @@ class Parser {
       : limits_(limits), log_(log) {}
 
   bool Line(size_t number, std::string_view line) {
-    if (Trim(line).empty()) return Flush();
+    if (TrimAscii(line).empty()) return Flush();
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) {
       log_.AddError(number, "not a \"Field: value\" line", limits_);
       return true;
     }
     const std::string_view key = line.substr(0, colon);
-    const std::string_view value = Trim(line.substr(colon + 1));
+    const std::string_view value = TrimAscii(line.substr(colon + 1));
     // apt opens each run with Start-Date; one seen inside an open stanza
     // means the previous run ended without its End-Date (apt was killed).
     if (key == "Start-Date" && !stanza_.empty()) {
@@ -118,7 +112,7 @@ class Parser {
     while (pos < v.size()) {
       ++index;
       const size_t open = v.find_first_of("(,", pos);
-      std::string_view pkg = Trim(
+      std::string_view pkg = TrimAscii(
           v.substr(pos, open == std::string_view::npos ? v.npos : open - pos));
       std::vector<std::string_view> parts;
       size_t next = open == std::string_view::npos ? v.size() : open;
@@ -132,7 +126,7 @@ class Parser {
         while (p <= inner.size()) {
           size_t comma = inner.find(',', p);
           if (comma == std::string_view::npos) comma = inner.size();
-          parts.push_back(Trim(inner.substr(p, comma - p)));
+          parts.push_back(TrimAscii(inner.substr(p, comma - p)));
           p = comma + 1;
         }
         next = close + 1;

@@ -2,21 +2,11 @@
 
 #include <strings.h>
 
+#include "common/text.h"
 #include "formats/parse_error.h"
 
 namespace contraband {
 namespace {
-
-bool IsBlank(std::string_view line) {
-  return line.find_first_not_of(" \t") == std::string_view::npos;
-}
-
-std::string_view Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
-}
 
 // A field name is printable ASCII without spaces or colons and may not start
 // with '#' or '-' (deb822).
@@ -62,17 +52,12 @@ std::vector<ControlStanza> ParseControl(std::string_view text,
     skipping = false;
   };
 
-  size_t pos = 0;
-  size_t line_no = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(
-        pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  LineReader lines(text);
+  std::string_view line;
+  while (lines.Next(line)) {
+    const size_t line_no = lines.line_no();
 
-    if (IsBlank(line)) {
+    if (TrimAscii(line).empty()) {
       flush();
       continue;
     }
@@ -94,7 +79,7 @@ std::vector<ControlStanza> ParseControl(std::string_view text,
       std::string_view more = line.substr(1);
       value.push_back('\n');
       // A lone "." stands for an empty line inside a multi-line value.
-      if (Trim(more) == ".") continue;
+      if (TrimAscii(more) == ".") continue;
       value.append(more);
       continue;
     }
@@ -116,7 +101,7 @@ std::vector<ControlStanza> ParseControl(std::string_view text,
       continue;
     }
     current.fields.push_back(
-        {std::string(name), std::string(Trim(line.substr(colon + 1)))});
+        {std::string(name), std::string(TrimAscii(line.substr(colon + 1)))});
   }
   flush();
   return stanzas;

@@ -1,16 +1,12 @@
 #include "formats/desktop_entry.h"
 
+#include "common/text.h"
 #include "formats/parse_error.h"
 
 namespace contraband {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
+std::string_view Trim(std::string_view s) { return TrimAscii(s, " \t\r"); }
 
 }  // namespace
 
@@ -48,12 +44,10 @@ DesktopEntry ParseDesktopEntry(std::string_view text) {
   }
   DesktopEntry entry;
   bool in_group = false, found = false;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    std::string_view line = Trim(text.substr(
-        pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+  LineReader lines(text);
+  std::string_view line;
+  while (lines.Next(line)) {
+    line = Trim(line);
     if (line.empty() || line[0] == '#') continue;
     if (line[0] == '[') {
       in_group = line == "[Desktop Entry]";

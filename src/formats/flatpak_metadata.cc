@@ -1,16 +1,10 @@
 #include "formats/flatpak_metadata.h"
 
+#include "common/text.h"
 #include "formats/parse_error.h"
 
 namespace contraband {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
-}
 
 // GLib key file escapes: \s \n \t \r \\ (others are kept as written).
 std::string Unescape(std::string_view v) {
@@ -62,20 +56,16 @@ FlatpakMetadata ParseFlatpakMetadata(std::string_view text,
     }
   };
 
-  size_t pos = 0;
-  size_t line_no = 0;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(
-        pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    if (++line_no > limits.max_lines) {
+  LineReader lines(text);
+  lines.SkipBom();
+  std::string_view line;
+  while (lines.Next(line)) {
+    const size_t line_no = lines.line_no();
+    if (line_no > limits.max_lines) {
       throw ParseError("more than " + std::to_string(limits.max_lines) +
                        " lines");
     }
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    std::string_view t = Trim(line);
+    std::string_view t = TrimAscii(line);
     if (t.empty() || t[0] == '#') continue;
     if (t[0] == '[') {
       if (t.back() != ']' || t.size() < 3) {
@@ -106,7 +96,7 @@ FlatpakMetadata ParseFlatpakMetadata(std::string_view text,
       continue;
     }
     if (!main_group) continue;
-    std::string_view key = Trim(t.substr(0, eq));
+    std::string_view key = TrimAscii(t.substr(0, eq));
     std::string* field = key == "name"      ? &out.name
                          : key == "runtime" ? &out.runtime
                          : key == "sdk"     ? &out.sdk
@@ -118,7 +108,7 @@ FlatpakMetadata ParseFlatpakMetadata(std::string_view text,
       problem(line_no,
               "key " + std::string(key) + " appears again; the last is used");
     }
-    *field = Unescape(Trim(t.substr(eq + 1)));
+    *field = Unescape(TrimAscii(t.substr(eq + 1)));
   }
   if (dropped > 0) {
     out.problems.push_back("and " + std::to_string(dropped) + " more problems");

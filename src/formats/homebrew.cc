@@ -3,6 +3,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "common/text.h"
 #include "formats/parse_error.h"
 
 namespace contraband {
@@ -44,15 +45,10 @@ bool Bool(const json& obj, const char* key) {
   return it != obj.end() && it->is_boolean() && it->get<bool>();
 }
 
-std::string_view TrimLeft(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t");
-  return b == std::string_view::npos ? std::string_view() : s.substr(b);
-}
-
 // A Ruby string literal or :symbol at the start of `s`; false if neither.
 bool RubyLiteral(std::string_view s, std::string& out) {
   out.clear();
-  s = TrimLeft(s);
+  s = TrimAsciiLeft(s);
   if (s.size() > 1 && s[0] == ':') {
     size_t e = 1;
     while (e < s.size() &&
@@ -123,13 +119,10 @@ HomebrewCask ParseCaskRuby(std::string_view text,
   }
   HomebrewCask c;
   bool in_cask = false;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(
-        pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    std::string_view t = TrimLeft(line);
+  LineReader lines(text);
+  std::string_view line;
+  while (lines.Next(line)) {
+    std::string_view t = TrimAsciiLeft(line);
     if (t.empty() || t[0] == '#') continue;
     auto statement = [&](std::string_view keyword, std::string& field) {
       if (!field.empty() || t.substr(0, keyword.size()) != keyword ||

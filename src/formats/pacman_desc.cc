@@ -1,5 +1,6 @@
 #include "formats/pacman_desc.h"
 
+#include "common/text.h"
 #include "formats/parse_error.h"
 
 namespace contraband {
@@ -27,15 +28,10 @@ PacmanDesc ParsePacmanDesc(std::string_view text,
     }
   };
 
-  size_t pos = 0;
-  size_t line_no = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(
-        pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  LineReader lines(text);
+  std::string_view line;
+  while (lines.Next(line)) {
+    const size_t line_no = lines.line_no();
 
     if (line.empty()) {  // a section ends at the first empty line
       values = nullptr;

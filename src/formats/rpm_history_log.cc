@@ -1,5 +1,7 @@
 #include "formats/rpm_history_log.h"
 
+#include "common/text.h"
+
 namespace contraband {
 namespace {
 
@@ -33,14 +35,6 @@ bool ArchChars(std::string_view s) {
   return true;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 // The text from the start of `line` to the end of word `w` (a view into it).
 std::string_view UpTo(std::string_view line, std::string_view w) {
   return line.substr(0, static_cast<size_t>(w.data() - line.data()) + w.size());
@@ -53,11 +47,11 @@ std::string_view After(std::string_view line, std::string_view w) {
 // "Action: package" -> {action, package}; false when there is no ": ".
 bool SplitMessage(std::string_view message, std::string_view& action,
                   std::string_view& package) {
-  message = Trim(message);
+  message = TrimAscii(message);
   const size_t colon = message.find(':');
   if (colon == std::string_view::npos || colon == 0) return false;
   action = message.substr(0, colon);
-  package = Trim(message.substr(colon + 1));
+  package = TrimAscii(message.substr(colon + 1));
   return true;
 }
 

@@ -2,43 +2,18 @@
 
 #include <cstdint>
 
+#include "common/text.h"
 #include "formats/parse_error.h"
 
 namespace contraband {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
-}
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // A scalar as written after "key:" on one line: quoted ('...', "...") or
 // plain (up to a " #" comment). `ok` is false for an unterminated quote, in
 // which case the raw text is returned.
 std::string Scalar(std::string_view v, bool& ok) {
   ok = true;
-  v = Trim(v);
+  v = TrimAscii(v);
   if (v.empty()) return {};
   if (v[0] == '\'') {
     std::string out;
@@ -109,7 +84,7 @@ std::string Scalar(std::string_view v, bool& ok) {
   }
   // Plain scalar: a comment starts at " #".
   size_t hash = v.find(" #");
-  if (hash != std::string_view::npos) v = Trim(v.substr(0, hash));
+  if (hash != std::string_view::npos) v = TrimAscii(v.substr(0, hash));
   return std::string(v);
 }
 
@@ -135,20 +110,16 @@ SnapYaml ParseSnapYaml(std::string_view text, const SnapYamlLimits& limits) {
     if (!item.empty()) out.architectures.push_back(std::move(item));
   };
 
-  size_t pos = 0;
-  size_t line_no = 0;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // UTF-8 BOM
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(
-        pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    if (++line_no > limits.max_lines) {
+  LineReader lines(text);
+  lines.SkipBom();
+  std::string_view line;
+  while (lines.Next(line)) {
+    const size_t line_no = lines.line_no();
+    if (line_no > limits.max_lines) {
       throw ParseError("more than " + std::to_string(limits.max_lines) +
                        " lines");
     }
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    std::string_view trimmed = Trim(line);
+    std::string_view trimmed = TrimAscii(line);
     if (trimmed.empty() || trimmed[0] == '#') continue;
     if (line == "---" || line == "...") continue;
 
@@ -177,8 +148,8 @@ SnapYaml ParseSnapYaml(std::string_view text, const SnapYamlLimits& limits) {
       problem(line_no, "not a \"key: value\" line; ignored");
       continue;
     }
-    std::string key(Trim(line.substr(0, colon)));
-    std::string_view raw = Trim(line.substr(colon + 1));
+    std::string key(TrimAscii(line.substr(0, colon)));
+    std::string_view raw = TrimAscii(line.substr(colon + 1));
     bool repeated = false;
     for (const std::string& k : seen) repeated = repeated || k == key;
     if (repeated) {

@@ -5,7 +5,7 @@
 # input in tests/fuzz/findings/<target>/: fix it and move the input to
 # regressions/ (the normal test suite replays those).
 #   tests/fuzz/run.sh build-fuzz 60          # what CI runs
-#   tests/fuzz/run.sh build-fuzz 3600        # fuzz-long
+#   tests/fuzz/run.sh build-fuzz 3600        # fuzz-long (ninja fuzz-long)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -25,6 +25,8 @@ seeds_for() {
     fuzz_catalog) echo "$top/signatures/products" ;;
     fuzz_archive) echo "$corpus/ios_ipa $corpus/android_apk/androguard_apksig" ;;
     fuzz_disk_image) echo "$corpus/disk_images/plaso" ;;
+    fuzz_history) echo "$here/regressions/fuzz_history" ;;
+    fuzz_desktop_entry) echo "/usr/share/applications" ;;
   esac
 }
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -170,6 +171,35 @@ nlohmann::json ParseJson(const std::string& text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   REQUIRE_FALSE(j.is_discarded());
   return j;
+}
+
+std::vector<CollectorInfo> CollectorNamed(std::string_view name) {
+  for (const CollectorInfo& c : AllCollectors()) {
+    if (c.name == name) return {c};
+  }
+  FAIL("no " << name << " collector registered");
+  return {};
+}
+
+const Software* FindSoftware(const CollectResult& r, const std::string& id,
+                             const std::string& arch) {
+  for (const Software& s : r.software) {
+    if (s.id == id && (arch.empty() || s.arch == arch)) return &s;
+  }
+  return nullptr;
+}
+
+std::string AllWarnings(const CollectResult& r) {
+  std::string all;
+  for (const Warning& w : r.warnings) all += w.path + ": " + w.message + "\n";
+  return all;
+}
+
+std::vector<std::string> NameVersions(const CollectResult& r) {
+  std::vector<std::string> out;
+  for (const Software& s : r.software) out.push_back(s.id + " " + s.version);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace contraband::testing

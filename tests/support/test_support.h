@@ -4,6 +4,11 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "collectors/registry.h"
+#include "scan/scanner.h"
 
 namespace contraband::testing {
 
@@ -56,6 +61,20 @@ void WriteSkypeSnap(const TempDir& root);
 /// /home/alice/.local/share/flatpak, with /etc/passwd naming alice. Returns
 /// the uid her home belongs to (1000 when run as root).
 unsigned WriteTelegramFlatpakForAlice(const TempDir& root);
+
+/// The registered collector called `name`, alone, to scan with just it;
+/// fails the test when there is none.
+std::vector<CollectorInfo> CollectorNamed(std::string_view name);
+
+/// The record with this id (and arch, unless empty) in `r`, or nullptr.
+const Software* FindSoftware(const CollectResult& r, const std::string& id,
+                             const std::string& arch = "");
+
+/// Every warning of `r`, one "path: message" line each.
+std::string AllWarnings(const CollectResult& r);
+
+/// "id version" of every record of `r`, sorted.
+std::vector<std::string> NameVersions(const CollectResult& r);
 
 /// Parses JSON, failing the test when it is not JSON.
 nlohmann::json ParseJson(const std::string& text);

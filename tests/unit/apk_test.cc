@@ -9,33 +9,19 @@
 #include "support/test_support.h"
 
 using namespace contraband;
+using contraband::testing::CollectorNamed;
 using contraband::testing::CorpusPath;
+using contraband::testing::NameVersions;
 using contraband::testing::ReadHostFile;
 
 namespace {
 
 constexpr const char* kDb = "/lib/apk/db/installed";
 
-std::vector<CollectorInfo> Apk() {
-  for (const CollectorInfo& c : AllCollectors()) {
-    if (c.name == "apk") return {c};
-  }
-  FAIL("no apk collector registered");
-  return {};
-}
-
 CollectResult CollectDb(const std::string& text) {
   MemoryVfs vfs;
   vfs.AddFile(kDb, text);
-  return CollectSoftware(vfs, "ev", Apk());
-}
-
-// "name version" of every record, sorted.
-std::vector<std::string> NameVersions(const CollectResult& r) {
-  std::vector<std::string> out;
-  for (const Software& s : r.software) out.push_back(s.id + " " + s.version);
-  std::sort(out.begin(), out.end());
-  return out;
+  return CollectSoftware(vfs, "ev", CollectorNamed("apk"));
 }
 
 std::vector<std::string> Sorted(std::vector<std::string> v) {

@@ -10,31 +10,18 @@
 #include "support/test_support.h"
 
 using namespace contraband;
+using contraband::testing::CollectorNamed;
 using contraband::testing::CorpusPath;
+using contraband::testing::FindSoftware;
 using contraband::testing::ReadHostFile;
 
 namespace {
-
-std::vector<CollectorInfo> Dpkg() {
-  for (const CollectorInfo& c : AllCollectors()) {
-    if (c.name == "dpkg") return {c};
-  }
-  FAIL("no dpkg collector registered");
-  return {};
-}
 
 CollectResult CollectStatus(const std::string& status,
                             const std::string& path = "/var/lib/dpkg/status") {
   MemoryVfs vfs;
   vfs.AddFile(path, status);
-  return CollectSoftware(vfs, "ev", Dpkg());
-}
-
-const Software* Find(const CollectResult& r, const std::string& id) {
-  for (const Software& s : r.software) {
-    if (s.id == id) return &s;
-  }
-  return nullptr;
+  return CollectSoftware(vfs, "ev", CollectorNamed("dpkg"));
 }
 
 }  // namespace
@@ -79,7 +66,7 @@ TEST_CASE("dpkg: only completed installs are installed; config-files is residue"
       "Package: gone\nStatus: purge ok not-installed\n\n"
       "Package: half\nStatus: install reinstreq half-installed\nVersion: 1\n");
   REQUIRE(r.software.size() == 4);
-  const Software* zoom = Find(r, "zoom");
+  const Software* zoom = FindSoftware(r, "zoom");
   REQUIRE(zoom);
   CHECK(zoom->state == SoftwareState::kInstalled);
   CHECK(zoom->version == "6.2.0");
@@ -87,10 +74,10 @@ TEST_CASE("dpkg: only completed installs are installed; config-files is residue"
   CHECK(zoom->publisher == "Zoom <linux@zoom.us>");
   CHECK(zoom->source == "/var/lib/dpkg/status");
   CHECK(zoom->evidence == "ev");
-  CHECK(Find(r, "kesl")->state == SoftwareState::kInstalled);
-  CHECK(Find(r, "skypeforlinux")->state == SoftwareState::kResidue);
-  CHECK(Find(r, "half")->state == SoftwareState::kResidue);
-  CHECK(Find(r, "gone") == nullptr);
+  CHECK(FindSoftware(r, "kesl")->state == SoftwareState::kInstalled);
+  CHECK(FindSoftware(r, "skypeforlinux")->state == SoftwareState::kResidue);
+  CHECK(FindSoftware(r, "half")->state == SoftwareState::kResidue);
+  CHECK(FindSoftware(r, "gone") == nullptr);
   CHECK(r.warnings.empty());
 }
 
@@ -114,10 +101,10 @@ TEST_CASE("dpkg: distroless status.d entries have no Status and are installed",
   vfs.AddFile("/var/lib/dpkg/status.d/tzdata.md5sums", "abc  usr/share/x\n");
   vfs.AddFile("/var/lib/dpkg/status.d/python3.11",
               "Package: python3.11\nVersion: 3.11.2-6\n");
-  auto r = CollectSoftware(vfs, "ev", Dpkg());
+  auto r = CollectSoftware(vfs, "ev", CollectorNamed("dpkg"));
   REQUIRE(r.software.size() == 2);
-  CHECK(Find(r, "tzdata")->source == "/var/lib/dpkg/status.d/tzdata");
-  CHECK(Find(r, "python3.11")->state == SoftwareState::kInstalled);
+  CHECK(FindSoftware(r, "tzdata")->source == "/var/lib/dpkg/status.d/tzdata");
+  CHECK(FindSoftware(r, "python3.11")->state == SoftwareState::kInstalled);
   CHECK(r.warnings.empty());
 }
 
@@ -131,9 +118,9 @@ TEST_CASE("dpkg corpus: scalibr valid status", "[dpkg][corpus]") {
   }
   auto r = CollectStatus(ReadHostFile(*path));
   REQUIRE(r.software.size() == 7);
-  CHECK(Find(r, "attr")->version == "1:2.5.1-4");
-  CHECK(Find(r, "util-linux-extra")->version == "2.38.1-5+b1");
-  CHECK(Find(r, "admin-session")->version == "2023.06.26.c543406313-00");
+  CHECK(FindSoftware(r, "attr")->version == "1:2.5.1-4");
+  CHECK(FindSoftware(r, "util-linux-extra")->version == "2.38.1-5+b1");
+  CHECK(FindSoftware(r, "admin-session")->version == "2023.06.26.c543406313-00");
   CHECK(r.warnings.empty());
 }
 
@@ -145,8 +132,8 @@ TEST_CASE("dpkg corpus: Ubuntu host status excerpt", "[dpkg][corpus]") {
   }
   auto r = CollectStatus(ReadHostFile(*path));
   REQUIRE(r.software.size() == 6);
-  CHECK(Find(r, "amd64-microcode")->version == "3.20191218.1ubuntu2.1");
-  CHECK(Find(r, "alsa-ucm-conf")->version == "1.2.6.3-1ubuntu1.7");
+  CHECK(FindSoftware(r, "amd64-microcode")->version == "3.20191218.1ubuntu2.1");
+  CHECK(FindSoftware(r, "alsa-ucm-conf")->version == "1.2.6.3-1ubuntu1.7");
 }
 
 TEST_CASE("dpkg corpus: Status values beyond installed", "[dpkg][corpus]") {
@@ -159,16 +146,16 @@ TEST_CASE("dpkg corpus: Status values beyond installed", "[dpkg][corpus]") {
   for (const char* id : {"wantinstall_installed", "wantdeinstall_installed",
                          "wantpurge_installed"}) {
     INFO(id);
-    REQUIRE(Find(r, id));
-    CHECK(Find(r, id)->state == SoftwareState::kInstalled);
+    REQUIRE(FindSoftware(r, id));
+    CHECK(FindSoftware(r, id)->state == SoftwareState::kInstalled);
   }
   for (const char* id : {"wantdeinstall_configfiles", "wantinstall_unpacked",
                          "wantinstall_halfinstalled"}) {
     INFO(id);
-    REQUIRE(Find(r, id));
-    CHECK(Find(r, id)->state == SoftwareState::kResidue);
+    REQUIRE(FindSoftware(r, id));
+    CHECK(FindSoftware(r, id)->state == SoftwareState::kResidue);
   }
-  CHECK(Find(r, "wantnostatus") == nullptr);
+  CHECK(FindSoftware(r, "wantnostatus") == nullptr);
   REQUIRE(r.warnings.size() == 1);
   CHECK_THAT(r.warnings[0].message, Catch::Contains("wantnostatus"));
 }
@@ -181,9 +168,9 @@ TEST_CASE("dpkg corpus: deinstalled kernel is residue", "[dpkg][corpus]") {
   }
   auto r = CollectStatus(ReadHostFile(*path));
   REQUIRE(r.software.size() == 2);
-  CHECK(Find(r, "linux-image-6.14.0-1012-aws")->state ==
+  CHECK(FindSoftware(r, "linux-image-6.14.0-1012-aws")->state ==
         SoftwareState::kInstalled);
-  CHECK(Find(r, "linux-image-6.8.0-1029-aws")->state == SoftwareState::kResidue);
+  CHECK(FindSoftware(r, "linux-image-6.8.0-1029-aws")->state == SoftwareState::kResidue);
 }
 
 TEST_CASE("dpkg corpus: corrupted status files warn and keep good packages",
@@ -201,7 +188,7 @@ TEST_CASE("dpkg corpus: corrupted status files warn and keep good packages",
   std::sort(ids.begin(), ids.end());
   CHECK(ids == std::vector<std::string>{"libgcc1", "libpam-modules-bin",
                                         "libpam-runtime", "makedev"});
-  CHECK(Find(r, "libgcc1")->version == "1:5.1.1-12ubuntu1");
+  CHECK(FindSoftware(r, "libgcc1")->version == "1:5.1.1-12ubuntu1");
   CHECK(r.warnings.size() == 2);  // the two stanzas without a Status
 
   auto c = CollectStatus(ReadHostFile(*syft), "/var/lib/dpkg/status.d/apt");

@@ -10,31 +10,13 @@
 #include "support/test_support.h"
 
 using namespace contraband;
+using contraband::testing::AllWarnings;
+using contraband::testing::CollectorNamed;
 using contraband::testing::CorpusPath;
+using contraband::testing::FindSoftware;
 using contraband::testing::ReadHostFile;
 
 namespace {
-
-std::vector<CollectorInfo> Flatpak() {
-  for (const CollectorInfo& c : AllCollectors()) {
-    if (c.name == "flatpak") return {c};
-  }
-  FAIL("no flatpak collector registered");
-  return {};
-}
-
-const Software* Find(const CollectResult& r, const std::string& id) {
-  for (const Software& s : r.software) {
-    if (s.id == id) return &s;
-  }
-  return nullptr;
-}
-
-std::string AllWarnings(const CollectResult& r) {
-  std::string all;
-  for (const Warning& w : r.warnings) all += w.path + ": " + w.message + "\n";
-  return all;
-}
 
 std::string Metadata(const std::string& id) {
   return "[Application]\nname=" + id +
@@ -192,11 +174,11 @@ TEST_CASE("flatpak collector finds system and per-user apps", "[flatpak]") {
       "/root/.local/share/flatpak/app/com.skype.Client/x86_64/stable/"
       "active/metadata",
       Metadata("com.skype.Client"));
-  CollectResult r = CollectSoftware(vfs, "ev", Flatpak());
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("flatpak"));
   CHECK(AllWarnings(r).empty());
   REQUIRE(r.software.size() == 4);
 
-  const Software* g = Find(r, "org.gimp.GIMP");
+  const Software* g = FindSoftware(r, "org.gimp.GIMP");
   REQUIRE(g != nullptr);
   CHECK(g->ecosystem == "flatpak");
   CHECK(g->name == "GNU Image Manipulation Program");
@@ -207,7 +189,7 @@ TEST_CASE("flatpak collector finds system and per-user apps", "[flatpak]") {
   CHECK(g->location == sys);
   CHECK(g->source == sys + "/active/metadata");
 
-  const Software* t = Find(r, "org.telegram.desktop");
+  const Software* t = FindSoftware(r, "org.telegram.desktop");
   REQUIRE(t != nullptr);
   CHECK(t->name == "Telegram Desktop");
   CHECK(t->version == "4.14.9");
@@ -215,11 +197,11 @@ TEST_CASE("flatpak collector finds system and per-user apps", "[flatpak]") {
   CHECK(t->user == "alice");
   CHECK(t->source == alice + "/active/metadata");
 
-  const Software* z = Find(r, "us.zoom.Zoom");
+  const Software* z = FindSoftware(r, "us.zoom.Zoom");
   REQUIRE(z != nullptr);
   CHECK(z->user == "robert");  // the passwd name of the home's owner
   CHECK(z->version.empty());
-  CHECK(Find(r, "com.skype.Client")->user == "root");
+  CHECK(FindSoftware(r, "com.skype.Client")->user == "root");
 }
 
 TEST_CASE("flatpak collector survives damaged files", "[flatpak]") {
@@ -241,7 +223,7 @@ TEST_CASE("flatpak collector survives damaged files", "[flatpak]") {
               "<component><releases><release version=\"1\"");  // truncated
   const std::string c = "/var/lib/flatpak/app/com.example.Other/x86_64/beta";
   vfs.AddFile(c + "/active/metadata", Metadata("com.example.Renamed"));
-  CollectResult r = CollectSoftware(vfs, "ev", Flatpak());
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("flatpak"));
   const std::string all = AllWarnings(r);
   CHECK_THAT(all, Catch::Contains(b + "/active/metadata: line 1"));
   CHECK_THAT(all, Catch::Contains("has no name=; id taken from the folder"));
@@ -249,11 +231,11 @@ TEST_CASE("flatpak collector survives damaged files", "[flatpak]") {
       all, Catch::Contains("org.telegram.desktop.metainfo.xml: cannot parse"));
   CHECK_THAT(all, Catch::Contains("but is deployed as com.example.Other"));
   REQUIRE(r.software.size() == 3);
-  const Software* g = Find(r, "org.gimp.GIMP");
+  const Software* g = FindSoftware(r, "org.gimp.GIMP");
   CHECK(g->name == "org.gimp.GIMP");  // the metainfo has no <name>
   CHECK(g->version == "2.10.38");
-  const Software* t = Find(r, "org.telegram.desktop");
+  const Software* t = FindSoftware(r, "org.telegram.desktop");
   REQUIRE(t != nullptr);
   CHECK(t->version.empty());
-  CHECK(Find(r, "com.example.Renamed")->location == c);
+  CHECK(FindSoftware(r, "com.example.Renamed")->location == c);
 }

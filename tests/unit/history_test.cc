@@ -18,28 +18,14 @@
 #include "support/test_support.h"
 
 using namespace contraband;
+using contraband::testing::CollectorNamed;
+using contraband::testing::FindSoftware;
 using contraband::testing::ReadHostFile;
 using contraband::testing::Run;
 using contraband::testing::ShellQuote;
 using contraband::testing::TempDir;
 
 namespace {
-
-std::vector<CollectorInfo> Collectors(std::string_view name) {
-  for (const CollectorInfo& c : AllCollectors()) {
-    if (c.name == name) return {c};
-  }
-  FAIL("no collector " << name << " registered");
-  return {};
-}
-
-const Software* Find(const CollectResult& r, const std::string& id,
-                     const std::string& arch = "") {
-  for (const Software& s : r.software) {
-    if (s.id == id && (arch.empty() || s.arch == arch)) return &s;
-  }
-  return nullptr;
-}
 
 // `data` compressed by the real gzip.
 std::string Gzip(const std::string& data) {
@@ -472,11 +458,11 @@ TEST_CASE("dpkg history: rotated and gzipped logs ordered by time",
       "2024-03-04 10:00:00 status not-installed telegram-desktop:amd64 <none>\n"
       // Only the removal is in the logs (the install rotated away).
       "2024-03-05 10:00:00 remove skypeforlinux:amd64 8.1 <none>\n");
-  CollectResult r = CollectSoftware(vfs, "ev", Collectors("dpkg-history"));
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("dpkg-history"));
   INFO(Catch::Detail::stringify(Messages(r)));
   CHECK(r.warnings.empty());
   REQUIRE(r.software.size() == 3);
-  const Software* zoom = Find(r, "zoom");
+  const Software* zoom = FindSoftware(r, "zoom");
   REQUIRE(zoom);
   CHECK(zoom->ecosystem == "dpkg");
   CHECK(zoom->name == "zoom");
@@ -487,12 +473,12 @@ TEST_CASE("dpkg history: rotated and gzipped logs ordered by time",
   CHECK(zoom->removed_at == "2024-02-15T10:00:00");
   CHECK(zoom->source == "/var/log/dpkg.log.1");
   CHECK(zoom->evidence == "ev");
-  CHECK_FALSE(Find(r, "kesl"));
-  const Software* tg = Find(r, "telegram-desktop");
+  CHECK_FALSE(FindSoftware(r, "kesl"));
+  const Software* tg = FindSoftware(r, "telegram-desktop");
   REQUIRE(tg);
   CHECK(tg->installed_at == "2024-03-04T10:00:00");
   CHECK(tg->removed_at == "2024-03-04T10:00:00");
-  const Software* skype = Find(r, "skypeforlinux");
+  const Software* skype = FindSoftware(r, "skypeforlinux");
   REQUIRE(skype);
   CHECK(skype->version == "8.1");
   CHECK(skype->installed_at.empty());
@@ -506,7 +492,7 @@ TEST_CASE("dpkg history: same-second events across rotations", "[history]") {
               Gzip("2024-01-01 10:00:00 install zoom:amd64 <none> 1\n"));
   vfs.AddFile("/var/log/dpkg.log.9.gz",
               Gzip("2024-01-01 10:00:00 remove zoom:amd64 1 <none>\n"));
-  CollectResult r = CollectSoftware(vfs, "ev", Collectors("dpkg-history"));
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("dpkg-history"));
   REQUIRE(r.software.size() == 1);
   CHECK(r.software[0].source == "/var/log/dpkg.log.9.gz");
 }
@@ -518,7 +504,7 @@ TEST_CASE("history warnings: damaged lines aggregated per file", "[history]") {
   text += "2024-01-02 10:00:00 remove zoom:amd64 6.2 <none>\n";
   MemoryVfs vfs;
   vfs.AddFile("/var/log/dpkg.log", text);
-  CollectResult r = CollectSoftware(vfs, "ev", Collectors("dpkg-history"));
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("dpkg-history"));
   REQUIRE(r.software.size() == 1);
   CHECK(r.software[0].id == "zoom");
   std::vector<std::string> m = Messages(r);
@@ -546,8 +532,8 @@ TEST_CASE("history: a gzip bomb is a warning, the other logs still count",
   // A cut gzip: the lines before the cut are read, with a warning.
   const std::string whole = Gzip(std::string(kDpkgLog));
   vfs.AddFile("/var/log/dpkg.log.3.gz", whole.substr(0, whole.size() / 2));
-  CollectResult r = CollectSoftware(vfs, "ev", Collectors("dpkg-history"));
-  REQUIRE(Find(r, "zoom"));
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("dpkg-history"));
+  REQUIRE(FindSoftware(r, "zoom"));
   std::vector<std::string> m = Messages(r);
   INFO(Catch::Detail::stringify(m));
   CHECK(std::any_of(m.begin(), m.end(), [](const std::string& s) {
@@ -568,19 +554,19 @@ TEST_CASE("apt history collector: removed and purged packages", "[history]") {
   vfs.AddFile("/var/log/apt/history.log",
               std::string(kAptHistory.substr(
                   kAptHistory.find("Start-Date: 2026-06-06"))));
-  CollectResult r = CollectSoftware(vfs, "ev", Collectors("apt-history"));
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("apt-history"));
   INFO(Catch::Detail::stringify(Messages(r)));
   CHECK(r.warnings.empty());
   REQUIRE(r.software.size() == 2);
-  const Software* zoom = Find(r, "zoom");
+  const Software* zoom = FindSoftware(r, "zoom");
   REQUIRE(zoom);
   CHECK(zoom->ecosystem == "dpkg");
   CHECK(zoom->version == "6.2.0.1855");
   CHECK(zoom->installed_at == "2026-05-20T16:49:20");
   CHECK(zoom->removed_at == "2026-06-06T20:09:44");
   CHECK(zoom->source == "/var/log/apt/history.log");
-  CHECK(Find(r, "libxcb-xtest0"));
-  CHECK_FALSE(Find(r, "libudev1"));
+  CHECK(FindSoftware(r, "libxcb-xtest0"));
+  CHECK_FALSE(FindSoftware(r, "libudev1"));
 }
 
 TEST_CASE("rpm history collector: dnf and yum, year-less dates said so",
@@ -596,9 +582,9 @@ TEST_CASE("rpm history collector: dnf and yum, year-less dates said so",
   vfs.AddFile("/var/log/yum.log-20200101",
               "Dec 30 10:00:00 Installed: skypeforlinux-8.1-1.x86_64\n");
   vfs.AddFile("/var/log/yum.log", "Jan 02 10:00:00 Erased: skypeforlinux\n");
-  CollectResult r = CollectSoftware(vfs, "ev", Collectors("rpm-history"));
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("rpm-history"));
   REQUIRE(r.software.size() == 2);
-  const Software* zoom = Find(r, "zoom");
+  const Software* zoom = FindSoftware(r, "zoom");
   REQUIRE(zoom);
   CHECK(zoom->ecosystem == "rpm");
   CHECK(zoom->version == "6.3.0-1");
@@ -606,7 +592,7 @@ TEST_CASE("rpm history collector: dnf and yum, year-less dates said so",
   CHECK(zoom->installed_at == "2023-01-01T10:00:00+00:00");
   CHECK(zoom->removed_at == "2023-02-01T10:00:00+00:00");
   CHECK(zoom->source == "/var/log/dnf.rpm.log");
-  const Software* skype = Find(r, "skypeforlinux");
+  const Software* skype = FindSoftware(r, "skypeforlinux");
   REQUIRE(skype);
   CHECK(skype->version == "8.1-1");
   CHECK(skype->arch == "x86_64");  // the bare Erased removed the x86_64 one
@@ -627,7 +613,7 @@ TEST_CASE("pacman history collector", "[history]") {
       "[2024-01-02T10:00:00+0100] [ALPM] upgraded zoom (6.2.0-1 -> 6.3.0-1)\n"
       "[2024-01-03T10:00:00+0100] [ALPM] removed zoom (6.3.0-1)\n"
       "[2024-01-03T10:00:00+0100] [ALPM] installed telegram-desktop (4.1-1)\n");
-  CollectResult r = CollectSoftware(vfs, "ev", Collectors("pacman-history"));
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("pacman-history"));
   CHECK(r.warnings.empty());
   REQUIRE(r.software.size() == 1);
   CHECK(r.software[0].ecosystem == "pacman");
@@ -644,7 +630,7 @@ TEST_CASE("history collectors: xz-rotated logs are named, not misread",
   vfs.AddFile("/var/log/pacman.log.1.xz", std::string("\xFD"
                                                       "7zXZ\0junk",
                                                       10));
-  CollectResult r = CollectSoftware(vfs, "ev", Collectors("pacman-history"));
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("pacman-history"));
   CHECK(r.software.empty());
   REQUIRE(r.warnings.size() == 1);
   CHECK_THAT(r.warnings[0].message, Catch::Contains("compressed with xz"));

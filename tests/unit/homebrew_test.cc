@@ -10,31 +10,13 @@
 #include "support/test_support.h"
 
 using namespace contraband;
+using contraband::testing::AllWarnings;
+using contraband::testing::CollectorNamed;
 using contraband::testing::CorpusPath;
+using contraband::testing::FindSoftware;
 using contraband::testing::ReadHostFile;
 
 namespace {
-
-std::vector<CollectorInfo> Homebrew() {
-  for (const CollectorInfo& c : AllCollectors()) {
-    if (c.name == "homebrew") return {c};
-  }
-  FAIL("no homebrew collector registered");
-  return {};
-}
-
-const Software* Find(const CollectResult& r, const std::string& id) {
-  for (const Software& s : r.software) {
-    if (s.id == id) return &s;
-  }
-  return nullptr;
-}
-
-std::string AllWarnings(const CollectResult& r) {
-  std::string all;
-  for (const Warning& w : r.warnings) all += w.path + ": " + w.message + "\n";
-  return all;
-}
 
 // The API form Homebrew stores for a cask installed from formulae.brew.sh.
 const char* kSkypeJson =
@@ -141,11 +123,11 @@ TEST_CASE("homebrew collector reports formulae and casks from every prefix",
       "/usr/local/Caskroom/zoom/.metadata/5.17.5.29101/"
       "20240101000000.000/Casks/zoom.rb",
       kZoomRb);
-  CollectResult r = CollectSoftware(vfs, "ev", Homebrew());
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("homebrew"));
   CHECK(AllWarnings(r).empty());
   REQUIRE(r.software.size() == 4);
 
-  const Software* rclone = Find(r, "rclone");
+  const Software* rclone = FindSoftware(r, "rclone");
   REQUIRE(rclone != nullptr);
   CHECK(rclone->ecosystem == "homebrew");
   CHECK(rclone->version == "1.67.0");
@@ -154,15 +136,15 @@ TEST_CASE("homebrew collector reports formulae and casks from every prefix",
   CHECK(rclone->source ==
         "/opt/homebrew/Cellar/rclone/1.67.0/INSTALL_RECEIPT.json");
   // The keg folder's version, with Homebrew's _1 revision.
-  CHECK(Find(r, "python@3.12")->version == "3.12.4_1");
+  CHECK(FindSoftware(r, "python@3.12")->version == "3.12.4_1");
 
-  const Software* s = Find(r, "skype");
+  const Software* s = FindSoftware(r, "skype");
   REQUIRE(s != nullptr);
   CHECK(s->name == "Skype");
   CHECK(s->version == "8.110.0.211");
   CHECK(s->location == "/opt/homebrew/Caskroom/skype/8.110.0.211");
   CHECK(s->source == skype + "8.110.0.211/20231215093000.123/Casks/skype.json");
-  const Software* z = Find(r, "zoom");
+  const Software* z = FindSoftware(r, "zoom");
   REQUIRE(z != nullptr);
   CHECK(z->name == "Zoom");
   CHECK(z->version == "5.17.5.29101");
@@ -180,7 +162,7 @@ TEST_CASE("homebrew collector reports from the path when files are damaged",
       "\xff\xfe garbage");
   vfs.AddFile("/usr/local/Caskroom/wechat/.metadata/3.8/1/Casks/wechat.rb",
               "cask \"not-wechat\" do\n  version \"3.8\"\nend\n");
-  CollectResult r = CollectSoftware(vfs, "ev", Homebrew());
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("homebrew"));
   const std::string all = AllWarnings(r);
   CHECK_THAT(all, Catch::Contains("wget/1.24.5/INSTALL_RECEIPT.json: receipt "
                                   "is damaged"));
@@ -188,9 +170,9 @@ TEST_CASE("homebrew collector reports from the path when files are damaged",
   CHECK_THAT(all, Catch::Contains("names \"not-wechat\" but is installed as "
                                   "wechat"));
   REQUIRE(r.software.size() == 4);
-  CHECK(Find(r, "wget")->version == "1.24.5");
-  CHECK(Find(r, "jq")->arch == "arm64");
-  CHECK(Find(r, "telegram")->version == "10.9");
-  CHECK(Find(r, "telegram")->name == "telegram");
-  CHECK(Find(r, "wechat")->version == "3.8");
+  CHECK(FindSoftware(r, "wget")->version == "1.24.5");
+  CHECK(FindSoftware(r, "jq")->arch == "arm64");
+  CHECK(FindSoftware(r, "telegram")->version == "10.9");
+  CHECK(FindSoftware(r, "telegram")->name == "telegram");
+  CHECK(FindSoftware(r, "wechat")->version == "3.8");
 }

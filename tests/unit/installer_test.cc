@@ -6,18 +6,12 @@
 #include "formats/desktop_entry.h"
 #include "formats/parse_error.h"
 #include "scan/scanner.h"
+#include "support/test_support.h"
 
 using namespace contraband;
+using contraband::testing::CollectorNamed;
 
 namespace {
-
-std::vector<CollectorInfo> Only(std::string_view name) {
-  for (const CollectorInfo& c : AllCollectors()) {
-    if (c.name == name) return {c};
-  }
-  FAIL("collector not registered");
-  return {};
-}
 
 Catalog MarkerCatalog() {
   return LoadCatalog(
@@ -60,7 +54,7 @@ TEST_CASE("desktop entry collector: per-user launchers name their user",
               "[Desktop Entry]\nName=Telegram\nExec=/home/alice/Telegram/Telegram\n",
               1000);
   vfs.AddFile("/usr/share/applications/broken.desktop", "no group here\n");
-  CollectResult r = CollectSoftware(vfs, "ev", Only("desktop-entry"));
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("desktop-entry"));
   REQUIRE(r.software.size() == 1);
   CHECK(r.software[0].ecosystem == "installer");
   CHECK(r.software[0].location == "/home/alice/Telegram/Telegram");
@@ -81,7 +75,7 @@ TEST_CASE("install markers: catalog locations, one record per location, names on
   vfs.AddFile("/opt/kav/not-matched-by-regex-rules", "x");
   CollectOptions opts;
   opts.catalog = &cat;
-  CollectResult r = CollectSoftware(vfs, "ev", Only("install-marker"), opts);
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("install-marker"), opts);
   std::vector<std::string> locations;
   for (const Software& s : r.software) locations.push_back(s.location);
   std::sort(locations.begin(), locations.end());
@@ -90,5 +84,5 @@ TEST_CASE("install markers: catalog locations, one record per location, names on
                          "/opt/kaspersky/kesl"});
   CHECK(vfs.files_read() == 0);  // presence only: nothing was read
   // Without a catalog the collector does not run.
-  CHECK(CollectSoftware(vfs, "ev", Only("install-marker")).software.empty());
+  CHECK(CollectSoftware(vfs, "ev", CollectorNamed("install-marker")).software.empty());
 }

@@ -11,42 +11,18 @@
 #include "support/test_support.h"
 
 using namespace contraband;
+using contraband::testing::AllWarnings;
+using contraband::testing::CollectorNamed;
 using contraband::testing::CorpusPath;
+using contraband::testing::FindSoftware;
 using contraband::testing::HaveTool;
+using contraband::testing::NameVersions;
 using contraband::testing::ReadHostFile;
 using contraband::testing::Run;
 using contraband::testing::ShellQuote;
 using contraband::testing::TempDir;
 
 namespace {
-
-std::vector<CollectorInfo> Pacman() {
-  for (const CollectorInfo& c : AllCollectors()) {
-    if (c.name == "pacman") return {c};
-  }
-  FAIL("no pacman collector registered");
-  return {};
-}
-
-std::vector<std::string> NameVersions(const CollectResult& r) {
-  std::vector<std::string> out;
-  for (const Software& s : r.software) out.push_back(s.id + " " + s.version);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-const Software* Find(const CollectResult& r, const std::string& id) {
-  for (const Software& s : r.software) {
-    if (s.id == id) return &s;
-  }
-  return nullptr;
-}
-
-std::string AllWarnings(const CollectResult& r) {
-  std::string all;
-  for (const Warning& w : r.warnings) all += w.path + ": " + w.message + "\n";
-  return all;
-}
 
 // The corpus desc files laid out as a pacman local database under `root`
 // (folder names are <name>-<version> as pacman makes them). Returns false
@@ -123,7 +99,7 @@ TEST_CASE("pacman collector lists the corpus database as pacman -Q does",
     return;
   }
   DirectoryVfs vfs(root.path());
-  CollectResult r = CollectSoftware(vfs, "ev", Pacman());
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("pacman"));
   CHECK(AllWarnings(r).empty());
   // Read with pacman 6.0.2 (`pacman -Q --dbpath`).
   const std::vector<std::string> expected = {"filesystem 2024.11.21-1",
@@ -142,14 +118,14 @@ TEST_CASE("pacman collector lists the corpus database as pacman -Q does",
   } else {
     WARN("pacman not installed: compared with recorded pacman -Q output only");
   }
-  const Software* gawk = Find(r, "gawk");
+  const Software* gawk = FindSoftware(r, "gawk");
   REQUIRE(gawk != nullptr);
   CHECK(gawk->ecosystem == "pacman");
   CHECK(gawk->name == "gawk");
   CHECK(gawk->arch == "x86_64");
   CHECK(gawk->publisher == "Tobias Powalowski <tpowa@archlinux.org>");
   CHECK(gawk->source == "/var/lib/pacman/local/gawk-5.3.1-1/desc");
-  CHECK(Find(r, "filesystem")->arch == "any");
+  CHECK(FindSoftware(r, "filesystem")->arch == "any");
 }
 
 TEST_CASE("pacman collector survives damaged entries", "[pacman]") {
@@ -164,7 +140,7 @@ TEST_CASE("pacman collector survives damaged entries", "[pacman]") {
   // Nothing usable at all.
   vfs.AddFile(local + "junk/desc", "\x01\x02 binary \xff\n");
   vfs.AddFile(local + "empty-1-1/desc", "");
-  CollectResult r = CollectSoftware(vfs, "ev", Pacman());
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("pacman"));
   CHECK(NameVersions(r) == std::vector<std::string>{"drift 1.1-1", "empty 1-1",
                                                     "good 1.0-1",
                                                     "nover 2.0-1"});

@@ -27,7 +27,10 @@
 #include "support/test_support.h"
 
 using namespace contraband;
+using contraband::testing::AllWarnings;
+using contraband::testing::CollectorNamed;
 using contraband::testing::CorpusPath;
+using contraband::testing::FindSoftware;
 using contraband::testing::HaveTool;
 using contraband::testing::ReadHostFile;
 using contraband::testing::Run;
@@ -112,30 +115,9 @@ std::string Joined(const std::vector<std::string>& lines) {
   return out;
 }
 
-std::vector<CollectorInfo> Rpm() {
-  for (const CollectorInfo& c : AllCollectors()) {
-    if (c.name == "rpm") return {c};
-  }
-  FAIL("no rpm collector registered");
-  return {};
-}
-
 std::multiset<std::string> NameEvrs(const CollectResult& r) {
   std::multiset<std::string> out;
   for (const Software& s : r.software) out.insert(s.id + " " + s.version);
-  return out;
-}
-
-const Software* Find(const CollectResult& r, const std::string& id) {
-  for (const Software& s : r.software) {
-    if (s.id == id) return &s;
-  }
-  return nullptr;
-}
-
-std::string Warnings(const CollectResult& r) {
-  std::string out;
-  for (const Warning& w : r.warnings) out += w.path + ": " + w.message + "\n";
   return out;
 }
 
@@ -827,8 +809,8 @@ TEST_CASE("rpm collector: every corpus database through the scan core",
     INFO(c.corpus);
     MemoryVfs vfs;
     vfs.AddFile(c.path, Corpus(c.corpus));
-    CollectResult r = CollectSoftware(vfs, "ev", Rpm());
-    INFO(Warnings(r));
+    CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("rpm"));
+    INFO(AllWarnings(r));
     CHECK(r.warnings.empty());
     CHECK(r.software.size() == c.count);
     for (const Software& s : r.software) {
@@ -841,8 +823,8 @@ TEST_CASE("rpm collector: every corpus database through the scan core",
 
   MemoryVfs vfs;
   vfs.AddFile("/var/lib/rpm/Packages", Corpus("rpm/syft_redhat/Packages"));
-  CollectResult r = CollectSoftware(vfs, "ev", Rpm());
-  const Software* dive = Find(r, "dive");
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("rpm"));
+  const Software* dive = FindSoftware(r, "dive");
   REQUIRE(dive != nullptr);
   CHECK(dive->version == "0.9.2-1");
   CHECK(dive->arch == "x86_64");
@@ -852,8 +834,8 @@ TEST_CASE("rpm collector: every corpus database through the scan core",
   MemoryVfs mariner;
   mariner.AddFile("/var/lib/rpm/rpmdb.sqlite",
                   Corpus("rpm/cbl-mariner-2.0/rpmdb.sqlite"));
-  r = CollectSoftware(mariner, "ev", Rpm());
-  const Software* ca = Find(r, "ca-certificates-base");
+  r = CollectSoftware(mariner, "ev", CollectorNamed("rpm"));
+  const Software* ca = FindSoftware(r, "ca-certificates-base");
   REQUIRE(ca != nullptr);
   CHECK(ca->version == "1:2.0.0-1.cm2");
   CHECK(ca->arch == "noarch");
@@ -874,8 +856,8 @@ TEST_CASE("rpm collector: the same database in both rpm folders counts once",
     vfs.AddFile("/usr/lib/sysimage/rpm/rpmdb.sqlite", sqlite);
     vfs.AddFile("/usr/lib/sysimage/rpm/Packages", bdb);
     vfs.AddSymlink("/var/lib/rpm", "../../usr/lib/sysimage/rpm");
-    CollectResult r = CollectSoftware(vfs, "ev", Rpm());
-    INFO(Warnings(r));
+    CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("rpm"));
+    INFO(AllWarnings(r));
     CHECK(r.warnings.empty());
     CHECK(r.software.size() == 9 + 3);
   }
@@ -883,7 +865,7 @@ TEST_CASE("rpm collector: the same database in both rpm folders counts once",
     MemoryVfs vfs;
     vfs.AddFile("/usr/lib/sysimage/rpm/rpmdb.sqlite", sqlite);
     vfs.AddFile("/var/lib/rpm/rpmdb.sqlite", sqlite);
-    CollectResult r = CollectSoftware(vfs, "ev", Rpm());
+    CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("rpm"));
     CHECK(r.software.size() == 9);
   }
   SECTION("a copy that differs by a byte outside the packages") {
@@ -892,7 +874,7 @@ TEST_CASE("rpm collector: the same database in both rpm folders counts once",
     std::string copy = bdb;  // differs by a byte of page 0's unused tail
     copy[500] ^= 1;
     vfs.AddFile("/usr/lib/sysimage/rpm/Packages", copy);
-    CollectResult r = CollectSoftware(vfs, "ev", Rpm());
+    CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("rpm"));
     CHECK(r.software.size() == 3);
     for (const Software& s : r.software) {
       CHECK(s.source == "/usr/lib/sysimage/rpm/Packages");  // first in order
@@ -924,10 +906,10 @@ TEST_CASE("rpm collector: database and write-ahead log are joined", "[rpm]") {
   MemoryVfs vfs;
   vfs.AddFile("/var/lib/rpm/rpmdb.sqlite", ReadHostFile(path));
   vfs.AddFile("/var/lib/rpm/rpmdb.sqlite-wal", ReadHostFile(path + "-wal"));
-  CollectResult r = CollectSoftware(vfs, "ev", Rpm());
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("rpm"));
   CHECK(NameEvrs(r) ==
         std::multiset<std::string>{"bash 5.2-1", "kesl 12.1.0.1297-1"});
-  const Software* kesl = Find(r, "kesl");
+  const Software* kesl = FindSoftware(r, "kesl");
   REQUIRE(kesl != nullptr);
   CHECK(kesl->source == "/var/lib/rpm/rpmdb.sqlite");
   CHECK(kesl->publisher == "Example Vendor");
@@ -939,9 +921,9 @@ TEST_CASE("rpm collector: database and write-ahead log are joined", "[rpm]") {
   // A log without its database is said, not silently dropped.
   MemoryVfs orphan;
   orphan.AddFile("/var/lib/rpm/rpmdb.sqlite-wal", ReadHostFile(path + "-wal"));
-  r = CollectSoftware(orphan, "ev", Rpm());
+  r = CollectSoftware(orphan, "ev", CollectorNamed("rpm"));
   CHECK(r.software.empty());
-  CHECK_THAT(Warnings(r), Catch::Contains("without its rpmdb.sqlite"));
+  CHECK_THAT(AllWarnings(r), Catch::Contains("without its rpmdb.sqlite"));
 }
 
 TEST_CASE("rpm collector: damaged databases give warnings, not crashes",
@@ -962,7 +944,7 @@ TEST_CASE("rpm collector: damaged databases give warnings, not crashes",
     }
     MemoryVfs vfs;
     vfs.AddFile("/var/lib/rpm/Packages", db);
-    CollectResult r = CollectSoftware(vfs, "ev", Rpm());
+    CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("rpm"));
     CHECK(r.software.size() == 2);
     REQUIRE(r.warnings.size() == 1);
     CHECK(r.warnings[0].path == "/var/lib/rpm/Packages");
@@ -975,12 +957,12 @@ TEST_CASE("rpm collector: damaged databases give warnings, not crashes",
     vfs.AddFile("/var/lib/rpm/Packages", "not a database");
     vfs.AddFile("/var/lib/rpm/Packages.db", std::string(10000, '\0'));
     vfs.AddFile("/var/lib/rpm/rpmdb.sqlite", "SQLite format 3");
-    CollectResult r = CollectSoftware(vfs, "ev", Rpm());
+    CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("rpm"));
     CHECK(r.software.empty());
     CHECK(r.warnings.size() == 3);
-    CHECK_THAT(Warnings(r),
+    CHECK_THAT(AllWarnings(r),
                Catch::Contains("/var/lib/rpm/Packages: cannot parse"));
-    CHECK_THAT(Warnings(r),
+    CHECK_THAT(AllWarnings(r),
                Catch::Contains("/var/lib/rpm/rpmdb.sqlite: cannot parse"));
   }
   SECTION("truncated copies of every corpus database") {
@@ -993,7 +975,7 @@ TEST_CASE("rpm collector: damaged databases give warnings, not crashes",
         INFO(rel << " cut at " << cut);
         MemoryVfs vfs;
         vfs.AddFile("/var/lib/rpm/" + name, full.substr(0, cut));
-        CollectResult r = CollectSoftware(vfs, "ev", Rpm());
+        CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("rpm"));
         CHECK(!r.warnings.empty());
       }
     }

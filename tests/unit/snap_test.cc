@@ -11,33 +11,15 @@
 #include "support/test_support.h"
 
 using namespace contraband;
+using contraband::testing::AllWarnings;
+using contraband::testing::CollectorNamed;
 using contraband::testing::CorpusPath;
+using contraband::testing::FindSoftware;
 using contraband::testing::ReadHostFile;
 
 namespace {
 
 constexpr const char* kState = "/var/lib/snapd/state.json";
-
-std::vector<CollectorInfo> Snap() {
-  for (const CollectorInfo& c : AllCollectors()) {
-    if (c.name == "snap") return {c};
-  }
-  FAIL("no snap collector registered");
-  return {};
-}
-
-const Software* Find(const CollectResult& r, const std::string& id) {
-  for (const Software& s : r.software) {
-    if (s.id == id) return &s;
-  }
-  return nullptr;
-}
-
-std::string AllWarnings(const CollectResult& r) {
-  std::string all;
-  for (const Warning& w : r.warnings) all += w.path + ": " + w.message + "\n";
-  return all;
-}
 
 std::string Yaml(const std::string& name, const std::string& version) {
   return "name: " + name + "\nversion: '" + version +
@@ -179,7 +161,7 @@ TEST_CASE("snap collector: a freshly seeded real state has no snaps",
   }
   MemoryVfs vfs;
   vfs.AddFile(kState, ReadHostFile(*path));
-  CollectResult r = CollectSoftware(vfs, "ev", Snap());
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("snap"));
   CHECK(r.software.empty());
   CHECK(r.warnings.empty());
 }
@@ -200,10 +182,10 @@ TEST_CASE("snap collector joins state.json with mounted snap.yaml", "[snap]") {
   vfs.AddSymlink("/snap/spotify/current", "76");
   vfs.AddFile("/snap/core22/1380/meta/snap.yaml", Yaml("core22", "20240408"));
   vfs.AddDir("/snap/postman/254");
-  CollectResult r = CollectSoftware(vfs, "ev", Snap());
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("snap"));
   CHECK(AllWarnings(r).empty());
   REQUIRE(r.software.size() == 16);
-  const Software* spotify = Find(r, "spotify");
+  const Software* spotify = FindSoftware(r, "spotify");
   REQUIRE(spotify != nullptr);
   CHECK(spotify->ecosystem == "snap");
   CHECK(spotify->version == "1.2.37.701.ge66eb7bc");
@@ -211,12 +193,12 @@ TEST_CASE("snap collector joins state.json with mounted snap.yaml", "[snap]") {
   CHECK(spotify->source == kState);
   CHECK(spotify->arch == "amd64");
   CHECK(spotify->state == SoftwareState::kInstalled);
-  CHECK(Find(r, "core22")->version == "20240408");
-  const Software* postman = Find(r, "postman");
+  CHECK(FindSoftware(r, "core22")->version == "20240408");
+  const Software* postman = FindSoftware(r, "postman");
   CHECK(postman->version.empty());  // not mounted: the state has no version
   CHECK(postman->location == "/snap/postman/254");
-  CHECK(Find(r, "snapd")->location == "/snap/snapd/21759");
-  CHECK(Find(r, "bare")->location == "/snap/bare/5");
+  CHECK(FindSoftware(r, "snapd")->location == "/snap/snapd/21759");
+  CHECK(FindSoftware(r, "bare")->location == "/snap/bare/5");
 }
 
 TEST_CASE("snap collector without a state uses the current revision",
@@ -230,16 +212,16 @@ TEST_CASE("snap collector without a state uses the current revision",
   // Fedora's mount root, and a parallel install.
   vfs.AddFile("/var/lib/snapd/snap/zoom-client_work/225/meta/snap.yaml",
               Yaml("zoom-client", "6.0.2"));
-  CollectResult r = CollectSoftware(vfs, "ev", Snap());
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("snap"));
   CHECK(AllWarnings(r).empty());
   REQUIRE(r.software.size() == 3);
-  const Software* skype = Find(r, "skype");
+  const Software* skype = FindSoftware(r, "skype");
   CHECK(skype->version == "8.96.0.207");
   CHECK(skype->location == "/snap/skype/311");
   CHECK(skype->source == "/snap/skype/311/meta/snap.yaml");
   // No current link: the newest revision.
-  CHECK(Find(r, "core")->location == "/snap/core/17200");
-  const Software* zoom = Find(r, "zoom-client");
+  CHECK(FindSoftware(r, "core")->location == "/snap/core/17200");
+  const Software* zoom = FindSoftware(r, "zoom-client");
   CHECK(zoom->version == "6.0.2");
   CHECK(zoom->location == "/var/lib/snapd/snap/zoom-client_work/225");
 }
@@ -250,7 +232,7 @@ TEST_CASE("snap collector reports the same snap once through linked roots",
   vfs.AddFile("/var/lib/snapd/snap/skype/311/meta/snap.yaml",
               Yaml("skype", "8.96.0.207"));
   vfs.AddSymlink("/snap", "/var/lib/snapd/snap");
-  CollectResult r = CollectSoftware(vfs, "ev", Snap());
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("snap"));
   REQUIRE(r.software.size() == 1);
   CHECK(r.software[0].location == "/snap/skype/311");
 }
@@ -260,13 +242,13 @@ TEST_CASE("snap collector survives damaged state and snap.yaml", "[snap]") {
   vfs.AddFile(kState, "{\"data\": {\"snaps\": {\"skype\": ");  // truncated
   vfs.AddFile("/snap/skype/311/meta/snap.yaml", Yaml("skype", "8.96.0.207"));
   vfs.AddFile("/snap/noname/1/meta/snap.yaml", "summary: x\n\x01\x02\n");
-  CollectResult r = CollectSoftware(vfs, "ev", Snap());
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("snap"));
   const std::string all = AllWarnings(r);
   CHECK_THAT(all, Catch::Contains(std::string(kState) + ": cannot parse"));
   CHECK_THAT(all, Catch::Contains("snap.yaml has no name"));
   REQUIRE(r.software.size() == 2);
-  CHECK(Find(r, "skype")->version == "8.96.0.207");
-  CHECK(Find(r, "noname") != nullptr);
+  CHECK(FindSoftware(r, "skype")->version == "8.96.0.207");
+  CHECK(FindSoftware(r, "noname") != nullptr);
 }
 
 TEST_CASE("snap collector: damaged entries and leftovers beside a good state",
@@ -279,14 +261,34 @@ TEST_CASE("snap collector: damaged entries and leftovers beside a good state",
       "odd": {"current": "5", "sequence": [{"name": "odd", "revision": "4"}]}}}})");
   vfs.AddFile("/snap/skype/311/meta/snap.yaml", Yaml("skype", "8.96.0.207"));
   vfs.AddFile("/snap/zoom-client/225/meta/snap.yaml", Yaml("zoom-client", "6"));
-  CollectResult r = CollectSoftware(vfs, "ev", Snap());
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("snap"));
   const std::string all = AllWarnings(r);
   CHECK_THAT(all, Catch::Contains("snap pending: has no current revision"));
   CHECK_THAT(all, Catch::Contains("snap odd: current revision 5"));
   CHECK_THAT(all, Catch::Contains("zoom-client is mounted but not in"));
   REQUIRE(r.software.size() == 3);
-  CHECK(Find(r, "skype")->version == "8.96.0.207");
-  CHECK(Find(r, "odd")->location == "/snap/odd/5");
-  CHECK(Find(r, "zoom-client")->state == SoftwareState::kResidue);
-  CHECK(Find(r, "pending") == nullptr);
+  CHECK(FindSoftware(r, "skype")->version == "8.96.0.207");
+  CHECK(FindSoftware(r, "odd")->location == "/snap/odd/5");
+  CHECK(FindSoftware(r, "zoom-client")->state == SoftwareState::kResidue);
+  CHECK(FindSoftware(r, "pending") == nullptr);
+}
+
+TEST_CASE("snap collector: .snap files are evidence when nothing else is",
+          "[snap]") {
+  MemoryVfs vfs;
+  vfs.AddFile("/var/lib/snapd/snaps/zoom-client_225.snap", "hsqs");
+  vfs.AddFile("/var/lib/snapd/snaps/zoom-client_219.snap", "hsqs");
+  vfs.AddFile("/var/lib/snapd/snaps/skype_311.snap", "hsqs");
+  vfs.AddFile("/snap/skype/311/meta/snap.yaml",
+              "name: skype\nversion: 8.110.76.107\n");
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("snap"));
+  REQUIRE(r.software.size() == 2);  // skype once, from its mount
+  const Software* zoom = nullptr;
+  for (const Software& s : r.software) {
+    if (s.id == "zoom-client") zoom = &s;
+  }
+  REQUIRE(zoom);
+  CHECK(zoom->source == "/var/lib/snapd/snaps/zoom-client_225.snap");
+  CHECK(zoom->state == SoftwareState::kInstalled);
+  CHECK(vfs.files_read() == 1);  // the snap.yaml; .snap files by name only
 }

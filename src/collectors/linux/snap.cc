@@ -20,6 +20,7 @@ constexpr std::string_view kYamlSuffix = "/meta/snap.yaml";
 // Where revisions are mounted: /snap on Debian/Ubuntu, /var/lib/snapd/snap on
 // Fedora, Arch and others (often with /snap as a link to it).
 constexpr std::string_view kMountRoots[] = {"/snap", "/var/lib/snapd/snap"};
+constexpr std::string_view kSnapFiles = "/var/lib/snapd/snaps/";
 
 struct Revision {
   std::string path;       ///< the snap.yaml
@@ -54,10 +55,30 @@ class SnapCollector : public Collector {
     for (std::string_view root : kMountRoots) {
       out.push_back({std::string(root) + "/*/*/meta/snap.yaml", 1ull << 20});
     }
+    // The squashfs files snapd keeps: in an image whose snaps are not
+    // mounted they are the only trace besides state.json. Names only.
+    FileRequest files;
+    files.pattern = std::string(kSnapFiles) + "*.snap";
+    files.name_only = true;
+    out.push_back(files);
     return out;
   }
 
   void Collect(const EvidenceFile& file, CollectorSink& sink) override {
+    if (file.path.rfind(kSnapFiles, 0) == 0) {
+      // <name>_<revision>.snap (revision "x1" for a locally installed one)
+      std::string stem(BaseName(file.path));
+      stem.resize(stem.size() - 5);
+      const size_t us = stem.rfind('_');
+      if (us == std::string::npos || us == 0) return;
+      SnapFile& f = snap_files_[stem.substr(0, us)];
+      const std::string rev = stem.substr(us + 1);
+      if (f.path.empty() || RevisionLess(f.revision, rev)) {
+        f.revision = rev;
+        f.path = file.path;
+      }
+      return;
+    }
     if (file.path == kStatePath) {
       state_ = ParseSnapdState(file.data);  // throws: the runner warns
       return;
@@ -95,7 +116,22 @@ class SnapCollector : public Collector {
     }
     for (auto& [instance, inst] : instances_) {
       if (reported_.count(instance) || inst.revisions.empty()) continue;
+      reported_.insert(instance);
       AddFromMount(instance, inst, sink);
+    }
+    // A .snap file of a snap known neither to snapd's state nor as a mount.
+    for (const auto& [name, f] : snap_files_) {
+      if (reported_.count(name)) continue;
+      Software sw = Base();
+      sw.id = sw.name = name;
+      sw.source = sw.location = f.path;
+      if (state_) {
+        sw.state = SoftwareState::kResidue;
+        sink.Warn(f.path, "snap file of " + name + " (revision " + f.revision +
+                              ") is not in " + std::string(kStatePath) +
+                              "; reported as residue");
+      }
+      sink.Add(std::move(sw));
     }
   }
 
@@ -180,6 +216,10 @@ class SnapCollector : public Collector {
     sink.Add(std::move(sw));
   }
 
+  struct SnapFile {
+    std::string revision, path;
+  };
+  std::map<std::string, SnapFile> snap_files_;  ///< newest .snap per name
   std::optional<SnapdState> state_;
   std::map<std::string, Instance> instances_;
   std::set<std::string> reported_;  ///< instances found in the state
