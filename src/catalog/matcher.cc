@@ -15,7 +15,16 @@ std::string_view FieldValue(const Software& sw, const std::string& field) {
   if (field == "team_id") return sw.signer.team_id;
   if (field == "cert_sha256") return sw.signer.cert_sha256;
   if (field == "subject") return sw.signer.subject;
-  if (field == "location") return sw.location;
+  if (field == "location") {
+    // Records of a partition read "IMAGE#p1:/opt/zoom"; catalog locations
+    // are paths inside a filesystem, so they match the part after the colon.
+    std::string_view loc = sw.location;
+    if (!sw.volume.empty()) {
+      const std::string prefix = sw.evidence + "#" + sw.volume + ":";
+      if (loc.substr(0, prefix.size()) == prefix) loc.remove_prefix(prefix.size());
+    }
+    return loc;
+  }
   return {};
 }
 

@@ -54,12 +54,16 @@ namespace {
 
 // Files at an install location prove a product only where no package record
 // does: a zoom .deb puts its files in /opt/zoom, and that is one Zoom, not
-// two. Marker findings of a product that a package finding of the same
-// volume already reports are dropped.
+// two. Marker findings of a product that an installed package finding of the
+// same volume already reports are dropped; a removed or residue package
+// record leaves them, since the files are still there.
 void DropMarkersOfPackagedProducts(std::vector<Finding>& found) {
   std::set<std::string> packaged;
   for (const Finding& f : found) {
-    if (f.software.ecosystem != "installer") packaged.insert(f.product->id);
+    if (f.software.ecosystem != "installer" &&
+        f.software.state == SoftwareState::kInstalled) {
+      packaged.insert(f.product->id);
+    }
   }
   std::erase_if(found, [&](const Finding& f) {
     return f.software.ecosystem == "installer" &&

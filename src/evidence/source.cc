@@ -80,8 +80,9 @@ OpenedEvidence OpenEvidence(const std::string& path,
   }
   throw EvidenceError("evidence " + path +
                       " is of no kind this build reads (folders, the live "
-                      "host, archives); extract or mount it and scan the "
-                      "folder, or name its kind with --as");
+                      "host, archives, raw/E01/VMDK/VHD disk images); extract "
+                      "or mount it and scan the folder, or name its kind "
+                      "with --as");
 }
 
 }  // namespace contraband

@@ -26,7 +26,9 @@ void WriteSarifReport(const Report& r, std::ostream& out) {
                         ")"}}},
          {"locations",
           {{{"physicalLocation",
-             {{"artifactLocation", {{"uri", sw.source}}}}}}}},
+             {{"artifactLocation",
+               {{"uri", sw.volume.empty() ? sw.source
+                                          : "#" + sw.volume + ":" + sw.source}}}}}}}},
          {"properties", FindingJson(f)}});
   }
   ordered_json sarif = {

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <set>
 
 #include "support/test_support.h"
 
@@ -62,4 +63,24 @@ echo '#!/bin/sh' > "$root/opt/kaspersky/kesl/bin/kesl-control"
   CHECK(by_product["kaspersky"]["ecosystem"] == "installer");
   CHECK(by_product["kaspersky"]["location"] == "/opt/kaspersky/kesl");
   CHECK(by_product["kaspersky"]["source"] == "/opt/kaspersky/kesl");
+}
+
+TEST_CASE("files at an install location count when the package record is only residue",
+          "[e2e][installer]") {
+  TempDir root;
+  root.Write("var/lib/dpkg/status",
+             "Package: zoom\nStatus: deinstall ok config-files\nVersion: 6.2\n");
+  root.Write("opt/zoom/ZoomLauncher", "#!/bin/sh\n");
+  RunResult r = RunContraband("scan --residue --format json " + ShellQuote(root.path()));
+  INFO(r.err);
+  CHECK(r.exit_code == 1);  // the files are there: Zoom is installed
+  json report = ParseJson(r.out);
+  REQUIRE(report["findings"].size() == 2);
+  std::set<std::string> states;
+  for (const json& f : report["findings"]) {
+    CHECK(f["product"] == "zoom");
+    states.insert(f["software"]["state"].get<std::string>() + "/" +
+                  f["software"]["ecosystem"].get<std::string>());
+  }
+  CHECK(states == std::set<std::string>{"installed/installer", "residue/dpkg"});
 }

@@ -139,6 +139,11 @@ TEST_CASE("matcher: exact ids by ecosystem, case-insensitive", "[matcher]") {
   loose.location = "/opt/zoom/ZoomLauncher";
   REQUIRE(m.Match(loose).size() == 1);
   CHECK(m.Match(loose)[0].confidence == Confidence::kMedium);
+  // On a partition the location carries the volume; the rule still applies.
+  loose.evidence = "disk.raw";
+  loose.volume = "p1";
+  loose.location = "disk.raw#p1:/opt/zoom/ZoomLauncher";
+  CHECK(m.Match(loose).size() == 1);
 
   Software apk;
   apk.ecosystem = "android";
