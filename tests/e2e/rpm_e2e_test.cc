@@ -191,10 +191,7 @@ TEST_CASE("rpm e2e: an rpm-installed root lists what rpm -qa lists",
 
 TEST_CASE("rpm e2e: every corpus database, in its place in a root",
           "[e2e][rpm]") {
-  if (!CorpusPath("rpm")) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(CorpusPath("rpm"));
   INFO("rpm comes from the Debian package \"rpm\"");
   REQUIRE(HaveTool("rpm"));
   struct Case {

@@ -22,6 +22,13 @@ std::optional<std::string> CorpusPath(const std::string& rel) {
   return p;
 }
 
+bool AllFound(std::initializer_list<std::optional<std::string>> paths) {
+  for (const auto& p : paths) {
+    if (!p) return false;
+  }
+  return true;
+}
+
 std::string ReadHostFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,19 @@ namespace contraband::testing {
 /// The corpus file or folder `rel` under ../shared/corpus, or nullopt when the
 /// corpus is absent (the caller WARNs and returns: a visible skip).
 std::optional<std::string> CorpusPath(const std::string& rel);
+
+/// Whether every corpus lookup found its file.
+bool AllFound(std::initializer_list<std::optional<std::string>> paths);
+
+/// Ends the test with a visible warning unless every corpus path was found:
+/// the corpus lives beside the project in CI, not in a user's clone.
+#define SKIP_UNLESS_CORPUS(...)                                      \
+  do {                                                               \
+    if (!::contraband::testing::AllFound({__VA_ARGS__})) {           \
+      WARN("corpus absent: skipped");                                \
+      return;                                                        \
+    }                                                                \
+  } while (0)
 
 /// The bytes of a host file; throws when unreadable.
 std::string ReadHostFile(const std::string& path);

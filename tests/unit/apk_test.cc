@@ -112,10 +112,7 @@ TEST_CASE("apk collector reports the real Alpine databases exactly", "[apk]") {
   };
   for (const Case& c : cases) {
     auto path = CorpusPath(c.file);
-    if (!path) {
-      WARN("corpus absent: skipped");
-      return;
-    }
+    SKIP_UNLESS_CORPUS(path);
     INFO(c.file);
     CollectResult r = CollectDb(ReadHostFile(*path));
     CHECK(r.warnings.empty());
@@ -130,10 +127,7 @@ TEST_CASE("apk collector reports the real Alpine databases exactly", "[apk]") {
 
 TEST_CASE("apk collector keeps arch and maintainer", "[apk]") {
   auto path = CorpusPath("apk/trivy_vm_installed");
-  if (!path) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(path);
   CollectResult r = CollectDb(ReadHostFile(*path));
   REQUIRE(r.software.size() == 1);
   CHECK(r.software[0].arch == "aarch64");
@@ -144,10 +138,7 @@ TEST_CASE("apk collector keeps arch and maintainer", "[apk]") {
 TEST_CASE("apk collector warns about a corrupt database and keeps the package",
           "[apk]") {
   auto path = CorpusPath("apk/syft_corrupt_installed");
-  if (!path) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(path);
   CollectResult r = CollectDb(ReadHostFile(*path));
   REQUIRE(r.warnings.size() == 1);
   CHECK(r.warnings[0].collector == "apk");

@@ -112,10 +112,7 @@ TEST_CASE("dpkg: distroless status.d entries have no Status and are installed",
 // each corpus file.
 TEST_CASE("dpkg corpus: scalibr valid status", "[dpkg][corpus]") {
   auto path = CorpusPath("dpkg/scalibr_dpkg_valid");
-  if (!path) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(path);
   auto r = CollectStatus(ReadHostFile(*path));
   REQUIRE(r.software.size() == 7);
   CHECK(FindSoftware(r, "attr")->version == "1:2.5.1-4");
@@ -126,10 +123,7 @@ TEST_CASE("dpkg corpus: scalibr valid status", "[dpkg][corpus]") {
 
 TEST_CASE("dpkg corpus: Ubuntu host status excerpt", "[dpkg][corpus]") {
   auto path = CorpusPath("dpkg/velociraptor_ubuntu_status");
-  if (!path) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(path);
   auto r = CollectStatus(ReadHostFile(*path));
   REQUIRE(r.software.size() == 6);
   CHECK(FindSoftware(r, "amd64-microcode")->version == "3.20191218.1ubuntu2.1");
@@ -138,10 +132,7 @@ TEST_CASE("dpkg corpus: Ubuntu host status excerpt", "[dpkg][corpus]") {
 
 TEST_CASE("dpkg corpus: Status values beyond installed", "[dpkg][corpus]") {
   auto path = CorpusPath("dpkg/scalibr_dpkg_statusfield");
-  if (!path) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(path);
   auto r = CollectStatus(ReadHostFile(*path));
   for (const char* id : {"wantinstall_installed", "wantdeinstall_installed",
                          "wantpurge_installed"}) {
@@ -162,10 +153,7 @@ TEST_CASE("dpkg corpus: Status values beyond installed", "[dpkg][corpus]") {
 
 TEST_CASE("dpkg corpus: deinstalled kernel is residue", "[dpkg][corpus]") {
   auto path = CorpusPath("dpkg/syft_status.d_deinstall");
-  if (!path) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(path);
   auto r = CollectStatus(ReadHostFile(*path));
   REQUIRE(r.software.size() == 2);
   CHECK(FindSoftware(r, "linux-image-6.14.0-1012-aws")->state ==
@@ -178,10 +166,7 @@ TEST_CASE("dpkg corpus: corrupted status files warn and keep good packages",
   auto trivy = CorpusPath("dpkg/trivy_corrupted_status");
   auto syft = CorpusPath("dpkg/syft_status.d_corrupt");
   auto empty_name = CorpusPath("dpkg/syft_image-dpkg_status");
-  if (!trivy || !syft || !empty_name) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(trivy, syft, empty_name);
   auto r = CollectStatus(ReadHostFile(*trivy));
   std::vector<std::string> ids;
   for (const Software& s : r.software) ids.push_back(s.id);

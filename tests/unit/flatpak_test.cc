@@ -67,10 +67,7 @@ TEST_CASE("appstream parser reads the corpus metainfo files", "[flatpak]") {
   auto valid = CorpusPath("flatpak/scalibr_valid.metainfo.xml");
   auto noname = CorpusPath("flatpak/scalibr_noname.metainfo.xml");
   auto noversion = CorpusPath("flatpak/scalibr_noversion.metainfo.xml");
-  if (!valid || !noname || !noversion) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(valid, noname, noversion);
   AppStreamInfo v = ParseAppStream(ReadHostFile(*valid));
   CHECK(v.id == "org.gimp.GIMP");
   CHECK(v.name == "GNU Image Manipulation Program");  // not the ar one
@@ -138,10 +135,7 @@ TEST_CASE("appstream parser rejects broken documents", "[flatpak]") {
 
 TEST_CASE("flatpak collector finds system and per-user apps", "[flatpak]") {
   auto gimp = CorpusPath("flatpak/scalibr_valid.metainfo.xml");
-  if (!gimp) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(gimp);
   MemoryVfs vfs;
   vfs.AddFile("/etc/passwd",
               "root:x:0:0:root:/root:/bin/bash\n"
@@ -206,10 +200,7 @@ TEST_CASE("flatpak collector finds system and per-user apps", "[flatpak]") {
 
 TEST_CASE("flatpak collector survives damaged files", "[flatpak]") {
   auto noname = CorpusPath("flatpak/scalibr_noname.metainfo.xml");
-  if (!noname) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(noname);
   MemoryVfs vfs;
   const std::string a = "/var/lib/flatpak/app/org.gimp.GIMP/x86_64/stable";
   vfs.AddFile(a + "/active/metadata", Metadata("org.gimp.GIMP"));

@@ -44,10 +44,7 @@ end
 
 TEST_CASE("homebrew receipt parser reads the corpus receipt", "[homebrew]") {
   auto path = CorpusPath("macos/scalibr_homebrew_rclone_INSTALL_RECEIPT.json");
-  if (!path) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(path);
   HomebrewReceipt r = ParseHomebrewReceipt(ReadHostFile(*path));
   CHECK(r.homebrew_version == "4.3.5-104-g540c9f9");
   CHECK(r.arch == "x86_64");
@@ -99,10 +96,7 @@ TEST_CASE("homebrew collector reports formulae and casks from every prefix",
           "[homebrew]") {
   auto receipt =
       CorpusPath("macos/scalibr_homebrew_rclone_INSTALL_RECEIPT.json");
-  if (!receipt) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(receipt);
   MemoryVfs vfs;
   vfs.AddFile("/opt/homebrew/Cellar/rclone/1.67.0/INSTALL_RECEIPT.json",
               ReadHostFile(*receipt));

@@ -296,10 +296,7 @@ TEST_CASE("rpm header: damaged images throw ParseError naming the damage",
 // ---- Berkeley DB -----------------------------------------------------------
 
 TEST_CASE("rpm bdb: corpus databases list what rpm -qa lists", "[rpm]") {
-  if (!CorpusPath("rpm")) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(CorpusPath("rpm"));
   {
     RpmDbContents c = ReadRpmBdb(Corpus("rpm/osquery_rpm-bdb/Packages"));
     CHECK(c.problems.empty());
@@ -330,10 +327,7 @@ TEST_CASE("rpm bdb: not a hash database is rejected whole", "[rpm]") {
   CHECK_THROWS_AS(ReadRpmBdb(""), ParseError);
   CHECK_THROWS_WITH(ReadRpmBdb(std::string(4096, 'x')),
                     Catch::Contains("not a Berkeley DB hash database"));
-  if (!CorpusPath("rpm")) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(CorpusPath("rpm"));
   const std::string good = Corpus("rpm/osquery_rpm-bdb/Packages");
   std::string encrypted = good;
   encrypted[24] = 1;
@@ -361,10 +355,7 @@ TEST_CASE("rpm bdb: not a hash database is rejected whole", "[rpm]") {
 TEST_CASE(
     "rpm bdb: damaged pages and overflow chains are problems, not crashes",
     "[rpm]") {
-  if (!CorpusPath("rpm")) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(CorpusPath("rpm"));
   const std::string good = Corpus("rpm/osquery_rpm-bdb/Packages");
   const uint32_t page = 4096;
 
@@ -544,10 +535,7 @@ TEST_CASE(
 // ---- ndb -------------------------------------------------------------------
 
 TEST_CASE("rpm ndb: corpus databases list what rpm lists", "[rpm]") {
-  if (!CorpusPath("rpm")) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(CorpusPath("rpm"));
   {
     RpmDbContents c = ReadRpmNdb(Corpus("rpm/osquery_rpm-ndb/Packages.db"));
     CHECK(c.problems.empty());
@@ -586,10 +574,7 @@ TEST_CASE("rpm ndb: damaged slots and blobs are problems, not crashes",
           "[rpm]") {
   CHECK_THROWS_WITH(ReadRpmNdb("RpmX"), Catch::Contains("RpmP"));
   CHECK_THROWS_AS(ReadRpmNdb(""), ParseError);
-  if (!CorpusPath("rpm")) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(CorpusPath("rpm"));
   const std::string good = Corpus("rpm/osquery_rpm-ndb/Packages.db");
 
   SECTION("unknown version") {
@@ -653,10 +638,7 @@ TEST_CASE("rpm ndb: damaged slots and blobs are problems, not crashes",
 // ---- SQLite ----------------------------------------------------------------
 
 TEST_CASE("rpm sqlite: corpus databases list what rpm -qa lists", "[rpm]") {
-  if (!CorpusPath("rpm")) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(CorpusPath("rpm"));
   {
     // Its -wal is empty: the database alone is read, in memory.
     RpmDbContents c =
@@ -757,10 +739,7 @@ TEST_CASE("rpm sqlite: damaged databases throw or report, never crash",
   }
   CHECK_THROWS_WITH(ReadRpmSqlite(ReadHostFile(path)),
                     Catch::Contains("no readable Packages table"));
-  if (!CorpusPath("rpm")) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(CorpusPath("rpm"));
   const std::string good = Corpus("rpm/cbl-mariner-2.0/rpmdb.sqlite");
   for (size_t cut : {size_t{100}, size_t{4096}, good.size() / 3,
                      good.size() / 2, good.size() - 4096}) {
@@ -783,10 +762,7 @@ TEST_CASE("rpm sqlite: damaged databases throw or report, never crash",
 
 TEST_CASE("rpm collector: every corpus database through the scan core",
           "[rpm]") {
-  if (!CorpusPath("rpm")) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(CorpusPath("rpm"));
   struct Case {
     const char* corpus;
     const char* path;
@@ -844,10 +820,7 @@ TEST_CASE("rpm collector: every corpus database through the scan core",
 
 TEST_CASE("rpm collector: the same database in both rpm folders counts once",
           "[rpm]") {
-  if (!CorpusPath("rpm")) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(CorpusPath("rpm"));
   const std::string sqlite = Corpus("rpm/osquery_rpm-sqlite/rpmdb.sqlite");
   const std::string bdb = Corpus("rpm/osquery_rpm-bdb/Packages");
 
@@ -928,10 +901,7 @@ TEST_CASE("rpm collector: database and write-ahead log are joined", "[rpm]") {
 
 TEST_CASE("rpm collector: damaged databases give warnings, not crashes",
           "[rpm]") {
-  if (!CorpusPath("rpm")) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(CorpusPath("rpm"));
   SECTION("a damaged header inside a Berkeley DB") {
     std::string db = Corpus("rpm/osquery_rpm-bdb/Packages");
     // Overwrite the start of one overflow chain's data (its header's il/dl).

@@ -56,10 +56,7 @@ TEST_CASE("snap.yaml parser reads the corpus snap.yaml files", "[snap]") {
   auto multi = CorpusPath("snap/scalibr_snap_multi-arch.yaml");
   auto single = CorpusPath("snap/scalibr_snap_single-arch.yaml");
   auto manifest = CorpusPath("snap/syft_snap_manifest.yaml");
-  if (!multi || !single || !manifest) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(multi, single, manifest);
   SnapYaml m = ParseSnapYaml(ReadHostFile(*multi));
   CHECK(m.name == "core");
   CHECK(m.version == "16-2.61.4-20240607");
@@ -155,10 +152,7 @@ TEST_CASE("snapd state parser rejects what is not a state", "[snap]") {
 TEST_CASE("snap collector: a freshly seeded real state has no snaps",
           "[snap]") {
   auto path = CorpusPath("snap/vicyos_var_lib_snapd_state.json");
-  if (!path) {
-    WARN("corpus absent: skipped");
-    return;
-  }
+  SKIP_UNLESS_CORPUS(path);
   MemoryVfs vfs;
   vfs.AddFile(kState, ReadHostFile(*path));
   CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("snap"));
@@ -167,7 +161,7 @@ TEST_CASE("snap collector: a freshly seeded real state has no snaps",
 }
 
 TEST_CASE("snap collector joins state.json with mounted snap.yaml", "[snap]") {
-  auto state = StateFromRealHost();
+  auto state = StateFromRealHost();  // a JSON document, not a path
   if (!state) {
     WARN("corpus absent: skipped");
     return;
