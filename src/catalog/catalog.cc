@@ -413,7 +413,7 @@ Catalog LoadCatalog(const std::vector<CatalogFile>& files, std::string source) {
     json doc;
     try {
       doc = json::parse(f.data);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, out_of_range (1e9999)
       problems.Add(f.path, "", std::string("is not valid JSON: ") + e.what());
       continue;
     }
