@@ -1,0 +1,65 @@
+// The glue between our BlockDevices and the libyal libraries (libqcow,
+// libvslvm, libbde, libluksde, libvshadow, libfsxfs, libfsapfs): each reads
+// through a libbfio handle, and each reports errors the same way.
+#pragma once
+
+#include <libbfio.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "evidence/block_device.h"
+
+namespace contraband {
+
+struct BfioHandleFree {
+  void operator()(libbfio_handle_t* h) const;
+};
+using BfioHandle = std::unique_ptr<libbfio_handle_t, BfioHandleFree>;
+
+/// A libbfio handle that reads `device` (shared, so clones the libraries
+/// make stay valid). Throws EvidenceError if libbfio refuses.
+BfioHandle MakeBfioHandle(std::shared_ptr<BlockDevice> device);
+
+/// The message of a libyal error (libX_error_t*) as one line, then frees it.
+/// `sprint` and `release` are the library's libX_error_sprint/_free.
+template <typename Error>
+std::string TakeYalError(Error*& error, int (*sprint)(Error*, char*, size_t),
+                         void (*release)(Error**)) {
+  if (!error) return "no details";
+  char buf[1024] = {};
+  sprint(error, buf, sizeof buf);
+  release(&error);
+  std::string out(buf);
+  for (char& c : out) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out.empty() ? "no details" : out;
+}
+
+/// A BlockDevice whose bytes come from a function (a libyal object's
+/// read_buffer_at_offset); `keep_alive` owns that object.
+class FunctionDevice : public BlockDevice {
+ public:
+  using Reader = std::function<ssize_t(void* buf, size_t len, uint64_t off)>;
+  FunctionDevice(uint64_t size, Reader read, std::shared_ptr<void> keep_alive,
+                 std::string what)
+      : size_(size),
+        read_(std::move(read)),
+        keep_alive_(std::move(keep_alive)),
+        what_(std::move(what)) {}
+  uint64_t size() const override { return size_; }
+  size_t ReadAt(void* buf, size_t len, uint64_t offset) override;
+
+ private:
+  uint64_t size_;
+  Reader read_;
+  std::shared_ptr<void> keep_alive_;
+  std::string what_;  ///< for messages: "LUKS volume p2"
+};
+
+}  // namespace contraband
