@@ -33,6 +33,24 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
   cmd->add_flag("--recurse-archives", scan.recurse_archives,
                 "Also scan, as evidence of their own, the archives and app "
                 "packages found inside folder evidence (one level deep)");
+  cmd->add_flag("--shadow-copies", scan.shadow_copies,
+                "Also scan every Volume Shadow Copy of NTFS volumes; software "
+                "found only in a snapshot is reported as removed");
+  cmd->add_option("--allow-backing", scan.allow_backing,
+                  "Also read QCOW2 backing files from this folder, outside "
+                  "the image's own (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--password", scan.passwords,
+                  "Passphrase for BitLocker or LUKS volumes (repeatable; "
+                  "tried on every encrypted volume)")
+      ->allow_extra_args(false);
+  cmd->add_option("--recovery-key", scan.recovery_keys,
+                  "BitLocker recovery password, 48 digits in groups of six "
+                  "(repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--key-file", scan.key_files,
+                  "BitLocker startup key (.BEK) or LUKS key file (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_flag("--progress", scan.progress,
                 "Show progress on standard error even when it is not a "
                 "terminal");

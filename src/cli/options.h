@@ -27,6 +27,11 @@ struct ScanOptions {
   bool recurse_archives = false;  ///< scan archives found in folders too
   bool progress = false;
   bool no_progress = false;
+  bool shadow_copies = false;  ///< also scan each Volume Shadow Copy
+  std::vector<std::string> allow_backing;  ///< folders for QCOW2 backing files
+  std::vector<std::string> passwords;      ///< BitLocker or LUKS passphrases
+  std::vector<std::string> recovery_keys;  ///< BitLocker recovery passwords
+  std::vector<std::string> key_files;      ///< .BEK startup keys, LUKS key files
 };
 
 /// The catalog chosen by --catalog, or the embedded one. Throws CatalogError.

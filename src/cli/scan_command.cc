@@ -3,7 +3,9 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
+#include <tuple>
 #include <sstream>
 
 #include "cli/app.h"
@@ -71,6 +73,40 @@ void DropMarkersOfPackagedProducts(std::vector<Finding>& found) {
   });
 }
 
+// The keys for encrypted volumes, in the order they are tried: recovery
+// keys, passwords, key files. A key file that cannot be read is a usage
+// error: the user named it, and scanning without it would mislead.
+bool AddVolumeKeys(const ScanOptions& opts, OpenRequest& request) {
+  using Kind = VolumeKey::Kind;
+  for (size_t i = 0; i < opts.recovery_keys.size(); ++i) {
+    request.keys.push_back({Kind::kRecoveryKey, opts.recovery_keys[i],
+                            "--recovery-key #" + std::to_string(i + 1)});
+  }
+  for (size_t i = 0; i < opts.passwords.size(); ++i) {
+    request.keys.push_back({Kind::kPassword, opts.passwords[i],
+                            "--password #" + std::to_string(i + 1)});
+  }
+  // cryptsetup's own default bound on a key file.
+  constexpr uint64_t kMaxKeyFileBytes = 8u << 20;
+  for (const std::string& path : opts.key_files) {
+    try {
+      host::InputFile file(path);
+      if (file.size() > kMaxKeyFileBytes) {
+        std::cerr << "contraband: key file " << path << " is larger than 8 MiB;"
+                  << " is it the right file?\n";
+        return false;
+      }
+      std::string bytes(file.size(), '\0');
+      bytes.resize(file.ReadAt(bytes.data(), bytes.size(), 0));
+      request.keys.push_back({Kind::kKeyFile, bytes, "--key-file " + path});
+    } catch (const EvidenceError& e) {
+      std::cerr << "contraband: key file cannot be read: " << e.what() << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
@@ -99,6 +135,9 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
   if (evidence.empty()) evidence.push_back("/");
 
   OpenRequest request;
+  if (!AddVolumeKeys(opts, request)) return kExitUsage;
+  request.shadow_copies = opts.shadow_copies;
+  request.allow_backing = opts.allow_backing;
   request.as_kind = opts.as_kind;
   request.wanted = AllRequests(AllCollectors(), catalog);
   request.hash = opts.hash;
@@ -151,6 +190,29 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
     for (const OpenWarning& w : ev.warnings) {
       report.warnings.push_back({path, w.path, "evidence", w.message});
     }
+    // Software of the live volumes, and the latest snapshot record of what
+    // the live volume no longer has (Volume Shadow Copies come after their
+    // live volume, oldest first).
+    std::map<std::string, std::set<std::pair<std::string, std::string>>> live;
+    std::map<std::tuple<std::string, std::string, std::string>, Software>
+        gone;
+    auto add_software = [&](std::vector<Software> records) {
+      if (matcher) {
+        std::vector<Finding> found;
+        for (const Software& sw : records) {
+          // Leftovers are not the software itself: without --residue they
+          // stay in the inventory and out of the findings.
+          if (sw.state == SoftwareState::kResidue && !opts.residue) continue;
+          for (Finding& f : matcher->Match(sw)) found.push_back(std::move(f));
+        }
+        DropMarkersOfPackagedProducts(found);
+        for (Finding& f : found) report.findings.push_back(std::move(f));
+      }
+      report.stats.software += records.size();
+      if (opts.inventory) {
+        for (Software& sw : records) report.software.push_back(std::move(sw));
+      }
+    };
     for (EvidenceVolume& vol : ev.volumes) {
       CollectResult got =
           CollectSoftware(*vol.vfs, path, AllCollectors(),
@@ -164,24 +226,43 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
                   << " software records from " << vol.vfs->files_read()
                   << " files (" << vol.vfs->bytes_read() << " bytes)\n";
       }
-      if (matcher) {
-        std::vector<Finding> found;
-        for (const Software& sw : got.software) {
-          // Leftovers are not the software itself: without --residue they
-          // stay in the inventory and out of the findings.
-          if (sw.state == SoftwareState::kResidue && !opts.residue) continue;
-          for (Finding& f : matcher->Match(sw)) found.push_back(std::move(f));
-        }
-        DropMarkersOfPackagedProducts(found);
-        for (Finding& f : found) report.findings.push_back(std::move(f));
-      }
-      report.stats.software += got.software.size();
-      if (opts.inventory) {
-        for (Software& sw : got.software) {
-          report.software.push_back(std::move(sw));
-        }
-      }
       for (Warning& w : got.warnings) report.warnings.push_back(std::move(w));
+      if (!vol.snapshot_of) {
+        for (const Software& sw : got.software) {
+          if (sw.state == SoftwareState::kInstalled) {
+            live[vol.name].insert({sw.ecosystem, sw.id});
+          }
+        }
+        add_software(std::move(got.software));
+        continue;
+      }
+      // A snapshot proves only what the live volume lost: software
+      // installed then and gone now, reported as removed, last seen when
+      // the snapshot was taken.
+      const auto& now = live[*vol.snapshot_of];
+      for (Software& sw : got.software) {
+        if (sw.state != SoftwareState::kInstalled ||
+            now.count({sw.ecosystem, sw.id})) {
+          continue;
+        }
+        sw.state = SoftwareState::kRemoved;
+        sw.last_seen = vol.snapshot_time;
+        gone[{*vol.snapshot_of, sw.ecosystem, sw.id}] = std::move(sw);
+      }
+    }
+    std::vector<Software> removed;
+    for (auto& [key, sw] : gone) removed.push_back(std::move(sw));
+    add_software(std::move(removed));
+    // Nothing at all could be read (every volume encrypted without a key,
+    // no filesystem found): not a clean verdict.
+    if (ev.volumes.empty()) {
+      std::cerr << "contraband: nothing in " << path << " could be read";
+      for (const OpenWarning& w : ev.warnings) {
+        std::cerr << "\n  " << (w.path.empty() ? "" : w.path + ": ")
+                  << w.message;
+      }
+      std::cerr << "\n";
+      evidence_failed = true;
     }
     if (global.verbose) {
       std::cerr << "contraband: " << path << " scanned in "

@@ -283,7 +283,7 @@ class ArchiveReader {
     std::string chain = ev.format;
     if (root != "/") chain += " > " + root.substr(1);
     ev.volumes.push_back(
-        {"", chain, std::make_unique<MemoryVfs>(tree_.Subtree(root))});
+        {"", chain, std::make_unique<MemoryVfs>(tree_.Subtree(root)), {}, {}});
     return ev;
   }
 

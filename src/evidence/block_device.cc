@@ -35,6 +35,13 @@ size_t FileBlockDevice::ReadAt(void* buf, size_t len, uint64_t offset) {
   return done;
 }
 
+size_t StringDevice::ReadAt(void* buf, size_t len, uint64_t offset) {
+  if (offset >= bytes_.size()) return 0;
+  len = std::min<size_t>(len, bytes_.size() - offset);
+  bytes_.copy(static_cast<char*>(buf), len, offset);
+  return len;
+}
+
 std::shared_ptr<BlockDevice> SliceDevice(std::shared_ptr<BlockDevice> base,
                                          uint64_t offset, uint64_t length) {
   const uint64_t size = base->size();

@@ -33,6 +33,17 @@ class FileBlockDevice : public BlockDevice {
   host::InputFile file_;
 };
 
+/// Bytes held in memory (a key file), as a device.
+class StringDevice : public BlockDevice {
+ public:
+  explicit StringDevice(std::string bytes) : bytes_(std::move(bytes)) {}
+  uint64_t size() const override { return bytes_.size(); }
+  size_t ReadAt(void* buf, size_t len, uint64_t offset) override;
+
+ private:
+  std::string bytes_;
+};
+
 /// `length` bytes of `base` from `offset` (a partition), clipped to base.
 std::shared_ptr<BlockDevice> SliceDevice(std::shared_ptr<BlockDevice> base,
                                          uint64_t offset, uint64_t length);

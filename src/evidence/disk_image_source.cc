@@ -11,49 +11,58 @@
 #include <memory>
 
 #include "common/sha256.h"
+#include "evidence/block_device.h"
 #include "evidence/host_os.h"
+#include "evidence/qcow_image.h"
+#include "evidence/tsk_image.h"
 #include "evidence/tsk_vfs.h"
+#include "evidence/volume_layers.h"
 
 namespace contraband {
 namespace {
 
-// The files of a raw image: one, or the segments of a split image.
-struct RawFiles {
+// The files of a raw image: one, or the segments of a split image, as one
+// device.
+class SplitFileDevice : public BlockDevice {
+ public:
+  void Add(std::unique_ptr<host::InputFile> file) {
+    const uint64_t n = file->size();
+    segments_.push_back({std::move(file), size_, n});
+    size_ += n;
+  }
+  uint64_t size() const override { return size_; }
+  /// Bytes at `off`; short only at the end of the image.
+  size_t ReadAt(void* buf, size_t len, uint64_t off) override {
+    size_t done = 0;
+    while (done < len && off + done < size_) {
+      const uint64_t pos = off + done;
+      auto it = std::upper_bound(
+          segments_.begin(), segments_.end(), pos,
+          [](uint64_t p, const Segment& s) { return p < s.start; });
+      const Segment& seg = *std::prev(it);
+      const size_t want = static_cast<size_t>(
+          std::min<uint64_t>(len - done, seg.start + seg.size - pos));
+      const size_t n =
+          seg.file->ReadAt(static_cast<char*>(buf) + done, want, pos - seg.start);
+      if (n == 0) break;  // the file shrank under us
+      done += n;
+    }
+    return done;
+  }
+  std::vector<std::string> paths() const {
+    std::vector<std::string> out;
+    for (const Segment& s : segments_) out.push_back(s.file->path());
+    return out;
+  }
+
+ private:
   struct Segment {
-    std::string path;
     std::unique_ptr<host::InputFile> file;  ///< read-only, O_NOATIME
     uint64_t start = 0;  ///< offset of its first byte in the image
     uint64_t size = 0;
   };
-  std::vector<Segment> segments;
-  uint64_t size = 0;
-
-  void Add(std::unique_ptr<host::InputFile> file) {
-    const uint64_t n = file->size();
-    segments.push_back({file->path(), std::move(file), size, n});
-    size += n;
-  }
-  /// Bytes at `off`; short only at the end of the image, -1 on an I/O error.
-  ssize_t Read(uint64_t off, char* buf, size_t len) const {
-    size_t done = 0;
-    try {
-      while (done < len && off + done < size) {
-        const uint64_t pos = off + done;
-        auto it = std::upper_bound(
-            segments.begin(), segments.end(), pos,
-            [](uint64_t p, const Segment& s) { return p < s.start; });
-        const Segment& seg = *std::prev(it);
-        const size_t want = static_cast<size_t>(
-            std::min<uint64_t>(len - done, seg.start + seg.size - pos));
-        const size_t n = seg.file->ReadAt(buf + done, want, pos - seg.start);
-        if (n == 0) break;  // the file shrank under us
-        done += n;
-      }
-    } catch (const EvidenceError&) {
-      return -1;
-    }
-    return static_cast<ssize_t>(done);
-  }
+  std::vector<Segment> segments_;
+  uint64_t size_ = 0;
 };
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -97,55 +106,15 @@ bool IsFirstSegment(const std::string& name) {
          (suffix.back() == '0' || suffix.back() == '1');
 }
 
-// A raw image as a TSK image: TSK_IMG_INFO first, as TSK casts it.
-struct RawImage {
-  TSK_IMG_INFO info;
-  RawFiles* files;
-};
-
-ssize_t RawImageRead(TSK_IMG_INFO* img, TSK_OFF_T off, char* buf, size_t len) {
-  const RawFiles& files = *reinterpret_cast<RawImage*>(img)->files;
-  const ssize_t n =
-      off < 0 ? -1 : files.Read(static_cast<uint64_t>(off), buf, len);
-  if (n <= 0 && len > 0) {
-    tsk_error_reset();
-    tsk_error_set_errno(TSK_ERR_IMG_READ);
-    tsk_error_set_errstr("reading %zu bytes at offset %lld of the image: %s",
-                         len, static_cast<long long>(off),
-                         n < 0 ? "read error" : "past its end");
-    return -1;
-  }
-  return n;
-}
-
-// tsk_img_close (TSK 4.11) destroys the cache lock, then calls this.
-void RawImageClose(TSK_IMG_INFO* img) {
-  delete reinterpret_cast<RawImage*>(img)->files;
-  std::free(img);
-}
-
-// img_stat output, which nothing here prints.
-void NoImageStat(TSK_IMG_INFO*, FILE*) {}
-
-TSK_IMG_INFO* OpenRawImage(std::unique_ptr<RawFiles> files) {
-  // calloc: TSK's read cache inside TSK_IMG_INFO must start empty.
-  auto* raw = static_cast<RawImage*>(std::calloc(1, sizeof(RawImage)));
-  if (!raw) return nullptr;
-  const auto size = static_cast<TSK_OFF_T>(files->size);
-  raw->files = files.release();
-  TSK_IMG_INFO* img = tsk_img_open_external(raw, size, 512, &RawImageRead,
-                                            &RawImageClose, &NoImageStat);
-  if (!img) RawImageClose(&raw->info);
-  return img;
-}
-
 // Owns what every TskVfs of one image reads from; the last volume to go
 // closes it (volume system first, then the images).
 struct ImageHolder {
   TSK_IMG_INFO* img = nullptr;
   TSK_IMG_INFO* padded = nullptr;  ///< over img, for a truncated image
   TSK_VS_INFO* vs = nullptr;
-  const RawFiles* raw = nullptr;  ///< img's files when it is a raw image
+  /// The files the image is made of when we opened them ourselves (raw
+  /// segments, a QCOW2 image and its backing files), for --hash.
+  std::vector<std::string> files;
   ~ImageHolder() {
     if (vs) tsk_vs_close(vs);
     if (padded) tsk_img_close(padded);
@@ -227,66 +196,6 @@ std::string VolumeSystemName(TSK_VS_TYPE_ENUM type) {
   }
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// Partitions that never hold files: no warning for them, on every Windows
-// disk (Microsoft reserved) or Linux install (swap, BIOS boot) alike.
-bool HoldsNoFilesystem(const char* desc) {
-  if (!desc) return false;
-  const std::string d = Lower(desc);
-  for (std::string_view s : {"swap", "microsoft reserved", "bios boot"}) {
-    if (d.find(s) != std::string::npos) return true;
-  }
-  return false;
-}
-
-struct FsAttempt {
-  TSK_FS_INFO* fs = nullptr;
-  std::string error;    ///< why nothing opened, when TSK said
-  std::string warning;  ///< something worth telling even though it opened
-  bool encrypted = false;
-};
-
-// TSK's own detection refuses when two filesystem signatures match (a disk
-// reformatted from FAT to NTFS keeps the old boot sector fields); an
-// examiner still wants the newer one read, so try the kinds one by one in
-// the order TSK itself tries them and say which was chosen.
-FsAttempt OpenFilesystem(TSK_IMG_INFO* img, TSK_OFF_T offset) {
-  FsAttempt out;
-  tsk_error_reset();
-  out.fs = tsk_fs_open_img(img, offset, TSK_FS_TYPE_DETECT);
-  if (out.fs) return out;
-  const uint32_t err = tsk_error_get_errno();
-  const char* errstr = tsk_error_get_errstr();
-  const std::string detail = errstr ? errstr : "";
-  out.error = TskLastError();
-  out.encrypted = err == TSK_ERR_FS_ENCRYPTED;
-  if (err != TSK_ERR_FS_UNKTYPE || detail.find(" or ") == std::string::npos) {
-    tsk_error_reset();
-    return out;
-  }
-  static constexpr TSK_FS_TYPE_ENUM kKinds[] = {
-      TSK_FS_TYPE_NTFS_DETECT, TSK_FS_TYPE_FAT_DETECT,
-      TSK_FS_TYPE_EXT_DETECT,  TSK_FS_TYPE_FFS_DETECT,
-      TSK_FS_TYPE_HFS_DETECT,  TSK_FS_TYPE_ISO9660_DETECT};
-  for (TSK_FS_TYPE_ENUM kind : kKinds) {
-    tsk_error_reset();
-    if (TSK_FS_INFO* fs = tsk_fs_open_img(img, offset, kind)) {
-      out.fs = fs;
-      out.error.clear();
-      out.warning = "signatures of more than one filesystem found (" + detail +
-                    "); read as " + tsk_fs_type_toname(fs->ftype);
-      break;
-    }
-  }
-  tsk_error_reset();
-  return out;
-}
-
 bool IsOnlyGptProtective(const TSK_VS_INFO* vs) {
   bool any = false;
   for (TSK_PNUM_T i = 0; i < vs->part_count; ++i) {
@@ -359,10 +268,8 @@ TSK_VS_INFO* OpenVolumeSystem(TSK_IMG_INFO* img,
 // hash of the whole disk. The only place that reads the entire image.
 std::string HashImageFiles(const ImageHolder& holder, const std::string& path,
                            std::vector<OpenWarning>& warnings) {
-  std::vector<std::string> files;
-  if (holder.raw) {
-    for (const RawFiles::Segment& s : holder.raw->segments)
-      files.push_back(s.path);
+  std::vector<std::string> files = holder.files;
+  if (!files.empty()) {
   } else if (holder.img->images && holder.img->num_img > 0) {
     for (int i = 0; i < holder.img->num_img; ++i) {
       if (holder.img->images[i]) files.emplace_back(holder.img->images[i]);
@@ -420,6 +327,9 @@ ssize_t PaddedRead(TSK_IMG_INFO* img, TSK_OFF_T off, char* buf, size_t len) {
 
 void PaddedClose(TSK_IMG_INFO* img) { std::free(img); }
 
+// img_stat output, which nothing here prints.
+void NoImageStat(TSK_IMG_INFO*, FILE*) {}
+
 TSK_IMG_INFO* OpenPadded(TSK_IMG_INFO* inner) {
   // calloc: TSK's read cache in TSK_IMG_INFO must start empty.
   auto* p = static_cast<PaddedImage*>(std::calloc(1, sizeof(PaddedImage)));
@@ -461,31 +371,20 @@ uint64_t ReadableEnd(TSK_IMG_INFO* img) {
   return (lo + 1) * sector;
 }
 
-// A filesystem whose root folder cannot be listed yields nothing; say so
-// rather than report it silently empty.
-void CheckRoot(Vfs& vfs, const std::string& volume,
-               std::vector<OpenWarning>& warnings) {
-  try {
-    vfs.List("/");
-  } catch (const EvidenceError& e) {
-    warnings.push_back({volume, std::string("the root folder of the filesystem "
-                                            "cannot be read (") +
-                                    e.what() + "); nothing in it is scanned"});
-  }
-}
-
 // One volume per allocated partition that holds a filesystem; warnings for
 // the others. Partitions are read through the image the table was found in
 // (the padded view for a truncated image), bounds are the real image's.
 void AddPartitions(const std::shared_ptr<ImageHolder>& holder,
-                   uint64_t readable_end, OpenedEvidence& ev) {
+                   const std::shared_ptr<BlockDevice>& image,
+                   uint64_t readable_end, const OpenRequest& request,
+                   OpenedEvidence& ev) {
   TSK_VS_INFO* vs = holder->vs;
   if (vs->is_backup) {
     ev.warnings.push_back({"", "the primary " + VolumeSystemName(vs->vstype) +
                                    " partition table is damaged; partitions "
                                    "come from the backup table"});
   }
-  const std::string table = VolumeSystemName(vs->vstype);
+  const std::string table = ev.format + " > " + VolumeSystemName(vs->vstype);
   // Partitions are numbered as dfvfs/plaso name them ("p1", "p2", ...):
   // 1-based over the table's real (allocated) partitions in the order TSK
   // lists them, by start sector; table metadata, unallocated gaps and the
@@ -521,6 +420,14 @@ void AddPartitions(const std::shared_ptr<ImageHolder>& holder,
                                        " bytes; truncated?); files beyond it "
                                        "cannot be read"});
     }
+    // Encryption, LVM, APFS and XFS are read by their own layers; the
+    // partition's bytes come through the same image TSK reads.
+    std::shared_ptr<BlockDevice> device =
+        SliceDevice(image, offset, end - offset);
+    if (HasNonTskLayer(*device)) {
+      ExploreDevice(device, name, table, request, ev);
+      continue;
+    }
     FsAttempt fs = OpenFilesystem(vs->img_info, static_cast<TSK_OFF_T>(offset));
     if (!fs.warning.empty()) ev.warnings.push_back({name, fs.warning});
     if (!fs.fs) {
@@ -530,17 +437,22 @@ void AddPartitions(const std::shared_ptr<ImageHolder>& holder,
       } else if (!HoldsNoFilesystem(part->desc)) {
         ev.warnings.push_back(
             {name, where +
-                       " holds no filesystem The Sleuth Kit reads (NTFS, FAT, "
-                       "exFAT, ext2/3/4, HFS+, ISO9660, UFS)" +
+                       " holds no filesystem contraband reads (NTFS, FAT, "
+                       "exFAT, ext2/3/4, XFS, APFS, HFS+, ISO9660, UFS; LVM, "
+                       "LUKS, BitLocker)" +
                        (fs.error.empty() ? "" : ": " + fs.error) +
                        "; not scanned"});
       }
       continue;
     }
+    const bool ntfs = IsNtfs(fs.fs);
     auto vfs = std::make_unique<TskVfs>(fs.fs, holder);
     CheckRoot(*vfs, name, ev.warnings);
     const std::string chain = table + " > " + vfs->fs_type();
-    ev.volumes.push_back({name, chain, std::move(vfs)});
+    ev.volumes.push_back({name, chain, std::move(vfs), {}, {}});
+    if (ntfs && request.shadow_copies) {
+      AddShadowCopies(device, name, chain, ev);
+    }
   }
 }
 
@@ -552,10 +464,11 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
   auto first = std::make_unique<host::InputFile>(path);  // throws: exit 3
   const std::string magic = ContainerMagic(*first);
   auto holder = std::make_shared<ImageHolder>();
+  std::string format;  // set for the images we open ourselves
   if (magic.empty()) {
-    // Raw, or no image at all: read through RawImage, and never through
-    // TSK's detection, whose image libraries open every file by name.
-    auto files = std::make_unique<RawFiles>();
+    // Raw, or no image at all: read through our own device, and never
+    // through TSK's detection, whose image libraries open every file by name.
+    auto files = std::make_shared<SplitFileDevice>();
     files->Add(std::move(first));
     if (IsFirstSegment(path)) {
       for (std::string next = NextSegmentName(path); !next.empty();
@@ -568,14 +481,24 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
         }
       }
     }
-    holder->raw = files.get();
-    holder->img = OpenRawImage(std::move(files));
+    holder->files = files->paths();
+    holder->img = OpenTskImage(files);
     if (!holder->img) return std::nullopt;
+    format = "raw";
+  } else if (magic == "qcow") {
+    // TSK 4.11 has no QCOW2 reader (it would read the clusters as a raw
+    // disk): libqcow gives the guest disk, TSK reads it like any other.
+    first.reset();
+    QcowImage qcow = OpenQcowImage(path, request.allow_backing);
+    holder->files = qcow.files;
+    holder->img = OpenTskImage(qcow.device);
+    if (!holder->img) {
+      throw EvidenceError("evidence " + path + " cannot be read (" +
+                          TskLastError() + ")");
+    }
+    format = qcow.version >= 2 ? "qcow2" : "qcow";
   } else {
     first.reset();
-    // TSK 4.11 has no QCOW2 reader and would read its clusters as a raw
-    // disk; leave it to an opener that understands it, or to the user.
-    if (magic == "qcow") return std::nullopt;
     tsk_error_reset();
     // EWF is opened by name so that libewf's refusal (a segment missing, a
     // name without an .E01-style extension) is reported, not read as raw.
@@ -594,9 +517,11 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
   OpenedEvidence ev;
   ev.path = path;
   ev.kind = "disk-image";
-  ev.format = FormatOf(img->itype, magic);
+  ev.format = format.empty() ? FormatOf(img->itype, magic) : format;
   ev.size = img->size > 0 ? static_cast<uint64_t>(img->size) : 0;
   const bool container = ev.format != "raw";
+  // Every layer reads the image through TSK's image (and its cache).
+  const std::shared_ptr<BlockDevice> image = TskImageDevice(img, holder);
   const uint64_t readable_end = ReadableEnd(img);
   if (readable_end < ev.size) {
     ev.warnings.push_back({"", "the image can be read only up to byte " +
@@ -610,7 +535,10 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
   holder->vs = OpenVolumeSystem(img, ev.warnings);
   if (holder->vs) {
     found = true;
-    AddPartitions(holder, readable_end, ev);
+    AddPartitions(holder, image, readable_end, request, ev);
+  } else if (HasNonTskLayer(*image)) {
+    found = true;  // a bare encrypted volume, LVM physical volume, APFS, XFS
+    ExploreDevice(image, "", ev.format, request, ev);
   } else {
     FsAttempt fs = OpenFilesystem(img, 0);
     if (!fs.warning.empty()) ev.warnings.push_back({"", fs.warning});
@@ -623,10 +551,14 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
     }
     if (fs.fs) {
       found = true;
+      const bool ntfs = IsNtfs(fs.fs);
       auto vfs = std::make_unique<TskVfs>(fs.fs, holder);
       CheckRoot(*vfs, "", ev.warnings);
-      const std::string chain = vfs->fs_type();
-      ev.volumes.push_back({"", chain, std::move(vfs)});
+      const std::string chain = ev.format + " > " + vfs->fs_type();
+      ev.volumes.push_back({"", chain, std::move(vfs), {}, {}});
+      if (ntfs && request.shadow_copies) {
+        AddShadowCopies(image, "", chain, ev);
+      }
     } else if (fs.encrypted) {
       found = true;
       ev.warnings.push_back(
@@ -641,7 +573,7 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
       holder->vs = tsk_vs_open(holder->padded, 0, TSK_VS_TYPE_DETECT);
       tsk_error_reset();
       if (holder->vs) {
-        AddPartitions(holder, readable_end, ev);
+        AddPartitions(holder, image, readable_end, request, ev);
         found = !ev.volumes.empty();
       }
     }

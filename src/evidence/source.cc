@@ -20,7 +20,8 @@ std::optional<OpenedEvidence> TryOpenDirectory(const std::string& path,
   // extracted root.
   ev.kind = host::IsHostRoot(path) ? "host" : "directory";
   ev.format = "directory";
-  ev.volumes.push_back({"", "directory", std::make_unique<DirectoryVfs>(path)});
+  ev.volumes.push_back(
+      {"", "directory", std::make_unique<DirectoryVfs>(path), {}, {}});
   return ev;
 }
 

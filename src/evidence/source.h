@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,12 @@ namespace contraband {
 /// One filesystem inside the evidence.
 struct EvidenceVolume {
   std::string name;   ///< "" when the evidence is one filesystem; else "p2", "vg0/root"
-  std::string chain;  ///< the layers that led to it, "gpt > ext4"
+  std::string chain;  ///< the layers that led to it, "qcow2 > gpt > lvm > xfs"
   std::unique_ptr<Vfs> vfs;
+  /// A Volume Shadow Copy: the live volume it is a snapshot of ("p2", or ""
+  /// for a bare volume), and when Windows took it (RFC 3339).
+  std::optional<std::string> snapshot_of;
+  std::string snapshot_time;
 };
 
 /// A problem met while opening (a corrupt partition table, an encrypted
@@ -36,10 +41,24 @@ struct OpenedEvidence {
   std::vector<OpenWarning> warnings;
 };
 
+/// A secret for encrypted volumes (--password, --recovery-key, --key-file),
+/// tried on every encrypted volume until one opens it.
+struct VolumeKey {
+  enum class Kind { kPassword, kRecoveryKey, kKeyFile };
+  Kind kind = Kind::kPassword;
+  std::string secret;  ///< the password, recovery key, or key file's bytes
+  std::string label;   ///< for messages: "--key-file /media/key.bek"
+};
+
 struct OpenRequest {
   std::string as_kind;              ///< --as; empty: detect
   std::vector<FileRequest> wanted;  ///< what the collectors will ask for
   bool hash = false;                ///< hash the container while reading it
+  std::vector<VolumeKey> keys;       ///< for BitLocker and LUKS volumes
+  bool shadow_copies = false;       ///< --shadow-copies: also each snapshot
+  /// --allow-backing: folders outside the image's own where a QCOW2 image's
+  /// backing file may be read.
+  std::vector<std::string> allow_backing;
   /// Called now and then while a container is read: bytes done of total.
   std::function<void(uint64_t done, uint64_t total)> progress;
 };

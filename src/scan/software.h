@@ -43,6 +43,9 @@ struct Software {
   /// A package history log sets both for removed software.
   std::string installed_at;
   std::string removed_at;
+  /// Software found only in a Volume Shadow Copy: when that snapshot was
+  /// taken, the last time the evidence shows it present.
+  std::string last_seen;
 
   /// Total order used to make reports deterministic.
   auto SortKey() const {
