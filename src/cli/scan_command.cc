@@ -3,9 +3,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <set>
-#include <tuple>
 #include <sstream>
 
 #include "cli/app.h"
@@ -16,6 +14,7 @@
 #include "evidence/source.h"
 #include "report/report.h"
 #include "scan/scanner.h"
+#include "scan/snapshots.h"
 
 namespace contraband {
 
@@ -190,12 +189,9 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
     for (const OpenWarning& w : ev.warnings) {
       report.warnings.push_back({path, w.path, "evidence", w.message});
     }
-    // Software of the live volumes, and the latest snapshot record of what
-    // the live volume no longer has (Volume Shadow Copies come after their
-    // live volume, oldest first).
-    std::map<std::string, std::set<std::pair<std::string, std::string>>> live;
-    std::map<std::tuple<std::string, std::string, std::string>, Software>
-        gone;
+    // Shadow copies come after their live volume: they add only what it
+    // lost.
+    SnapshotMerge snapshots;
     auto add_software = [&](std::vector<Software> records) {
       if (matcher) {
         std::vector<Finding> found;
@@ -227,32 +223,15 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
                   << " files (" << vol.vfs->bytes_read() << " bytes)\n";
       }
       for (Warning& w : got.warnings) report.warnings.push_back(std::move(w));
-      if (!vol.snapshot_of) {
-        for (const Software& sw : got.software) {
-          if (sw.state == SoftwareState::kInstalled) {
-            live[vol.name].insert({sw.ecosystem, sw.id});
-          }
-        }
+      if (vol.snapshot_of) {
+        snapshots.AddSnapshot(*vol.snapshot_of, vol.snapshot_time,
+                              std::move(got.software));
+      } else {
+        snapshots.AddLive(vol.name, got.software);
         add_software(std::move(got.software));
-        continue;
-      }
-      // A snapshot proves only what the live volume lost: software
-      // installed then and gone now, reported as removed, last seen when
-      // the snapshot was taken.
-      const auto& now = live[*vol.snapshot_of];
-      for (Software& sw : got.software) {
-        if (sw.state != SoftwareState::kInstalled ||
-            now.count({sw.ecosystem, sw.id})) {
-          continue;
-        }
-        sw.state = SoftwareState::kRemoved;
-        sw.last_seen = vol.snapshot_time;
-        gone[{*vol.snapshot_of, sw.ecosystem, sw.id}] = std::move(sw);
       }
     }
-    std::vector<Software> removed;
-    for (auto& [key, sw] : gone) removed.push_back(std::move(sw));
-    add_software(std::move(removed));
+    add_software(snapshots.Removed());
     // Nothing at all could be read (every volume encrypted without a key,
     // no filesystem found): not a clean verdict.
     if (ev.volumes.empty()) {

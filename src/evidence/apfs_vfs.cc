@@ -253,32 +253,13 @@ std::string VolumeLabel(libfsapfs_volume_t* volume) {
   return name;
 }
 
-// One opened volume and what its contents say about its macOS role.
-struct Opened {
-  int index = 0;  ///< in the container, from 0
-  std::string label;
-  std::unique_ptr<Vfs> vfs;
-  bool system = false;  ///< has /usr/share/firmlinks
-  bool data = false;    ///< no /System/Library, but /Users, /Applications...
-  bool paired = false;
-};
-
 bool IsKind(Vfs& vfs, const char* path, FileType type) {
   std::optional<FileInfo> info = vfs.Stat(path);
   return info && info->type == type;
 }
 
-void Classify(Opened& v) {
-  Vfs& vfs = *v.vfs;
-  v.system = IsKind(vfs, "/usr/share/firmlinks", FileType::kRegular);
-  v.data = !v.system && !IsKind(vfs, "/System/Library", FileType::kDirectory) &&
-           (IsKind(vfs, "/Users", FileType::kDirectory) ||
-            IsKind(vfs, "/Applications", FileType::kDirectory) ||
-            IsKind(vfs, "/private", FileType::kDirectory));
-}
-
 std::string Describe(int index, const std::string& label) {
-  return "APFS volume " + std::to_string(index + 1) +
+  return "APFS volume apfs" + std::to_string(index + 1) +
          (label.empty() ? "" : " \"" + label + "\"");
 }
 
@@ -316,7 +297,7 @@ ApfsContainer OpenApfsContainer(std::shared_ptr<BlockDevice> device) {
     count = kMaxVolumes;
   }
 
-  std::vector<Opened> opened;
+  std::vector<ApfsVolume> opened;
   for (int i = 0; i < count; ++i) {
     libfsapfs_volume_t* volume = nullptr;
     if (libfsapfs_container_get_volume_by_index(container->handle, i, &volume,
@@ -352,74 +333,87 @@ ApfsContainer OpenApfsContainer(std::shared_ptr<BlockDevice> device) {
       continue;
     }
     libfsapfs_file_entry_free(&root, nullptr);
-    Opened v;
-    v.index = i;
+    ApfsVolume v;
+    v.name = "apfs" + std::to_string(i + 1);
     v.label = label;
-    v.vfs = std::make_unique<InodeTreeVfs>(std::make_unique<ApfsTree>(
-        container, volume, root_id,
-        (incompat & kIncompatCaseInsensitive) != 0));
-    Classify(v);
+    v.chain = "apfs";
+    v.vfs = std::make_unique<InodeTreeVfs>(
+        std::make_unique<ApfsTree>(container, volume, root_id,
+                                   (incompat & kIncompatCaseInsensitive) != 0));
     opened.push_back(std::move(v));
   }
+  out.volumes = JoinSystemAndData(std::move(opened), out.warnings);
+  return out;
+}
 
-  // Pair each System volume with its Data volume: by name first ("X" and
-  // "X - Data", as the macOS installer names them), then by contents.
-  // libfsapfs 20201107 does not report volume roles.
-  std::vector<int> partner(opened.size(), -1);
-  std::vector<bool> joined_data(opened.size(), false);
+std::vector<ApfsVolume> JoinSystemAndData(std::vector<ApfsVolume> volumes,
+                                          std::vector<std::string>& warnings) {
+  // What each volume's contents say about its macOS role: a System volume
+  // has /usr/share/firmlinks; a Data volume has no /System/Library but
+  // /Users, /Applications or /private.
+  const size_t n = volumes.size();
+  std::vector<bool> system(n), data(n), paired(n), joined_data(n);
+  std::vector<int> partner(n, -1);
+  for (size_t i = 0; i < n; ++i) {
+    Vfs& vfs = *volumes[i].vfs;
+    system[i] = IsKind(vfs, "/usr/share/firmlinks", FileType::kRegular);
+    data[i] = !system[i] &&
+              !IsKind(vfs, "/System/Library", FileType::kDirectory) &&
+              (IsKind(vfs, "/Users", FileType::kDirectory) ||
+               IsKind(vfs, "/Applications", FileType::kDirectory) ||
+               IsKind(vfs, "/private", FileType::kDirectory));
+  }
   auto pair = [&](size_t s, size_t d) {
     partner[s] = static_cast<int>(d);
-    joined_data[d] = true;
-    opened[s].paired = opened[d].paired = true;
+    paired[s] = paired[d] = joined_data[d] = true;
   };
-  for (size_t s = 0; s < opened.size(); ++s) {
-    if (opened[s].paired || opened[s].data || opened[s].label.empty()) continue;
-    for (size_t d = 0; d < opened.size(); ++d) {
-      if (d != s && !opened[d].paired && !opened[d].system &&
-          opened[d].label == opened[s].label + " - Data" &&
-          (opened[s].system ||
-           IsKind(*opened[s].vfs, "/System/Library", FileType::kDirectory))) {
+  // By name first ("X" and "X - Data", as the macOS installer names them),
+  // then by contents: libfsapfs 20201107 does not report volume roles.
+  for (size_t s = 0; s < n; ++s) {
+    if (paired[s] || data[s] || volumes[s].label.empty()) continue;
+    if (!system[s] &&
+        !IsKind(*volumes[s].vfs, "/System/Library", FileType::kDirectory)) {
+      continue;
+    }
+    for (size_t d = 0; d < n; ++d) {
+      if (d != s && !paired[d] && !system[d] &&
+          volumes[d].label == volumes[s].label + " - Data") {
         pair(s, d);
         break;
       }
     }
   }
-  for (size_t s = 0; s < opened.size(); ++s) {
-    if (!opened[s].system || opened[s].paired) continue;
-    for (size_t d = 0; d < opened.size(); ++d) {
-      if (!opened[d].paired && opened[d].data) {
+  for (size_t s = 0; s < n; ++s) {
+    if (!system[s] || paired[s]) continue;
+    for (size_t d = 0; d < n; ++d) {
+      if (!paired[d] && data[d]) {
         pair(s, d);
         break;
       }
     }
   }
 
-  for (size_t i = 0; i < opened.size(); ++i) {
+  std::vector<ApfsVolume> out;
+  for (size_t i = 0; i < n; ++i) {
     if (joined_data[i]) continue;  // shown through its System volume
-    Opened& v = opened[i];
-    ApfsVolume volume;
-    volume.name = "apfs" + std::to_string(v.index + 1);
-    volume.label = v.label;
-    volume.chain = "apfs";
+    ApfsVolume& v = volumes[i];
     if (partner[i] >= 0) {
-      Opened& data = opened[static_cast<size_t>(partner[i])];
+      ApfsVolume& d = volumes[static_cast<size_t>(partner[i])];
       std::vector<Firmlink> firmlinks;
       try {
         firmlinks = ParseFirmlinks(
             v.vfs->Read("/usr/share/firmlinks", kMaxFirmlinksBytes));
       } catch (const EvidenceError& e) {
-        out.warnings.push_back(Describe(v.index, v.label) +
-                               ": /usr/share/firmlinks cannot be read (" +
-                               e.what() + "); using macOS 10.15's firmlinks");
+        warnings.push_back("APFS volume " + v.name + " \"" + v.label +
+                           "\": /usr/share/firmlinks cannot be read (" +
+                           e.what() + "); using macOS 10.15's firmlinks");
         firmlinks = DefaultFirmlinks();
       }
-      volume.vfs = std::make_unique<FirmlinkVfs>(
-          std::move(v.vfs), std::move(data.vfs), std::move(firmlinks));
-      volume.chain = "apfs (system + data)";
-    } else {
-      volume.vfs = std::move(v.vfs);
+      v.vfs = std::make_unique<FirmlinkVfs>(std::move(v.vfs), std::move(d.vfs),
+                                            std::move(firmlinks));
+      v.chain = "apfs (system + data)";
     }
-    out.volumes.push_back(std::move(volume));
+    out.push_back(std::move(v));
   }
   return out;
 }

@@ -37,4 +37,12 @@ struct ApfsContainer {
 /// cannot be opened at all.
 ApfsContainer OpenApfsContainer(std::shared_ptr<BlockDevice> device);
 
+/// The joining step of OpenApfsContainer, over any Vfs: `volumes` (chain
+/// "apfs", in container order) with each System volume and its Data volume
+/// replaced by one FirmlinkVfs named after the System volume. A pair found by
+/// name whose /usr/share/firmlinks cannot be read is joined with macOS
+/// 10.15's firmlinks and a warning.
+std::vector<ApfsVolume> JoinSystemAndData(std::vector<ApfsVolume> volumes,
+                                          std::vector<std::string>& warnings);
+
 }  // namespace contraband

@@ -1,6 +1,7 @@
 #include "evidence/firmlink_vfs.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "common/text.h"
@@ -14,6 +15,19 @@ bool AtOrBelow(std::string_view path, std::string_view prefix) {
   return path.size() >= prefix.size() &&
          path.compare(0, prefix.size(), prefix) == 0 &&
          (path.size() == prefix.size() || path[prefix.size()] == '/');
+}
+
+// The same, ignoring ASCII case: macOS volumes are case-insensitive by
+// default, so "/applications/Zoom.app" is under the /Applications firmlink.
+bool AtOrBelowFolded(std::string_view path, std::string_view prefix) {
+  if (path.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(path[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return path.size() == prefix.size() || path[prefix.size()] == '/';
 }
 
 std::string JoinBelow(const std::string& base, std::string_view rest) {
@@ -90,7 +104,8 @@ class FirmlinkVfs::Lookup : public LinkLookup {
 
   std::string ReadLink(const std::string& path) override {
     const Route r = join_.RouteOf(path);
-    if (!r.links) throw EvidenceError("symbolic link " + path + " cannot be read");
+    if (!r.links)
+      throw EvidenceError("symbolic link " + path + " cannot be read");
     return r.links->ReadLink(r.path);
   }
 
@@ -139,14 +154,16 @@ FirmlinkVfs::~FirmlinkVfs() = default;
 FirmlinkVfs::Route FirmlinkVfs::RouteOf(const std::string& joined) const {
   const Firmlink* best = nullptr;
   for (const Firmlink& link : links_) {
-    if (AtOrBelow(joined, link.system_path) &&
+    if (AtOrBelowFolded(joined, link.system_path) &&
         (!best || link.system_path.size() > best->system_path.size())) {
       best = &link;
     }
   }
   if (!best) return Route{system_.get(), system_links_, joined, false};
-  std::string_view rest = std::string_view(joined).substr(best->system_path.size());
-  return Route{data_.get(), data_links_, JoinBelow(best->data_path, rest), true};
+  std::string_view rest =
+      std::string_view(joined).substr(best->system_path.size());
+  return Route{data_.get(), data_links_, JoinBelow(best->data_path, rest),
+               true};
 }
 
 bool FirmlinkVfs::AboveLink(const std::string& joined) const {

@@ -42,6 +42,8 @@ std::vector<Firmlink> DefaultFirmlinks();
 /// folder is read from the Data volume, as is everything under
 /// /System/Volumes/Data; the rest from the System volume. A firmlink whose
 /// Data folder is missing is ignored (the System folder shows through).
+/// Firmlinked folders match without regard to ASCII case, as on a default
+/// (case-insensitive) macOS volume.
 /// Symlinks resolve over the joined tree, inside it only (ResolveInRoot):
 /// the System volume's /etc -> private/etc reaches the Data volume's
 /// /private/etc. For that a volume must also be a LinkLookup (InodeTreeVfs

@@ -84,10 +84,11 @@ std::shared_ptr<const InodeTreeVfs::Dir> InodeTreeVfs::DirOf(uint64_t id) {
   std::stable_sort(
       dir->entries.begin(), dir->entries.end(),
       [](const Entry& a, const Entry& b) { return a.name < b.name; });
-  dir->entries.erase(
-      std::unique(dir->entries.begin(), dir->entries.end(),
-                  [](const Entry& a, const Entry& b) { return a.name == b.name; }),
-      dir->entries.end());
+  dir->entries.erase(std::unique(dir->entries.begin(), dir->entries.end(),
+                                 [](const Entry& a, const Entry& b) {
+                                   return a.name == b.name;
+                                 }),
+                     dir->entries.end());
   if (fold_case_) {
     for (size_t i = 0; i < dir->entries.size(); ++i) {
       dir->folded.emplace(AsciiLower(dir->entries[i].name), i);
@@ -183,8 +184,8 @@ std::string InodeTreeVfs::Read(std::string_view path, uint64_t max_bytes) {
     const size_t got = data_dev->ReadAt(data.data() + done, want, done);
     if (got == 0) {
       throw EvidenceError("cannot read " + std::string(path) + " at offset " +
-                          std::to_string(done) + " of " +
-                          std::to_string(size) + " bytes: the data ends early");
+                          std::to_string(done) + " of " + std::to_string(size) +
+                          " bytes: the data ends early");
     }
     done += got;
   }

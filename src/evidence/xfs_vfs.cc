@@ -12,8 +12,8 @@
 namespace contraband {
 namespace {
 
-constexpr size_t kMaxNameBytes = 1024;         // XFS allows 255
-constexpr size_t kMaxLinkBytes = 64 * 1024;    // ResolveInRoot's path limit
+constexpr size_t kMaxNameBytes = 1024;             // XFS allows 255
+constexpr size_t kMaxLinkBytes = 64 * 1024;        // ResolveInRoot's path limit
 constexpr uint64_t kMaxFolderBytes = 64ull << 20;  // as TskVfs
 
 // XFS v5 "bigtime" (xfs_format.h): on by default since xfsprogs 5.15, and
@@ -245,8 +245,8 @@ class XfsTree : public InodeTree {
     const Geometry& g = geometry_;
     const unsigned agino_log = g.inodes_per_block_log + g.ag_blocks_log;
     const uint64_t ag = ino >> agino_log;
-    const uint64_t ag_block =
-        (ino >> g.inodes_per_block_log) & ((uint64_t{1} << g.ag_blocks_log) - 1);
+    const uint64_t ag_block = (ino >> g.inodes_per_block_log) &
+                              ((uint64_t{1} << g.ag_blocks_log) - 1);
     const uint64_t slot = ino & ((uint64_t{1} << g.inodes_per_block_log) - 1);
     // Checked: a hostile inode number must not wrap the offset around.
     uint64_t block = 0, offset = 0, in_block = 0;
@@ -259,8 +259,7 @@ class XfsTree : public InodeTree {
       return std::nullopt;
     }
     try {
-      const std::string core =
-          ReadHead(*device_, offset, 0xA0);
+      const std::string core = ReadHead(*device_, offset, 0xA0);
       ByteReader r(core);
       if (r.be<uint16_t>("di_magic") != 0x494E) return std::nullopt;  // "IN"
       r.seek(4, "di_version");
@@ -337,9 +336,8 @@ std::unique_ptr<Vfs> OpenXfsVfs(std::shared_ptr<BlockDevice> device) {
   if (libfsxfs_volume_initialize(&volume, &error) != 1) {
     throw EvidenceError("cannot set up libfsxfs: " + Why(error));
   }
-  if (libfsxfs_volume_open_file_io_handle(volume, bfio.get(),
-                                          libfsxfs_get_access_flags_read(),
-                                          &error) != 1) {
+  if (libfsxfs_volume_open_file_io_handle(
+          volume, bfio.get(), libfsxfs_get_access_flags_read(), &error) != 1) {
     std::string why = Why(error);
     libfsxfs_volume_free(&volume, nullptr);
     throw EvidenceError("cannot open the XFS filesystem: " + why);

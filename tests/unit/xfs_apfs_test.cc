@@ -61,8 +61,8 @@ void ProtoEntries(const fs::path& dir, std::string& out) {
         std::to_string(st.st_uid) + " " + std::to_string(st.st_gid);
     const std::string name = p.filename().string();
     if (S_ISLNK(st.st_mode)) {
-      out += name + " l--777 " + owner + " " + fs::read_symlink(p).string() +
-             "\n";
+      out +=
+          name + " l--777 " + owner + " " + fs::read_symlink(p).string() + "\n";
     } else if (S_ISDIR(st.st_mode)) {
       out += name + " d--755 " + owner + "\n";
       ProtoEntries(p, out);
@@ -258,8 +258,7 @@ TEST_CASE("xfs: links resolve inside the filesystem, never on the host",
   CHECK_THROWS_AS(vfs->Read("/opt/zoom/dangling", 1 << 20), EvidenceError);
 }
 
-TEST_CASE("xfs: reads are bounded and counted; errors name the path",
-          "[xfs]") {
+TEST_CASE("xfs: reads are bounded and counted; errors name the path", "[xfs]") {
   XfsImage x = BuildXfsImage();
   std::unique_ptr<Vfs> vfs =
       OpenXfsVfs(std::make_shared<FileBlockDevice>(x.image));
@@ -357,7 +356,8 @@ TEST_CASE("firmlinks: malformed lines are skipped, the file is bounded",
           "[apfs][firmlinks]") {
   std::vector<Firmlink> links = ParseFirmlinks(kFirmlinks);
   std::vector<std::string> got;
-  for (const Firmlink& l : links) got.push_back(l.system_path + "=" + l.data_path);
+  for (const Firmlink& l : links)
+    got.push_back(l.system_path + "=" + l.data_path);
   CHECK(got == std::vector<std::string>{"/Applications=/Applications",
                                         "/Users=/Users", "/private=/private",
                                         "/opt=/opt"});
@@ -394,6 +394,9 @@ TEST_CASE("firmlinks: System and Data volumes join into one root",
   CHECK(vfs.Read("/Applications/Zoom.app/Contents/Info.plist", 1 << 20) ==
         "<plist>zoom 5.17</plist>");
   CHECK_FALSE(vfs.Stat("/Applications/Hidden.app"));
+  // macOS volumes ignore case by default: so do the firmlinks.
+  CHECK(vfs.Read("/APPLICATIONS/Zoom.app/Contents/Info.plist", 1 << 20) ==
+        "<plist>zoom 5.17</plist>");
   CHECK(Names(vfs, "/Users/alice/Library/Preferences") ==
         std::vector<std::string>{"us.zoom.xos.plist"});
   // Not firmlinked: the System volume.
@@ -404,7 +407,8 @@ TEST_CASE("firmlinks: System and Data volumes join into one root",
   CHECK(vfs.Read("/opt/tool", 100) == "system opt");  // no Data /opt
 
   // The Data volume is also mounted where macOS mounts it.
-  CHECK(Names(vfs, "/System") == std::vector<std::string>{"Library", "Volumes"});
+  CHECK(Names(vfs, "/System") ==
+        std::vector<std::string>{"Library", "Volumes"});
   CHECK(Names(vfs, "/System/Volumes") == std::vector<std::string>{"Data"});
   CHECK(Names(vfs, "/System/Volumes/Data/Users/alice") ==
         std::vector<std::string>{"Library", "escape"});
@@ -417,8 +421,9 @@ TEST_CASE("firmlinks: System and Data volumes join into one root",
   // A link on the Data volume climbing out still lands inside the join.
   CHECK(vfs.Read("/Users/alice/escape", 100) == "127.0.0.1 localhost\n");
 
-  CHECK_THROWS_WITH(vfs.Read("/Applications/Zoom.app/Contents/Info.plist", 4),
-                    Catch::Contains("/Applications/Zoom.app/Contents/Info.plist"));
+  CHECK_THROWS_WITH(
+      vfs.Read("/Applications/Zoom.app/Contents/Info.plist", 4),
+      Catch::Contains("/Applications/Zoom.app/Contents/Info.plist"));
   CHECK_THROWS_AS(vfs.List("/Applications/Nothing.app"), EvidenceError);
   const uint64_t before = vfs.bytes_read();
   vfs.Read("/Users/alice/Library/Preferences/us.zoom.xos.plist", 100);
@@ -443,4 +448,104 @@ TEST_CASE("firmlinks: over plain Vfs each volume resolves its own links",
   CHECK(vfs.Read("/System/Volumes/Data/private/etc/hosts", 100) == "hosts");
   // Without link answers from the System volume its /etc stays there.
   CHECK_FALSE(vfs.Stat("/etc/hosts"));
+}
+
+namespace {
+
+ApfsVolume Vol(int index, const std::string& label,
+               std::unique_ptr<MemoryVfs> vfs) {
+  return ApfsVolume{"apfs" + std::to_string(index), label, "apfs",
+                    std::move(vfs)};
+}
+
+std::unique_ptr<MemoryVfs> SystemVolume(bool with_firmlinks) {
+  auto v = std::make_unique<MemoryVfs>();
+  v->AddFile("/System/Library/CoreServices/SystemVersion.plist", "14.2");
+  v->AddDir("/Applications");
+  v->AddDir("/Users");
+  if (with_firmlinks) {
+    v->AddFile("/usr/share/firmlinks",
+               "/Applications\tApplications\n"
+               "/Users\tUsers\n");
+  }
+  return v;
+}
+
+std::unique_ptr<MemoryVfs> DataVolume() {
+  auto v = std::make_unique<MemoryVfs>();
+  v->AddFile("/Applications/Zoom.app/Contents/Info.plist", "zoom");
+  v->AddDir("/Users/alice");
+  v->AddDir("/private/var/db");
+  return v;
+}
+
+std::string Summary(const std::vector<ApfsVolume>& volumes) {
+  std::string out;
+  for (const ApfsVolume& v : volumes) {
+    out += (out.empty() ? "" : ", ") + v.name + "=" + v.label + "/" + v.chain;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("apfs: a System volume and its Data volume become one",
+          "[apfs][firmlinks]") {
+  // As a Mac's container lists them: the Data volume before the System one,
+  // with Preboot, Recovery and VM beside them.
+  std::vector<ApfsVolume> in;
+  auto preboot = std::make_unique<MemoryVfs>();
+  preboot->AddDir("/2F1C0C52-6A4E-4B5E-9C61-4D8F9C2E7B11/System/Library");
+  in.push_back(Vol(1, "Preboot", std::move(preboot)));
+  in.push_back(Vol(2, "Macintosh HD - Data", DataVolume()));
+  in.push_back(Vol(3, "Macintosh HD", SystemVolume(true)));
+  in.push_back(Vol(4, "Recovery", std::make_unique<MemoryVfs>()));
+  std::vector<std::string> warnings;
+  std::vector<ApfsVolume> out = JoinSystemAndData(std::move(in), warnings);
+  CHECK(warnings.empty());
+  CHECK(Summary(out) ==
+        "apfs1=Preboot/apfs, apfs3=Macintosh HD/apfs (system + data), "
+        "apfs4=Recovery/apfs");
+  REQUIRE(out.size() == 3);
+  Vfs& mac = *out[1].vfs;
+  CHECK(mac.Read("/Applications/Zoom.app/Contents/Info.plist", 100) == "zoom");
+  CHECK(Names(mac, "/Users") == std::vector<std::string>{"alice"});
+  CHECK(Names(mac, "/System/Volumes/Data/private/var") ==
+        std::vector<std::string>{"db"});
+  CHECK(mac.Stat("/System/Library/CoreServices/SystemVersion.plist"));
+}
+
+TEST_CASE("apfs: pairs found by contents alone, or by names alone",
+          "[apfs][firmlinks]") {
+  SECTION("renamed volumes: the firmlinks file and the Data contents") {
+    std::vector<ApfsVolume> in;
+    in.push_back(Vol(1, "Evidence", SystemVolume(true)));
+    in.push_back(Vol(2, "Stuff", DataVolume()));
+    std::vector<std::string> warnings;
+    std::vector<ApfsVolume> out = JoinSystemAndData(std::move(in), warnings);
+    CHECK(Summary(out) == "apfs1=Evidence/apfs (system + data)");
+    CHECK(warnings.empty());
+  }
+  SECTION("no firmlinks file: \"X\" and \"X - Data\", macOS's own list") {
+    std::vector<ApfsVolume> in;
+    in.push_back(Vol(1, "Mac", SystemVolume(false)));
+    in.push_back(Vol(2, "Mac - Data", DataVolume()));
+    std::vector<std::string> warnings;
+    std::vector<ApfsVolume> out = JoinSystemAndData(std::move(in), warnings);
+    CHECK(Summary(out) == "apfs1=Mac/apfs (system + data)");
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("firmlinks") != std::string::npos);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].vfs->Read("/Applications/Zoom.app/Contents/Info.plist", 100) ==
+          "zoom");
+  }
+  SECTION("a Data-like volume without a System volume stays alone") {
+    std::vector<ApfsVolume> in;
+    in.push_back(Vol(1, "Backup", DataVolume()));
+    in.push_back(Vol(2, "Other", SystemVolume(false)));
+    std::vector<std::string> warnings;
+    std::vector<ApfsVolume> out = JoinSystemAndData(std::move(in), warnings);
+    CHECK(Summary(out) == "apfs1=Backup/apfs, apfs2=Other/apfs");
+    CHECK(warnings.empty());
+  }
 }

@@ -1,0 +1,36 @@
+// What Volume Shadow Copies add to a scan: the software a snapshot shows
+// installed that its live volume no longer has. Everything else a snapshot
+// holds repeats the live volume and is left out.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "scan/software.h"
+
+namespace contraband {
+
+class SnapshotMerge {
+ public:
+  /// The software of live volume `volume` (call before its snapshots).
+  void AddLive(const std::string& volume, const std::vector<Software>& records);
+
+  /// The software of a snapshot of live volume `live_volume`, taken at
+  /// `taken` (RFC 3339). Snapshots may come in any order.
+  void AddSnapshot(const std::string& live_volume, const std::string& taken,
+                   std::vector<Software> records);
+
+  /// Software installed in some snapshot and not in its live volume, each
+  /// once (from the latest snapshot that has it), as state removed with
+  /// last_seen set; sorted by live volume, ecosystem and id.
+  std::vector<Software> Removed() const;
+
+ private:
+  std::map<std::string, std::set<std::pair<std::string, std::string>>> live_;
+  std::map<std::tuple<std::string, std::string, std::string>, Software> gone_;
+};
+
+}  // namespace contraband
