@@ -161,7 +161,7 @@ void OpenWithTsk(std::shared_ptr<BlockDevice> device, const std::string& name,
   tsk_error_reset();
   if (!holder->vs) {
     Warn(ev, name,
-         Describe(name) +
+         Describe(name) + " (" + chain + ")" +
              " holds no filesystem contraband reads (NTFS, FAT, exFAT, "
              "ext2/3/4, XFS, APFS, HFS+, ISO9660, UFS)" +
              (fs.error.empty() ? "" : ": " + fs.error) + "; not scanned");

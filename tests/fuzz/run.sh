@@ -30,6 +30,26 @@ seeds_for() {
   esac
 }
 
+# Seeds made by the real tool at run time rather than binaries in git: LUKS1
+# and LUKS2 headers with their keyslot areas (cheap key derivation, so the
+# target also unlocks them with "pw").
+make_seeds() {
+  local t=$1 dir=$2
+  case "$t" in
+    fuzz_luks)
+      command -v cryptsetup >/dev/null || return 0
+      local f
+      for type in luks1 luks2; do
+        f=$(mktemp)
+        truncate -s 4M "$f"
+        printf pw | cryptsetup luksFormat -q --type $type --pbkdf pbkdf2 \
+          --pbkdf-force-iterations 1000 --key-size 256 "$f" - 2>/dev/null &&
+          head -c 300000 "$f" >"$dir/$type"
+        rm -f "$f"
+      done ;;
+  esac
+}
+
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for f in "$build"/tests/fuzz/fuzz_*; do
@@ -47,6 +67,7 @@ run_one() {
     # libFuzzer takes folders of seeds; copy regular files only, small ones.
     find "$s" -type f -size -4M -exec cp -t "$work" {} + 2>/dev/null || true
   done
+  make_seeds "$t" "$work"
   mkdir -p "$work.new"
   if "$build/tests/fuzz/$t" -max_total_time="$seconds" -timeout=20 \
       -rss_limit_mb=2048 -print_final_stats=0 \
@@ -60,7 +81,7 @@ run_one() {
     return 1
   fi
 }
-export -f run_one seeds_for
+export -f run_one seeds_for make_seeds
 export build seconds here corpus top
 
 printf '%s\n' "${targets[@]}" | xargs -P 2 -I{} bash -c 'run_one {}'

@@ -51,8 +51,9 @@ TEST_CASE("LUKS headers from cryptsetup parse and unlock", "[luks]") {
   };
   for (Case c :
        {Case{"luks1.img", "--type luks1 --iter-time 50", 1, "pbkdf2", 512},
-        Case{"luks2-pbkdf2.img", "--type luks2 --pbkdf pbkdf2 --iter-time 50",
-             2, "pbkdf2", 512},
+        Case{"luks2-pbkdf2.img",
+             "--type luks2 --pbkdf pbkdf2 --iter-time 50 --sector-size 512", 2,
+             "pbkdf2", 512},
         Case{"luks2-argon.img",
              "--type luks2 --pbkdf argon2id --pbkdf-memory 32768 "
              "--pbkdf-force-iterations 4 --sector-size 4096",
@@ -133,11 +134,16 @@ TEST_CASE("damaged and hostile LUKS headers are errors, not crashes",
   v2[7] = 2;
   for (int i = 8; i < 16; ++i) v2[i] = '\xff';
   CHECK_THROWS_AS(LuksHeaderBytes(v2), ParseError);
-  // An unsupported cipher is a problem named in the result.
-  const std::string serpent = Format(
-      dir, "serpent.img", "--type luks1 --cipher serpent-xts-plain64 --iter-time 50");
+  // A cipher OpenSSL lacks (cryptsetup here cannot make one without the
+  // kernel's crypto, so the LUKS1 header, which has no checksum, is edited)
+  // is a problem named in the result.
+  REQUIRE(Run("printf 'serpent\\0' | dd of=" + ShellQuote(path) +
+              " bs=1 seek=8 conv=notrunc status=none")
+              .exit_code == 0);
   UnlockResult r =
-      OpenLuks(std::make_shared<FileBlockDevice>(serpent), {Password("pw")});
+      OpenLuks(std::make_shared<FileBlockDevice>(path), {Password("pw")});
   CHECK_FALSE(r.device);
-  CHECK(r.problem.find("serpent") != std::string::npos);
+  CHECK(r.scheme == "LUKS1 (serpent-xts-plain64)");
+  CHECK(r.problem.find("serpent-xts-plain64 is not supported") !=
+        std::string::npos);
 }
