@@ -1,9 +1,17 @@
 #include "cli/library_versions.h"
 
 #include <archive.h>
+#include <argon2.h>
+#include <libbde.h>
+#include <libbfio.h>
 #include <libewf.h>
+#include <libfsapfs.h>
+#include <libfsxfs.h>
+#include <libqcow.h>
 #include <libvhdi.h>
 #include <libvmdk.h>
+#include <libvshadow.h>
+#include <libvslvm.h>
 #include <openssl/crypto.h>
 #include <sqlite3.h>
 #include <tsk/libtsk.h>
@@ -23,6 +31,16 @@ std::vector<LibraryVersion> LinkedLibraries() {
       {"libewf", libewf_get_version(), "LGPL-3.0-or-later"},
       {"libvmdk", libvmdk_get_version(), "LGPL-3.0-or-later"},
       {"libvhdi", libvhdi_get_version(), "LGPL-3.0-or-later"},
+      {"libqcow", libqcow_get_version(), "LGPL-3.0-or-later"},
+      {"libvslvm", libvslvm_get_version(), "LGPL-3.0-or-later"},
+      {"libfsxfs", libfsxfs_get_version(), "LGPL-3.0-or-later"},
+      {"libfsapfs", libfsapfs_get_version(), "LGPL-3.0-or-later"},
+      {"libbde", libbde_get_version(), "LGPL-3.0-or-later"},
+      {"libvshadow", libvshadow_get_version(), "LGPL-3.0-or-later"},
+      {"libbfio", libbfio_get_version(), "LGPL-3.0-or-later"},
+      // libargon2 has no version call: its algorithm version (0x13) instead.
+      {"libargon2", "algorithm " + std::to_string(ARGON2_VERSION_NUMBER),
+       "CC0-1.0 or Apache-2.0"},
       {"CLI11", CLI11_VERSION, "BSD-3-Clause"},
       {"nlohmann/json",
        std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +
