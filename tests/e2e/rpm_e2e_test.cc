@@ -21,55 +21,6 @@ namespace {
 namespace fs = std::filesystem;
 
 // ParseJson comes from support/test_support.h.
-// Builds zoom (with an epoch and a vendor) and kesl (noarch, a packager but
-// no vendor) with rpmbuild and records them with `rpm -i --justdb` in
-// root/var/lib/rpm; /usr/lib/sysimage/rpm is a symlink to it, as on Fedora.
-void BuildRpmRoot(const TempDir& dir) {
-  INFO("rpmbuild and rpm come from the Debian package \"rpm\"");
-  REQUIRE(HaveTool("rpmbuild"));
-  REQUIRE(HaveTool("rpm"));
-  const std::string script = R"(
-set -e
-cd "$1"
-mkdir -p specs top root/var/lib/rpm root/usr/lib/sysimage
-cat > specs/zoom.spec <<'EOF'
-Name: zoom
-Epoch: 2
-Version: 6.2.0.1855
-Release: 1.el8
-Summary: test stand-in for the Zoom client
-License: Proprietary
-Vendor: Zoom Video Communications, Inc.
-%description
-test package
-%files
-EOF
-cat > specs/kesl.spec <<'EOF'
-Name: kesl
-Version: 12.1.0
-Release: 1297
-Summary: test stand-in for Kaspersky Endpoint Security for Linux
-License: Proprietary
-Packager: Test Builder <builder@example.org>
-BuildArch: noarch
-%description
-test package
-%files
-EOF
-for s in zoom kesl; do
-  rpmbuild -bb --quiet --define "_topdir $PWD/top" \
-    --define "_build_id_links none" specs/$s.spec >/dev/null
-done
-rpm --dbpath "$PWD/root/var/lib/rpm" -i --justdb --nodeps --noscripts \
-  --nosignature top/RPMS/*/*.rpm
-ln -s ../../../var/lib/rpm root/usr/lib/sysimage/rpm
-)";
-  RunResult r =
-      Run("bash -c " + ShellQuote(script) + " x " + ShellQuote(dir.path()));
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-}
-
 // "name evr arch" lines as the real rpm lists a database, with an absent
 // epoch left out as contraband leaves it out. rpm runs on a private copy of
 // the folder because it may create lock and index files.

@@ -67,6 +67,12 @@ bool HaveTool(const std::string& name);
 /// with its conffile left (config-files).
 void BuildDebianRoot(const TempDir& dir);
 
+/// Builds zoom (with an epoch and a vendor) and kesl (noarch, a packager but
+/// no vendor) with rpmbuild and records them with `rpm -i --justdb` in
+/// dir/root/var/lib/rpm (rpmdb.sqlite); /usr/lib/sysimage/rpm is a symlink
+/// to it, as on Fedora.
+void BuildRpmRoot(const TempDir& dir);
+
 /// Skype as snapd records it: state.json (revisions 301 and 311, current
 /// 311) and the mounted revisions' meta/snap.yaml, /snap/skype/current -> 311.
 void WriteSkypeSnap(const TempDir& root);
