@@ -258,7 +258,7 @@ TEST_CASE("xfs: links resolve inside the filesystem, never on the host",
   CHECK_THROWS_AS(vfs->Read("/opt/zoom/dangling", 1 << 20), EvidenceError);
 }
 
-TEST_CASE("xfs: reads are bounded and counted; errors name the path", "[xfs]") {
+TEST_CASE("xfs: reads are bounded and counted, errors name the path", "[xfs]") {
   XfsImage x = BuildXfsImage();
   std::unique_ptr<Vfs> vfs =
       OpenXfsVfs(std::make_shared<FileBlockDevice>(x.image));
@@ -282,7 +282,7 @@ TEST_CASE("xfs: reads are bounded and counted; errors name the path", "[xfs]") {
   CHECK(vfs->bytes_read() == sizeof kDpkgStatus - 1);
 }
 
-TEST_CASE("xfs: older layouts (no bigtime; v4 as RHEL 7 made) read too",
+TEST_CASE("xfs: older layouts (no bigtime, or v4 as RHEL 7 made) read too",
           "[xfs]") {
   // bigtime=0: times as seconds and nanoseconds, which libfsxfs decodes.
   // crc=0: the v4 format (deprecated, but what RHEL 7 installed).
