@@ -583,3 +583,30 @@ TEST_CASE("truncated and corrupt images end in warnings, not crashes",
     }
   }
 }
+
+TEST_CASE("a BitLocker partition without a key is a warning, the rest is read",
+          "[disk][bitlocker]") {
+  // No tool on Linux makes a BitLocker volume: p2 gets a boot sector with
+  // BitLocker's signature and nothing behind it, which libbde refuses.
+  RequireTools({"sgdisk"}, "gdisk");
+  RequireTools({"mkfs.ext4"}, "e2fsprogs");
+  TempDir dir;
+  dir.Write("root/etc/hostname", "pc\n");
+  Sh("cd " + ShellQuote(dir.path()) + R"(
+truncate -s 8M fs.img && mkfs.ext4 -q -F -d root fs.img
+truncate -s 20M disk.raw
+sgdisk -o -n 1:2048:+8M -n 2:0:+8M -t 2:0700 disk.raw >/dev/null
+dd if=fs.img of=disk.raw bs=1M seek=1 conv=notrunc status=none
+printf '\xeb\x58\x90-FVE-FS-' | dd of=disk.raw bs=1 seek=$((18432*512)) conv=notrunc status=none
+)");
+  OpenedEvidence ev = MustOpen(dir.path() + "/disk.raw");
+  CHECK(Chains(ev) == "p1=raw > gpt > ext4");
+  std::string warnings;
+  for (const OpenWarning& w : ev.warnings) warnings += w.path + ": " + w.message + "\n";
+  INFO(warnings);
+  REQUIRE(ev.warnings.size() == 1);
+  CHECK(ev.warnings[0].path == "p2");
+  CHECK(ev.warnings[0].message.find("encrypted with BitLocker") !=
+        std::string::npos);
+  CHECK(ev.volumes[0].vfs->Read("/etc/hostname", 100) == "pc\n");
+}
