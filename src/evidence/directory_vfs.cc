@@ -61,4 +61,20 @@ std::string DirectoryVfs::Read(std::string_view path, uint64_t max_bytes) {
   return data;
 }
 
+void DirectoryVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
+                              const ChunkConsumer& consume) {
+  HostLookup lookup(root_);
+  auto r = ResolveInRoot(path, lookup);
+  if (!r) throw EvidenceError(std::string(path) + " does not exist");
+  if (r->info.type != FileType::kRegular) {
+    throw EvidenceError(std::string(path) + " is not a regular file");
+  }
+  root_.ReadChunks(
+      r->path, max_bytes, [this] { CountFile(); },
+      [&](std::string_view chunk) {
+        CountBytes(chunk.size());
+        consume(chunk);
+      });
+}
+
 }  // namespace contraband

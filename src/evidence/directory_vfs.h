@@ -17,6 +17,9 @@ class DirectoryVfs : public Vfs {
   std::optional<FileInfo> Stat(std::string_view path) override;
   std::vector<DirEntry> List(std::string_view path) override;
   std::string Read(std::string_view path, uint64_t max_bytes) override;
+  /// Reads 1 MiB at a time into one buffer (host::RootHandle::ReadChunks).
+  void ReadChunks(std::string_view path, uint64_t max_bytes,
+                  const ChunkConsumer& consume) override;
 
  private:
   host::RootHandle root_;

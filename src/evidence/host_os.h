@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,9 +31,19 @@ class RootHandle {
   /// A regular file's bytes (at most max_bytes, else EvidenceError), opened
   /// without following links and without updating its access time.
   std::string Read(const std::string& rel, uint64_t max_bytes) const;
+  /// The same file, opened and bounded the same way, handed to `consume` in
+  /// pieces of at most 1 MiB read into one reused buffer. Calls `opened`
+  /// once the file passed its checks, before the first piece.
+  void ReadChunks(const std::string& rel, uint64_t max_bytes,
+                  const std::function<void()>& opened,
+                  const ChunkConsumer& consume) const;
 
  private:
   int OpenDirBeneath(const std::string& rel) const;
+  /// A regular file beneath the root, opened without following links and
+  /// checked against max_bytes; its size in `size`. The caller closes it.
+  int OpenFileBeneath(const std::string& rel, uint64_t max_bytes,
+                      uint64_t& size) const;
   int root_fd_ = -1;
   std::string root_;
 };

@@ -6,6 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "evidence/host_os.h"
 
 namespace contraband::host {
@@ -52,10 +54,26 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
 
  private:
   int fd_;
 };
+
+// Reads up to `n` bytes, retrying on EINTR; 0 at the end of the file.
+size_t ReadSome(int fd, char* buf, size_t n, const std::string& rel) {
+  for (;;) {
+    ssize_t got = read(fd, buf, n);
+    if (got >= 0) return static_cast<size_t>(got);
+    if (errno != EINTR) {
+      throw EvidenceError("cannot read " + rel + ": " + Errno(errno));
+    }
+  }
+}
 
 }  // namespace
 
@@ -133,7 +151,8 @@ std::vector<DirEntry> RootHandle::List(const std::string& rel) const {
   return out;
 }
 
-std::string RootHandle::Read(const std::string& rel, uint64_t max_bytes) const {
+int RootHandle::OpenFileBeneath(const std::string& rel, uint64_t max_bytes,
+                                uint64_t& size) const {
   const std::string parent = rel.substr(0, rel.rfind('/'));
   const std::string name = rel.substr(rel.rfind('/') + 1);
   Fd dir(OpenDirBeneath(parent.empty() ? "/" : parent));
@@ -155,18 +174,44 @@ std::string RootHandle::Read(const std::string& rel, uint64_t max_bytes) const {
                         " bytes, over the " + std::to_string(max_bytes) +
                         "-byte limit for this kind of file; it was not read");
   }
+  size = static_cast<uint64_t>(st.st_size);
+  return file.release();
+}
+
+std::string RootHandle::Read(const std::string& rel, uint64_t max_bytes) const {
+  uint64_t size = 0;
+  Fd file(OpenFileBeneath(rel, max_bytes, size));
   std::string data;
-  data.resize(static_cast<size_t>(st.st_size));
+  data.resize(static_cast<size_t>(size));
   size_t got = 0;
   while (got < data.size()) {
-    ssize_t n = read(fd, data.data() + got, data.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw EvidenceError("cannot read " + rel + ": " + Errno(errno));
+    size_t n = ReadSome(file.get(), data.data() + got, data.size() - got, rel);
     if (n == 0) break;  // shrank while reading: keep what is there
-    got += static_cast<size_t>(n);
+    got += n;
   }
   data.resize(got);
   return data;
+}
+
+void RootHandle::ReadChunks(const std::string& rel, uint64_t max_bytes,
+                            const std::function<void()>& opened,
+                            const ChunkConsumer& consume) const {
+  constexpr size_t kChunk = 1u << 20;
+  uint64_t size = 0;
+  Fd file(OpenFileBeneath(rel, max_bytes, size));
+  opened();
+  // Only the size checked against max_bytes is read, as Read does, even if
+  // the file grows meanwhile.
+  std::string buf(static_cast<size_t>(std::min<uint64_t>(kChunk, size)), '\0');
+  uint64_t done = 0;
+  while (done < size) {
+    const size_t want =
+        static_cast<size_t>(std::min<uint64_t>(buf.size(), size - done));
+    size_t n = ReadSome(file.get(), buf.data(), want, rel);
+    if (n == 0) break;  // shrank while reading: keep what is there
+    done += n;
+    consume(std::string_view(buf.data(), n));
+  }
 }
 
 InputFile::InputFile(const std::string& path) : path_(path) {

@@ -118,7 +118,8 @@ std::vector<DirEntry> MemoryVfs::List(std::string_view path) {
   return out;
 }
 
-std::string MemoryVfs::Read(std::string_view path, uint64_t max_bytes) {
+const std::string& MemoryVfs::ReadableData(std::string_view path,
+                                           uint64_t max_bytes) {
   MemoryLookup lookup(nodes_);
   auto r = ResolveInRoot(path, lookup);
   if (!r || r->info.type != FileType::kRegular) {
@@ -128,12 +129,28 @@ std::string MemoryVfs::Read(std::string_view path, uint64_t max_bytes) {
   if (!node.unread.empty()) {
     throw EvidenceError(std::string(path) + ": " + node.unread);
   }
-  const std::string& data = node.data;
-  if (data.size() > max_bytes) {
+  if (node.data.size() > max_bytes) {
     throw EvidenceError(std::string(path) + " is over the size limit");
   }
+  return node.data;
+}
+
+std::string MemoryVfs::Read(std::string_view path, uint64_t max_bytes) {
+  const std::string& data = ReadableData(path, max_bytes);
   CountRead(data.size());
   return data;
+}
+
+void MemoryVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
+                           const ChunkConsumer& consume) {
+  const std::string_view data = ReadableData(path, max_bytes);
+  CountFile();
+  for (size_t pos = 0; pos < data.size();) {
+    const std::string_view chunk = data.substr(pos, chunk_bytes_);
+    pos += chunk.size();
+    CountBytes(chunk.size());
+    consume(chunk);
+  }
 }
 
 }  // namespace contraband

@@ -3,6 +3,7 @@
 // rest as names, types and sizes only).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -33,8 +34,16 @@ class MemoryVfs : public Vfs {
   std::optional<FileInfo> Stat(std::string_view path) override;
   std::vector<DirEntry> List(std::string_view path) override;
   std::string Read(std::string_view path, uint64_t max_bytes) override;
+  /// Views into the stored bytes, set_chunk_bytes at a time.
+  void ReadChunks(std::string_view path, uint64_t max_bytes,
+                  const ChunkConsumer& consume) override;
+
+  /// The size of the pieces ReadChunks hands out (default: the whole file
+  /// in one), so tests can cut a file at every possible place.
+  void set_chunk_bytes(size_t bytes) { chunk_bytes_ = bytes == 0 ? 1 : bytes; }
 
  private:
+  const std::string& ReadableData(std::string_view path, uint64_t max_bytes);
   struct Node {
     FileInfo info;
     std::string data;     ///< file contents or link target
@@ -42,6 +51,7 @@ class MemoryVfs : public Vfs {
   };
   friend class MemoryLookup;
   std::map<std::string, Node> nodes_ = {{"/", {{FileType::kDirectory}, {}, {}}}};
+  size_t chunk_bytes_ = SIZE_MAX;
 };
 
 }  // namespace contraband

@@ -319,28 +319,41 @@ class TskVfs::Impl {
 
   std::string ReadFile(const std::string& path, TSK_INUM_T inum,
                        uint64_t size) {
+    std::string data;
+    data.reserve(static_cast<size_t>(size));
+    ReadFileChunks(path, inum, size, nullptr,
+                   [&](std::string_view chunk) { data.append(chunk); });
+    return data;
+  }
+
+  /// The file's `size` bytes in pieces of at most kReadChunk, read into one
+  /// buffer; `opened` (if any) runs once the file is open.
+  void ReadFileChunks(const std::string& path, TSK_INUM_T inum, uint64_t size,
+                      const std::function<void()>& opened,
+                      const ChunkConsumer& consume) {
     tsk_error_reset();
     FilePtr file(tsk_fs_file_open_meta(fs_, nullptr, inum));
     if (!file || !file->meta) {
       throw EvidenceError("cannot open " + path + ": " + TskLastError());
     }
-    std::string data;
-    data.resize(static_cast<size_t>(size));
+    if (opened) opened();
+    std::string buf(static_cast<size_t>(std::min<uint64_t>(kReadChunk, size)),
+                    '\0');
     uint64_t done = 0;
     while (done < size) {
       size_t want =
           static_cast<size_t>(std::min<uint64_t>(kReadChunk, size - done));
-      ssize_t got = tsk_fs_file_read(file.get(), static_cast<TSK_OFF_T>(done),
-                                     data.data() + done, want,
-                                     TSK_FS_FILE_READ_FLAG_NONE);
+      ssize_t got =
+          tsk_fs_file_read(file.get(), static_cast<TSK_OFF_T>(done), buf.data(),
+                           want, TSK_FS_FILE_READ_FLAG_NONE);
       if (got <= 0) {
         throw EvidenceError("cannot read " + path + " at offset " +
                             std::to_string(done) + " of " +
                             std::to_string(size) + " bytes: " + TskLastError());
       }
       done += static_cast<uint64_t>(got);
+      consume(std::string_view(buf.data(), static_cast<size_t>(got)));
     }
-    return data;
   }
 
  private:
@@ -539,6 +552,29 @@ std::string TskVfs::Read(std::string_view path, uint64_t max_bytes) {
   std::string data = impl_->ReadFile(std::string(path), *inum, r->info.size);
   CountRead(data.size());
   return data;
+}
+
+void TskVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
+                        const ChunkConsumer& consume) {
+  Impl::Lookup lookup(*impl_);
+  auto r = ResolveInRoot(path, lookup);
+  if (!r) throw EvidenceError(std::string(path) + " does not exist");
+  if (r->info.type != FileType::kRegular) {
+    throw EvidenceError(std::string(path) + " is not a regular file");
+  }
+  if (r->info.size > max_bytes) {
+    throw EvidenceError(std::string(path) + " is " +
+                        std::to_string(r->info.size) + " bytes, over the " +
+                        std::to_string(max_bytes) + "-byte limit");
+  }
+  std::optional<TSK_INUM_T> inum = impl_->Find(r->path);
+  if (!inum) throw EvidenceError(std::string(path) + " does not exist");
+  impl_->ReadFileChunks(
+      std::string(path), *inum, r->info.size, [this] { CountFile(); },
+      [&](std::string_view chunk) {
+        CountBytes(chunk.size());
+        consume(chunk);
+      });
 }
 
 }  // namespace contraband

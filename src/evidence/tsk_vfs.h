@@ -34,6 +34,9 @@ class TskVfs : public Vfs {
   std::optional<FileInfo> Stat(std::string_view path) override;
   std::vector<DirEntry> List(std::string_view path) override;
   std::string Read(std::string_view path, uint64_t max_bytes) override;
+  /// Reads 1 MiB at a time through tsk_fs_file_read into one buffer.
+  void ReadChunks(std::string_view path, uint64_t max_bytes,
+                  const ChunkConsumer& consume) override;
 
   /// The filesystem's kind: "ext4", "ntfs", "fat32", "exfat", "hfs+",
   /// "iso9660".

@@ -30,6 +30,12 @@ bool MatchComponents(const std::vector<std::string_view>& pat, size_t pi,
 
 }  // namespace
 
+void Vfs::ReadChunks(std::string_view path, uint64_t max_bytes,
+                     const ChunkConsumer& consume) {
+  const std::string data = Read(path, max_bytes);  // counted by Read
+  if (!data.empty()) consume(data);
+}
+
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> out;
   size_t pos = 0;

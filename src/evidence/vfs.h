@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -42,7 +43,14 @@ struct FileRequest {
   /// Only the file's presence matters (an install marker): it is never read,
   /// and the collector gets its path and FileInfo with empty data.
   bool name_only = false;
+  /// The collector takes the file in pieces (EvidenceFile::ReadChunks) as it
+  /// is read, so memory does not grow with the file: for record databases
+  /// that may hold millions of records (dpkg's status).
+  bool stream = false;
 };
+
+/// Receives a file's bytes one piece at a time, in order.
+using ChunkConsumer = std::function<void(std::string_view chunk)>;
 
 class Vfs {
  public:
@@ -60,7 +68,17 @@ class Vfs {
   /// missing, not a regular file, unreadable, or larger than max_bytes.
   virtual std::string Read(std::string_view path, uint64_t max_bytes) = 0;
 
-  /// Bytes handed out by Read so far; feeds the report's stats.
+  /// The contents of regular file `path` handed to `consume` in order, in
+  /// pieces of at most about 1 MiB (none for an empty file), so a caller can
+  /// parse a large file without holding it. Same checks and errors as Read;
+  /// a read error after some pieces throws EvidenceError, and an exception
+  /// from `consume` stops the read and propagates. The default reads the
+  /// whole file with Read and hands it over as one piece.
+  virtual void ReadChunks(std::string_view path, uint64_t max_bytes,
+                          const ChunkConsumer& consume);
+
+  /// Bytes handed out by Read and ReadChunks so far, and the files they came
+  /// from; feeds the report's stats.
   uint64_t bytes_read() const { return bytes_read_; }
   uint64_t files_read() const { return files_read_; }
 
@@ -69,6 +87,9 @@ class Vfs {
     bytes_read_ += bytes;
     ++files_read_;
   }
+  /// For ReadChunks: one file opened, then each piece as it is handed out.
+  void CountFile() { ++files_read_; }
+  void CountBytes(uint64_t bytes) { bytes_read_ += bytes; }
 
  private:
   uint64_t bytes_read_ = 0;

@@ -101,3 +101,102 @@ TEST_CASE("directory vfs: reads are bounded and lists are sorted", "[vfs]") {
   CHECK_THROWS_AS(vfs.Read("/d", 100), EvidenceError);
   CHECK_THROWS_AS(DirectoryVfs(root.path() + "/missing"), EvidenceError);
 }
+
+TEST_CASE("directory vfs: ReadChunks hands out a file in bounded pieces",
+          "[vfs][stream]") {
+  TempDir root;
+  std::string big;
+  for (size_t i = 0; big.size() < (5u << 19) + 123; ++i) {
+    big += std::to_string(i) + "\n";  // 2.5 MiB and a bit, not chunk-aligned
+  }
+  root.Write("var/big", big);
+  root.Write("empty", "");
+  DirectoryVfs vfs(root.path());
+
+  std::string joined;
+  size_t pieces = 0;
+  vfs.ReadChunks("/var/big", big.size(), [&](std::string_view chunk) {
+    CHECK_FALSE(chunk.empty());
+    CHECK(chunk.size() <= (1u << 20));
+    joined.append(chunk);
+    ++pieces;
+  });
+  CHECK(joined == big);
+  CHECK(pieces == 3);
+  CHECK(vfs.bytes_read() == big.size());
+  CHECK(vfs.files_read() == 1);
+
+  vfs.ReadChunks("/empty", 10, [&](std::string_view) { FAIL("no piece"); });
+  CHECK(vfs.files_read() == 2);
+
+  // Over the bound: nothing is handed out or counted.
+  CHECK_THROWS_WITH(
+      vfs.ReadChunks("/var/big", big.size() - 1,
+                     [&](std::string_view) { FAIL("read over the bound"); }),
+      Catch::Contains("limit"));
+  CHECK_THROWS_AS(vfs.ReadChunks("/var", 100, [](std::string_view) {}),
+                  EvidenceError);
+  CHECK_THROWS_AS(vfs.ReadChunks("/missing", 100, [](std::string_view) {}),
+                  EvidenceError);
+  CHECK(vfs.bytes_read() == big.size());
+  CHECK(vfs.files_read() == 2);
+
+  // A consumer's exception stops the read and reaches the caller.
+  pieces = 0;
+  CHECK_THROWS_WITH(vfs.ReadChunks("/var/big", big.size(),
+                                   [&](std::string_view) {
+                                     ++pieces;
+                                     throw EvidenceError("stop");
+                                   }),
+                    "stop");
+  CHECK(pieces == 1);
+}
+
+TEST_CASE("directory vfs: ReadChunks follows symlinks only inside the root",
+          "[vfs][stream]") {
+  namespace fs = std::filesystem;
+  TempDir bait_dir;
+  const std::string bait = bait_dir.Write("bait", "HOST SECRET");
+  TempDir root;
+  root.Write("etc/passwd", "evidence passwd");
+  fs::create_symlink(bait, root.path() + "/abs_to_host");
+  fs::create_symlink("../../../../../../../../" + bait,
+                     root.path() + "/rel_to_host");
+  fs::create_symlink(bait_dir.path(), root.path() + "/dir_to_host");
+  fs::create_symlink("/etc/passwd", root.path() + "/abs_inside");
+  fs::create_symlink("loop_b", root.path() + "/loop_a");
+  fs::create_symlink("loop_a", root.path() + "/loop_b");
+
+  DirectoryVfs vfs(root.path());
+  auto read = [&](const std::string& path) {
+    std::string out;
+    vfs.ReadChunks(path, 1000, [&](std::string_view c) { out.append(c); });
+    return out;
+  };
+  CHECK(read("/abs_inside") == "evidence passwd");
+  for (const char* link :
+       {"/abs_to_host", "/rel_to_host", "/dir_to_host/bait", "/loop_a"}) {
+    INFO(link);
+    CHECK_THROWS_AS(read(link), EvidenceError);
+  }
+  CHECK_THROWS_AS(read("/../../" + bait), EvidenceError);
+  root.Write(bait.substr(1), "evidence copy");
+  CHECK(read("/abs_to_host") == "evidence copy");
+}
+
+TEST_CASE("memory vfs: ReadChunks cuts at the size asked for",
+          "[vfs][stream]") {
+  MemoryVfs vfs;
+  vfs.AddFile("/f", "abcdefg");
+  std::vector<std::string> pieces;
+  auto collect = [&](std::string_view c) { pieces.emplace_back(c); };
+  vfs.ReadChunks("/f", 100, collect);
+  CHECK(pieces == std::vector<std::string>{"abcdefg"});
+  pieces.clear();
+  vfs.set_chunk_bytes(3);
+  vfs.ReadChunks("/f", 100, collect);
+  CHECK(pieces == std::vector<std::string>{"abc", "def", "g"});
+  CHECK(vfs.bytes_read() == 14);
+  CHECK(vfs.files_read() == 2);
+  CHECK_THROWS_AS(vfs.ReadChunks("/f", 6, collect), EvidenceError);
+}
