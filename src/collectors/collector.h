@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,11 +15,28 @@
 
 namespace contraband {
 
-/// One wanted file, read whole (within FileRequest::max_bytes).
+/// One wanted file: read whole (within FileRequest::max_bytes) into `data`,
+/// or, for a FileRequest::stream request, read only when the collector calls
+/// ReadChunks.
 struct EvidenceFile {
-  std::string path;  ///< evidence-absolute
-  std::string_view data;
+  std::string path;       ///< evidence-absolute
+  std::string_view data;  ///< empty when streamed
   FileInfo info;
+  /// Set by the scan core for a streamed file: reads it from the evidence.
+  std::function<void(const ChunkConsumer&)> stream;
+
+  /// The file's bytes handed to `consume` in order, in pieces that may end
+  /// anywhere (inside a line, inside a UTF-8 sequence): read from the
+  /// evidence as it goes for a streamed file, else `data` as one piece. Call
+  /// at most once. Throws EvidenceError when the evidence cannot be read
+  /// (the scan core reports it); exceptions from `consume` propagate.
+  void ReadChunks(const ChunkConsumer& consume) const {
+    if (stream) {
+      stream(consume);
+    } else if (!data.empty()) {
+      consume(data);
+    }
+  }
 };
 
 /// What a collector reports to. The core fills `evidence` and, when a
@@ -45,6 +63,10 @@ class Collector {
 
   /// One wanted file, in sorted path order. Throw ParseError when the file as
   /// a whole cannot be read; report damaged records with sink.Warn and go on.
+  /// A collector that asked for FileRequest::stream reads the file through
+  /// file.ReadChunks and hands each record to the sink as soon as it is
+  /// complete; the core then never holds the file, nor (unless the report
+  /// lists every record) its records.
   virtual void Collect(const EvidenceFile& file, CollectorSink& sink) = 0;
 
   /// Called after every wanted file of the evidence was handed over, for

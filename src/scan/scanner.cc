@@ -1,6 +1,7 @@
 #include "scan/scanner.h"
 
 #include <algorithm>
+#include <exception>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -80,12 +81,14 @@ class EvidenceUsers {
 class Sink : public CollectorSink {
  public:
   Sink(const std::string& evidence, const std::string& volume,
-       std::string_view collector, EvidenceUsers& users, CollectResult& out)
+       std::string_view collector, EvidenceUsers& users, CollectResult& out,
+       const SoftwareConsumer& consume)
       : evidence_(evidence),
         volume_(volume),
         collector_(collector),
         users_(users),
-        out_(out) {}
+        out_(out),
+        consume_(consume) {}
 
   void set_current(const std::string* path) { current_ = path; }
 
@@ -95,7 +98,7 @@ class Sink : public CollectorSink {
     if (sw.source.empty() && current_) sw.source = *current_;
     if (sw.location.empty()) sw.location = sw.source;
     if (!volume_.empty()) sw.location = evidence_ + "#" + volume_ + ":" + sw.location;
-    out_.software.push_back(std::move(sw));
+    consume_(std::move(sw));
   }
   void Warn(std::string_view path, std::string message) override {
     out_.warnings.push_back({Label(), std::string(path),
@@ -115,6 +118,7 @@ class Sink : public CollectorSink {
   std::string_view collector_;
   EvidenceUsers& users_;
   CollectResult& out_;
+  const SoftwareConsumer& consume_;
   const std::string* current_ = nullptr;
 };
 
@@ -131,13 +135,34 @@ std::vector<FileRequest> AllRequests(
   return out;
 }
 
+void FillSourceSha256(const std::map<std::string, std::string>& digests,
+                      Software& sw) {
+  auto it = digests.find(sw.source);
+  if (it != digests.end()) sw.source_sha256 = it->second;
+}
+
 CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
                               const std::vector<CollectorInfo>& collectors,
                               const CollectOptions& options) {
+  std::vector<Software> software;
+  CollectResult out =
+      CollectSoftware(vfs, evidence, collectors, options,
+                      [&](Software sw) { software.push_back(std::move(sw)); });
+  if (options.hash) {
+    for (Software& sw : software) FillSourceSha256(out.digests, sw);
+  }
+  out.software = std::move(software);
+  return out;
+}
+
+CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
+                              const std::vector<CollectorInfo>& collectors,
+                              const CollectOptions& options,
+                              const SoftwareConsumer& consume) {
   const std::string& volume = options.volume;
   const bool hash = options.hash;
   CollectResult out;
-  std::map<std::string, std::string> digests;  // path -> SHA-256, with hash
+  std::map<std::string, std::string>& digests = out.digests;
   const std::string label = volume.empty() ? evidence : evidence + "#" + volume;
   EvidenceUsers users(vfs);
 
@@ -145,6 +170,7 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
     size_t collector;
     uint64_t max_bytes;
     bool name_only;
+    bool stream;
   };
   std::vector<std::unique_ptr<Collector>> instances;
   std::map<std::string, std::vector<Want>> wanted;  // sorted by path
@@ -153,7 +179,8 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
     if (!instances.back()) continue;
     for (const FileRequest& req : instances.back()->Requests()) {
       for (const std::string& path : Glob(vfs, req.pattern)) {
-        wanted[path].push_back({i, req.max_bytes, req.name_only});
+        wanted[path].push_back(
+            {i, req.max_bytes, req.name_only, req.stream && !req.name_only});
       }
     }
   }
@@ -171,12 +198,18 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
       wants = std::move(markers);
     }
     uint64_t limit = 0;
-    bool read = false;
+    size_t readers = 0;
+    bool stream = false;
     for (const Want& w : wants) {
       if (w.name_only) continue;
       limit = std::max(limit, w.max_bytes);
-      read = true;
+      ++readers;
+      stream = w.stream;
     }
+    // A file is streamed only to a collector that is its one reader: read
+    // whole once, it can serve several.
+    stream = stream && readers == 1;
+    const bool read = readers > 0 && !stream;
     std::string data;
     try {
       if (read) data = vfs.Read(path, limit);
@@ -192,20 +225,45 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
     if (hash && read) digests[path] = Sha256::Of(data);
     for (const Want& w : wants) {
       const CollectorInfo& ci = collectors[w.collector];
-      if (!w.name_only && data.size() > w.max_bytes) {
+      if (read && !w.name_only && data.size() > w.max_bytes) {
         out.warnings.push_back(
             {label, path, std::string(ci.name),
              "file is " + std::to_string(data.size()) + " bytes, over the " +
                  std::to_string(w.max_bytes) + "-byte limit; not parsed"});
         continue;
       }
-      Sink sink(evidence, volume, ci.name, users, out);
+      Sink sink(evidence, volume, ci.name, users, out, consume);
       sink.set_current(&path);
+      EvidenceFile file{
+          path, w.name_only ? std::string_view() : std::string_view(data),
+          *info, nullptr};
+      if (stream && !w.name_only) {
+        // Read errors (over max_bytes included) surface from ReadChunks
+        // inside Collect and become this collector's warning below.
+        file.stream = [&, max_bytes = w.max_bytes](const ChunkConsumer& eat) {
+          if (!hash) {
+            vfs.ReadChunks(path, max_bytes, eat);
+            return;
+          }
+          // The digest covers the whole file even when the collector gives
+          // up part way (a ParseError): the rest is still read and hashed.
+          Sha256 sha;
+          std::exception_ptr failed;
+          vfs.ReadChunks(path, max_bytes, [&](std::string_view chunk) {
+            sha.Update(chunk);
+            if (failed) return;
+            try {
+              eat(chunk);
+            } catch (...) {
+              failed = std::current_exception();
+            }
+          });
+          digests[path] = sha.HexDigest();
+          if (failed) std::rethrow_exception(failed);
+        };
+      }
       try {
-        instances[w.collector]->Collect(
-            {path, w.name_only ? std::string_view() : std::string_view(data),
-             *info},
-            sink);
+        instances[w.collector]->Collect(file, sink);
       } catch (const ParseError& e) {
         sink.Warn(path, std::string("cannot parse: ") + e.what());
       } catch (const EvidenceError& e) {
@@ -215,19 +273,13 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
   }
   for (size_t i = 0; i < instances.size(); ++i) {
     if (!instances[i]) continue;
-    Sink sink(evidence, volume, collectors[i].name, users, out);
+    Sink sink(evidence, volume, collectors[i].name, users, out, consume);
     try {
       instances[i]->Finish(sink);
     } catch (const ParseError& e) {
       sink.Warn("", std::string("cannot parse: ") + e.what());
     } catch (const EvidenceError& e) {
       sink.Warn("", e.what());
-    }
-  }
-  if (hash) {
-    for (Software& sw : out.software) {
-      auto it = digests.find(sw.source);
-      if (it != digests.end()) sw.source_sha256 = it->second;
     }
   }
   return out;

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,9 +26,15 @@ struct Warning {
 };
 
 struct CollectResult {
-  std::vector<Software> software;
+  std::vector<Software> software;  ///< empty when a consumer took them
   std::vector<Warning> warnings;
+  /// With CollectOptions::hash: the SHA-256 of every file read (whole, or
+  /// streamed to its end), by evidence path.
+  std::map<std::string, std::string> digests;
 };
+
+/// Receives each record as soon as its collector reports it.
+using SoftwareConsumer = std::function<void(Software software)>;
 
 struct CollectOptions {
   /// The partition or volume inside the evidence, empty when the evidence is
@@ -45,6 +53,22 @@ struct CollectOptions {
 CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
                               const std::vector<CollectorInfo>& collectors,
                               const CollectOptions& options = {});
+
+/// The same, but every record goes to `consume` as it is collected instead
+/// of into the result, so a caller that keeps only some (the findings) needs
+/// memory for one record, not for all: with a streamed file (dpkg's status)
+/// memory does not grow with the evidence. Records reach `consume` without
+/// source_sha256, since a streamed file's digest is known only at its end:
+/// with options.hash, set it on the records kept with FillSourceSha256 and
+/// the result's digests.
+CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
+                              const std::vector<CollectorInfo>& collectors,
+                              const CollectOptions& options,
+                              const SoftwareConsumer& consume);
+
+/// Sets sw.source_sha256 when its source is a file in `digests`.
+void FillSourceSha256(const std::map<std::string, std::string>& digests,
+                      Software& sw);
 
 /// Every file request of `collectors`, for sources that must know in advance
 /// which files to keep (a tar is read in one pass).

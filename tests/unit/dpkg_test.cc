@@ -7,6 +7,7 @@
 #include "formats/deb_control.h"
 #include "formats/parse_error.h"
 #include "scan/scanner.h"
+#include "common/sha256.h"
 #include "support/test_support.h"
 
 using namespace contraband;
@@ -185,4 +186,250 @@ TEST_CASE("dpkg corpus: corrupted status files warn and keep good packages",
   REQUIRE(e.software.size() == 1);
   CHECK(e.software[0].id == "libpam-runtime");
   CHECK(e.warnings.size() == 1);
+}
+
+namespace {
+
+// Control text with every construct the parser treats specially: CRLF, a
+// comment, continuation lines and ".", runs of blank lines, a damaged stanza,
+// a stanza without Package or Status, not-installed, residue, no Version and
+// a last line cut off without its '\n'.
+const char kTrickyStatus[] =
+    "Package: zoom\r\nStatus: install ok installed\r\nVersion: 6.2.0\r\n"
+    "Description: video\r\n more\r\n .\r\n end\r\n\r\n"
+    "\n\n# a comment\n"
+    "Package: bad\nStatus: install ok installed\nthis is not a field\n"
+    "Version: 9\n\n"
+    " continuation first\nPackage: worse\n\n"
+    "Version: 1\n\n"
+    "Package: nostatus\nVersion: 2\n\n"
+    "Package: gone\nStatus: purge ok not-installed\n\n"
+    "Package: skypeforlinux\nStatus: deinstall ok config-files\nVersion: 8\n\n"
+    "Package: noversion\nStatus: install ok installed\n\n"
+    "Package: kesl\nStatus: hold ok installed\nVersion: 12\n"
+    "Architecture: amd64\nMaintainer: K <k@example.com>\n\n \t\n"
+    "Package: telegram-desktop\nStatus: install ok installed\nVersion: 4.1\r";
+
+bool SameStanzas(const std::vector<ControlStanza>& a,
+                 const std::vector<ControlStanza>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].line != b[i].line || a[i].error != b[i].error ||
+        a[i].fields.size() != b[i].fields.size()) {
+      return false;
+    }
+    for (size_t k = 0; k < a[i].fields.size(); ++k) {
+      if (a[i].fields[k].name != b[i].fields[k].name ||
+          a[i].fields[k].value != b[i].fields[k].value) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// The stanzas of `text` fed to the streaming parser in the given pieces.
+std::vector<ControlStanza> StreamPieces(
+    const std::vector<std::string_view>& pieces) {
+  std::vector<ControlStanza> out;
+  ControlStreamParser parser(
+      [&](ControlStanza& s) { out.push_back(std::move(s)); });
+  for (std::string_view p : pieces) parser.Feed(p);
+  parser.Finish();
+  return out;
+}
+
+std::vector<std::string_view> Cut(std::string_view text, size_t size) {
+  std::vector<std::string_view> pieces;
+  for (size_t pos = 0; pos < text.size(); pos += size) {
+    pieces.push_back(text.substr(pos, size));
+  }
+  return pieces;
+}
+
+// Records and warnings, as comparable text.
+std::vector<std::string> Rows(const CollectResult& r) {
+  std::vector<std::string> rows;
+  for (const Software& s : r.software) {
+    rows.push_back(s.id + "|" + s.version + "|" + s.arch + "|" + s.publisher +
+                   "|" + std::string(ToString(s.state)) + "|" + s.source + "|" +
+                   s.location + "|" + s.evidence);
+  }
+  for (const Warning& w : r.warnings) {
+    rows.push_back("warning|" + w.path + "|" + w.collector + "|" + w.message);
+  }
+  return rows;
+}
+
+// Collects `status` as /var/lib/dpkg/status handed over `chunk` bytes at a
+// time (0: whole).
+CollectResult CollectInChunks(const std::string& status, size_t chunk) {
+  MemoryVfs vfs;
+  vfs.AddFile("/var/lib/dpkg/status", status);
+  if (chunk > 0) vfs.set_chunk_bytes(chunk);
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("dpkg"));
+  CHECK(vfs.bytes_read() == status.size());
+  CHECK(vfs.files_read() == 1);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("streaming control parser: same stanzas wherever the text is cut",
+          "[dpkg][stream]") {
+  const std::string_view text = kTrickyStatus;
+  const std::vector<ControlStanza> whole = ParseControl(text);
+  REQUIRE(whole.size() == 10);
+  CHECK_FALSE(whole[1].error.empty());
+  // Every piece size, then every single cut into two and three pieces.
+  for (size_t size = 1; size <= text.size(); ++size) {
+    INFO("pieces of " << size << " bytes");
+    CHECK(SameStanzas(StreamPieces(Cut(text, size)), whole));
+  }
+  for (size_t cut = 0; cut <= text.size(); ++cut) {
+    INFO("cut at " << cut);
+    CHECK(SameStanzas(StreamPieces({text.substr(0, cut), text.substr(cut)}),
+                      whole));
+    const size_t second = std::min(text.size(), cut + 3);
+    CHECK(SameStanzas(
+        StreamPieces({text.substr(0, cut), text.substr(cut, second - cut), "",
+                      text.substr(second)}),
+        whole));
+  }
+  CHECK(StreamPieces({}).empty());
+  CHECK(StreamPieces({"", "\n\r\n", ""}).empty());
+}
+
+TEST_CASE("streaming control parser: a stanza goes out once it is closed",
+          "[dpkg][stream]") {
+  std::vector<std::string> seen;
+  ControlStreamParser parser(
+      [&](ControlStanza& s) { seen.push_back(*s.Get("Package")); });
+  parser.Feed("Package: a\nVersion: 1\n");
+  CHECK(seen.empty());  // a continuation or another field may follow
+  parser.Feed("\nPackage: b\nVer");
+  CHECK(seen == std::vector<std::string>{"a"});
+  parser.Feed("sion: 2\n");
+  parser.Finish();
+  CHECK(seen == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("streaming control parser: the stanza bound holds",
+          "[dpkg][stream]") {
+  ControlLimits limits;
+  limits.max_stanzas = 3;
+  size_t got = 0;
+  ControlStreamParser parser([&](ControlStanza&) { ++got; }, limits);
+  CHECK_THROWS_AS(
+      [&] {
+        for (int i = 0; i < 5; ++i) parser.Feed("Package: p\n\n");
+      }(),
+      ParseError);
+  CHECK(got == 3);  // the stanzas before the bound were handed out
+}
+
+TEST_CASE(
+    "dpkg: a status file read in pieces gives the same records and warnings",
+    "[dpkg][stream]") {
+  const std::string status = kTrickyStatus;
+  const CollectResult whole = CollectInChunks(status, 0);
+  const std::vector<std::string> expected = Rows(whole);
+  REQUIRE(whole.software.size() ==
+          6);  // zoom, bad, skype, noversion, kesl, telegram
+  REQUIRE(whole.warnings.size() ==
+          5);  // bad, worse, "Version: 1", nostatus, noversion
+  CHECK(FindSoftware(whole, "telegram-desktop")->version == "4.1");
+  for (size_t chunk = 1; chunk <= status.size(); ++chunk) {
+    INFO("chunks of " << chunk << " bytes");
+    CHECK(Rows(CollectInChunks(status, chunk)) == expected);
+  }
+}
+
+TEST_CASE("dpkg corpus: status files read in pieces give the same records",
+          "[dpkg][stream][corpus]") {
+  for (const char* name :
+       {"dpkg/scalibr_dpkg_valid", "dpkg/velociraptor_ubuntu_status",
+        "dpkg/trivy_corrupted_status", "dpkg/scalibr_dpkg_statusfield",
+        "dpkg/syft_image-dpkg_status"}) {
+    auto path = CorpusPath(name);
+    SKIP_UNLESS_CORPUS(path);
+    INFO(name);
+    const std::string status = ReadHostFile(*path);
+    const std::vector<std::string> expected = Rows(CollectInChunks(status, 0));
+    CHECK_FALSE(expected.empty());
+    for (size_t chunk = 1; chunk <= status.size(); ++chunk) {
+      INFO("chunks of " << chunk << " bytes");
+      REQUIRE(Rows(CollectInChunks(status, chunk)) == expected);
+    }
+  }
+}
+
+// A streaming collector that gives up after its first piece.
+class GivesUpCollector : public Collector {
+ public:
+  std::vector<FileRequest> Requests() const override {
+    FileRequest r{"/records", 1u << 20};
+    r.stream = true;
+    return {r};
+  }
+  void Collect(const EvidenceFile& file, CollectorSink& sink) override {
+    file.ReadChunks([&](std::string_view chunk) {
+      Software sw;
+      sw.ecosystem = "test";
+      sw.id = std::string(chunk);
+      sink.Add(std::move(sw));
+      throw ParseError("gave up");
+    });
+  }
+};
+
+TEST_CASE("scanner: --hash covers the whole of a streamed file",
+          "[dpkg][stream]") {
+  std::string status;
+  for (int i = 0; i < 3; ++i) {
+    status += "Package: p" + std::to_string(i) +
+              "\nStatus: install ok installed\nVersion: 1\n\n";
+  }
+  CollectOptions options;
+  options.hash = true;
+  for (size_t chunk : {size_t{0}, size_t{1}, size_t{7}, size_t{64}}) {
+    INFO("chunks of " << chunk << " bytes");
+    MemoryVfs vfs;
+    vfs.AddFile("/var/lib/dpkg/status", status);
+    vfs.AddFile("/records", status);
+    if (chunk > 0) vfs.set_chunk_bytes(chunk);
+    CollectResult r =
+        CollectSoftware(vfs, "ev", CollectorNamed("dpkg"), options);
+    REQUIRE(r.software.size() == 3);
+    for (const Software& s : r.software) {
+      CHECK(s.source_sha256 == Sha256::Of(status));
+    }
+    // A collector that stops part way still gets the digest of every byte.
+    const std::vector<CollectorInfo> gives_up = {
+        {"gives-up", "test", "test",
+         [] { return std::unique_ptr<Collector>(new GivesUpCollector); }}};
+    r = CollectSoftware(vfs, "ev", gives_up, options);
+    REQUIRE(r.software.size() == 1);
+    CHECK(r.software[0].source_sha256 == Sha256::Of(status));
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].message == "cannot parse: gave up");
+    CHECK(vfs.bytes_read() == 2 * status.size());
+  }
+}
+
+TEST_CASE("scanner: records go to a consumer as they are collected",
+          "[dpkg][stream]") {
+  MemoryVfs vfs;
+  vfs.AddFile("/var/lib/dpkg/status", kTrickyStatus);
+  vfs.set_chunk_bytes(5);
+  std::vector<std::string> ids;
+  CollectResult r =
+      CollectSoftware(vfs, "ev", CollectorNamed("dpkg"), {}, [&](Software sw) {
+        CHECK(sw.evidence == "ev");
+        CHECK(sw.source == "/var/lib/dpkg/status");
+        ids.push_back(sw.id);
+      });
+  CHECK(r.software.empty());
+  CHECK(ids.size() == 6);
+  CHECK(r.warnings.size() == 5);
 }

@@ -63,8 +63,11 @@ bool IsCompanionFile(std::string_view path) {
 class DpkgCollector : public Collector {
  public:
   std::vector<FileRequest> Requests() const override {
-    return {{std::string(kStatusFile), 512ull << 20},
-            {"/var/lib/dpkg/status.d/*", 16ull << 20}};
+    // The status file may list millions of packages: streamed, one stanza
+    // at a time. A status.d entry is one package.
+    FileRequest status{std::string(kStatusFile), 512ull << 20};
+    status.stream = true;
+    return {status, {"/var/lib/dpkg/status.d/*", 16ull << 20}};
   }
 
   void Collect(const EvidenceFile& file, CollectorSink& sink) override {
@@ -72,9 +75,11 @@ class DpkgCollector : public Collector {
     // status.d also holds <pkg>.md5sums companions: not control stanzas.
     // (Package names may contain dots, so only known suffixes are skipped.)
     if (status_d && IsCompanionFile(file.path)) return;
-    for (const ControlStanza& stanza : ParseControl(file.data)) {
+    ControlStreamParser parser([&](ControlStanza& stanza) {
       AddStanza(file, stanza, status_d, sink);
-    }
+    });
+    file.ReadChunks([&](std::string_view chunk) { parser.Feed(chunk); });
+    parser.Finish();
   }
 
  private:
