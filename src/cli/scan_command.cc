@@ -3,6 +3,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -190,48 +191,88 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
       report.warnings.push_back({path, w.path, "evidence", w.message});
     }
     // Shadow copies come after their live volume: they add only what it
-    // lost.
+    // lost. The live volumes' installed ids are kept only when there are
+    // shadow copies to compare with them.
     SnapshotMerge snapshots;
-    auto add_software = [&](std::vector<Software> records) {
+    bool has_snapshots = false;
+    for (const EvidenceVolume& vol : ev.volumes) {
+      if (vol.snapshot_of) has_snapshots = true;
+    }
+    // Records are matched as they are collected and then dropped unless
+    // the report lists them (--inventory): memory holds the findings, not
+    // the inventory. A volume's findings are kept apart until it is done,
+    // for DropMarkersOfPackagedProducts and the digests of --hash.
+    std::vector<Finding> found;
+    auto consider = [&](Software sw) {
+      ++report.stats.software;
       if (matcher) {
-        std::vector<Finding> found;
-        for (const Software& sw : records) {
-          // Leftovers are not the software itself: without --residue they
-          // stay in the inventory and out of the findings.
-          if (sw.state == SoftwareState::kResidue && !opts.residue) continue;
+        // Leftovers are not the software itself: without --residue they
+        // stay in the inventory and out of the findings.
+        if (sw.state != SoftwareState::kResidue || opts.residue) {
           for (Finding& f : matcher->Match(sw)) found.push_back(std::move(f));
         }
-        DropMarkersOfPackagedProducts(found);
-        for (Finding& f : found) report.findings.push_back(std::move(f));
       }
-      report.stats.software += records.size();
-      if (opts.inventory) {
-        for (Software& sw : records) report.software.push_back(std::move(sw));
+      if (opts.inventory) report.software.push_back(std::move(sw));
+    };
+    // After one volume (or the snapshot merge): its findings join the
+    // report, with the digests of the files their records came from.
+    auto finish_volume = [&](const std::map<std::string, std::string>& digests,
+                             size_t first_record) {
+      if (opts.hash) {
+        for (Finding& f : found) FillSourceSha256(digests, f.software);
+        for (size_t i = first_record; i < report.software.size(); ++i) {
+          FillSourceSha256(digests, report.software[i]);
+        }
       }
+      DropMarkersOfPackagedProducts(found);
+      for (Finding& f : found) report.findings.push_back(std::move(f));
+      found.clear();
     };
     for (EvidenceVolume& vol : ev.volumes) {
-      CollectResult got =
-          CollectSoftware(*vol.vfs, path, AllCollectors(),
-                          {vol.name, opts.hash, catalog});
+      const size_t first_record = report.software.size();
+      uint64_t records = 0;  // for --verbose
+      const CollectOptions collect{vol.name, opts.hash, catalog};
+      CollectResult got;
+      if (vol.snapshot_of) {
+        // Only what the live volume no longer has installed can matter.
+        std::vector<Software> kept;
+        got = CollectSoftware(*vol.vfs, path, AllCollectors(), collect,
+                              [&](Software sw) {
+                                ++records;
+                                if (snapshots.MayAdd(*vol.snapshot_of, sw)) {
+                                  kept.push_back(std::move(sw));
+                                }
+                              });
+        for (Software& sw : kept) FillSourceSha256(got.digests, sw);
+        snapshots.AddSnapshot(*vol.snapshot_of, vol.snapshot_time,
+                              std::move(kept));
+      } else {
+        got = CollectSoftware(*vol.vfs, path, AllCollectors(), collect,
+                              [&](Software sw) {
+                                ++records;
+                                if (has_snapshots) {
+                                  snapshots.AddLive(vol.name, sw);
+                                }
+                                consider(std::move(sw));
+                              });
+        finish_volume(got.digests, first_record);
+      }
       report.stats.files_read += vol.vfs->files_read();
       report.stats.bytes_read += vol.vfs->bytes_read();
       if (global.verbose) {
         std::cerr << "contraband: " << path
                   << (vol.name.empty() ? "" : "#" + vol.name) << " ("
-                  << vol.chain << "): " << got.software.size()
-                  << " software records from " << vol.vfs->files_read()
-                  << " files (" << vol.vfs->bytes_read() << " bytes)\n";
+                  << vol.chain << "): " << records << " software records from "
+                  << vol.vfs->files_read() << " files ("
+                  << vol.vfs->bytes_read() << " bytes)\n";
       }
       for (Warning& w : got.warnings) report.warnings.push_back(std::move(w));
-      if (vol.snapshot_of) {
-        snapshots.AddSnapshot(*vol.snapshot_of, vol.snapshot_time,
-                              std::move(got.software));
-      } else {
-        snapshots.AddLive(vol.name, got.software);
-        add_software(std::move(got.software));
-      }
     }
-    add_software(snapshots.Removed());
+    {
+      const size_t first_record = report.software.size();
+      for (Software& sw : snapshots.Removed()) consider(std::move(sw));
+      finish_volume({}, first_record);  // digests were set when collected
+    }
     // Nothing at all could be read (every volume encrypted without a key,
     // no filesystem found): not a clean verdict.
     if (ev.volumes.empty()) {

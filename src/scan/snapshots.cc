@@ -4,21 +4,28 @@ namespace contraband {
 
 void SnapshotMerge::AddLive(const std::string& volume,
                             const std::vector<Software>& records) {
+  for (const Software& sw : records) AddLive(volume, sw);
+}
+
+void SnapshotMerge::AddLive(const std::string& volume, const Software& record) {
   auto& ids = live_[volume];
-  for (const Software& sw : records) {
-    if (sw.state == SoftwareState::kInstalled) ids.insert({sw.ecosystem, sw.id});
+  if (record.state == SoftwareState::kInstalled) {
+    ids.insert({record.ecosystem, record.id});
   }
+}
+
+bool SnapshotMerge::MayAdd(const std::string& live_volume,
+                           const Software& record) const {
+  if (record.state != SoftwareState::kInstalled) return false;
+  auto it = live_.find(live_volume);
+  return it == live_.end() || !it->second.count({record.ecosystem, record.id});
 }
 
 void SnapshotMerge::AddSnapshot(const std::string& live_volume,
                                 const std::string& taken,
                                 std::vector<Software> records) {
-  const auto& now = live_[live_volume];
   for (Software& sw : records) {
-    if (sw.state != SoftwareState::kInstalled ||
-        now.count({sw.ecosystem, sw.id})) {
-      continue;
-    }
+    if (!MayAdd(live_volume, sw)) continue;
     auto key = std::make_tuple(live_volume, sw.ecosystem, sw.id);
     auto it = gone_.find(key);
     // RFC 3339 UTC times compare as strings.

@@ -17,6 +17,13 @@ class SnapshotMerge {
  public:
   /// The software of live volume `volume` (call before its snapshots).
   void AddLive(const std::string& volume, const std::vector<Software>& records);
+  /// One record of live volume `volume`, as it is collected.
+  void AddLive(const std::string& volume, const Software& record);
+
+  /// Whether AddSnapshot would keep `record` from a snapshot of live volume
+  /// `live_volume` (installed there, not installed live), so a caller can
+  /// drop the rest as they are collected.
+  bool MayAdd(const std::string& live_volume, const Software& record) const;
 
   /// The software of a snapshot of live volume `live_volume`, taken at
   /// `taken` (RFC 3339). Snapshots may come in any order.
