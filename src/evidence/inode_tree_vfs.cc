@@ -160,7 +160,8 @@ std::vector<DirEntry> InodeTreeVfs::List(std::string_view path) {
   return out;
 }
 
-std::string InodeTreeVfs::Read(std::string_view path, uint64_t max_bytes) {
+void InodeTreeVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
+                              const ChunkConsumer& consume) {
   auto r = ResolveInRoot(path, *this);
   if (!r) throw EvidenceError(std::string(path) + " does not exist");
   if (r->info.type != FileType::kRegular) {
@@ -176,20 +177,29 @@ std::string InodeTreeVfs::Read(std::string_view path, uint64_t max_bytes) {
   if (!id) throw EvidenceError(std::string(path) + " does not exist");
   std::unique_ptr<BlockDevice> data_dev =
       tree_->OpenData(*id, std::string(path));
-  std::string data(static_cast<size_t>(size), '\0');
+  CountFile();
+  std::string chunk(static_cast<size_t>(std::min<uint64_t>(kReadChunk, size)),
+                    '\0');
   uint64_t done = 0;
   while (done < size) {
     const size_t want =
         static_cast<size_t>(std::min<uint64_t>(kReadChunk, size - done));
-    const size_t got = data_dev->ReadAt(data.data() + done, want, done);
+    const size_t got = data_dev->ReadAt(chunk.data(), want, done);
     if (got == 0) {
       throw EvidenceError("cannot read " + std::string(path) + " at offset " +
                           std::to_string(done) + " of " + std::to_string(size) +
                           " bytes: the data ends early");
     }
     done += got;
+    CountBytes(got);
+    consume(std::string_view(chunk.data(), got));
   }
-  CountRead(data.size());
+}
+
+std::string InodeTreeVfs::Read(std::string_view path, uint64_t max_bytes) {
+  std::string data;
+  ReadChunks(path, max_bytes,
+             [&data](std::string_view chunk) { data.append(chunk); });
   return data;
 }
 

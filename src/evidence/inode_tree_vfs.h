@@ -65,6 +65,8 @@ class InodeTreeVfs : public Vfs, public LinkLookup {
   std::optional<FileInfo> Stat(std::string_view path) override;
   std::vector<DirEntry> List(std::string_view path) override;
   std::string Read(std::string_view path, uint64_t max_bytes) override;
+  void ReadChunks(std::string_view path, uint64_t max_bytes,
+                  const ChunkConsumer& consume) override;
 
   /// The node at a link-free `path` itself (a final link is not followed).
   std::optional<FileInfo> Lstat(const std::string& path) override;
