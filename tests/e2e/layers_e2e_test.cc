@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/sha256.h"
 #include "support/layered_images.h"
 #include "support/test_support.h"
 
@@ -222,6 +223,11 @@ TEST_CASE("layers: a QCOW2 overlay reads through its backing file beside it",
     // The base alone still has both.
     CheckLvmFindings(ScanJson(ShellQuote(base), 1), base,
                      {"kaspersky", "zoom"});
+  }
+  SECTION("--hash covers the image and then its backing file") {
+    json j = ScanJson("--hash " + ShellQuote(overlay), 1);
+    CHECK(j["scan"]["evidence"][0]["sha256"] ==
+          contraband::Sha256::Of(ReadHostFile(overlay) + ReadHostFile(base)));
   }
   SECTION("backing file moved away: not scanned, and the message names it") {
     fs::rename(base, dir.path() + "/elsewhere.qcow2");
