@@ -171,6 +171,7 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
       }
       std::cerr << "contraband: " << e.what() << "\n";
       evidence_failed = true;
+      report.unreadable.push_back(path);
       continue;
     }
     if (opts.recurse_archives && !nested &&
@@ -283,6 +284,7 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
       }
       std::cerr << "\n";
       evidence_failed = true;
+      report.unreadable.push_back(path);
     }
     if (global.verbose) {
       std::cerr << "contraband: " << path << " scanned in "

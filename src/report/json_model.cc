@@ -68,9 +68,11 @@ ordered_json ScanJson(const Report& r) {
     }
     evidence.push_back(std::move(j));
   }
-  return {{"started", r.started},
-          {"finished", r.finished},
-          {"evidence", std::move(evidence)}};
+  ordered_json scan{{"started", r.started},
+                    {"finished", r.finished},
+                    {"evidence", std::move(evidence)}};
+  if (!r.unreadable.empty()) scan["unreadable"] = r.unreadable;
+  return scan;
 }
 
 ordered_json StatsJson(const Report& r) {

@@ -36,6 +36,9 @@ struct Report {
   bool matching = true;  ///< false for `contraband inventory`
   std::string started, finished;
   std::vector<EvidenceSummary> evidence;
+  /// Evidence arguments that could not be opened, or in which nothing could
+  /// be read: the verdict covers only the rest (exit status 3).
+  std::vector<std::string> unreadable;
   std::vector<Finding> findings;
   bool include_software = false;
   std::vector<Software> software;

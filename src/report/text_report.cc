@@ -53,6 +53,14 @@ void WriteTextReport(const Report& r, std::ostream& out) {
     out << ")";
     if (!e.sha256.empty()) out << " sha256 " << e.sha256;
     out << "\n";
+    // A disk's layers, which a folder or an archive does not have.
+    if (e.kind == "disk-image") {
+      for (const EvidenceSummary::Volume& v : e.volumes) {
+        out << "  volume " << (v.name.empty() ? "(whole image)" : v.name)
+            << ": " << v.chain << "\n";
+      }
+      if (e.volumes.empty()) out << "  no volume could be read\n";
+    }
   }
   out << "\n";
 
@@ -105,8 +113,16 @@ void WriteTextReport(const Report& r, std::ostream& out) {
       << " warning" << (r.warnings.size() == 1 ? "" : "s") << ", "
       << r.stats.duration_ms << " ms\n";
   if (r.matching) {
-    out << (installed > 0 ? "Verdict: banned software is installed.\n"
-                          : "Verdict: no banned software installed.\n");
+    out << (installed > 0 ? "Verdict: banned software is installed"
+                          : "Verdict: no banned software installed");
+    if (r.unreadable.empty()) {
+      out << ".\n";
+    } else {
+      // A clean verdict on part of the evidence is not a clean verdict.
+      out << " in what could be read; INCOMPLETE: nothing was read from";
+      for (const std::string& path : r.unreadable) out << " " << path;
+      out << "\n";
+    }
   }
 }
 

@@ -343,6 +343,16 @@ TEST_CASE(
       CHECK(Mentions(r.err, "LUKS"));
       CHECK(Mentions(r.err, "--password"));
       CHECK(Mentions(r.err, "--key-file"));
+      // The report still lists the image, its warning, and that nothing
+      // in it was read; the text verdict says the scan is incomplete.
+      json j = json::parse(r.out, nullptr, false);
+      REQUIRE_FALSE(j.is_discarded());
+      CHECK(j["scan"]["unreadable"] == json::array({*image}));
+      CHECK(j["scan"]["evidence"][0]["volumes"].empty());
+      RunResult text = RunContraband("scan " + ShellQuote(*image));
+      CHECK(text.exit_code == 3);
+      CHECK(Mentions(text.out, "INCOMPLETE: nothing was read from " + *image));
+      CHECK(Mentions(text.out, "no volume could be read"));
     }
   }
 }
