@@ -240,7 +240,8 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
       if (stream && !w.name_only) {
         // Read errors (over max_bytes included) surface from ReadChunks
         // inside Collect and become this collector's warning below.
-        file.stream = [&, max_bytes = w.max_bytes](const ChunkConsumer& eat) {
+        file.stream = [&, &path = path,
+                       max_bytes = w.max_bytes](const ChunkConsumer& eat) {
           if (!hash) {
             vfs.ReadChunks(path, max_bytes, eat);
             return;
