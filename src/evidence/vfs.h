@@ -69,11 +69,12 @@ class Vfs {
   virtual std::string Read(std::string_view path, uint64_t max_bytes) = 0;
 
   /// The contents of regular file `path` handed to `consume` in order, in
-  /// pieces of at most about 1 MiB (none for an empty file), so a caller can
-  /// parse a large file without holding it. Same checks and errors as Read;
-  /// a read error after some pieces throws EvidenceError, and an exception
-  /// from `consume` stops the read and propagates. The default reads the
-  /// whole file with Read and hands it over as one piece.
+  /// non-empty pieces (none for an empty file), so a caller can parse a large
+  /// file without holding it: sources that read from disk (host folders,
+  /// filesystems in images) use pieces of at most 1 MiB; the default reads
+  /// the whole file with Read and hands it over as one piece. Same checks and
+  /// errors as Read; a read error after some pieces throws EvidenceError, and
+  /// an exception from `consume` stops the read and propagates.
   virtual void ReadChunks(std::string_view path, uint64_t max_bytes,
                           const ChunkConsumer& consume);
 
