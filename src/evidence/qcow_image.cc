@@ -131,6 +131,16 @@ std::shared_ptr<QcowFile> OpenChain(const std::string& path,
                           real.string() + ", which is already in its chain");
     }
   }
+  {
+    FileBlockDevice backing_file(real.string());
+    if (ReadHead(backing_file, 0, 4) != std::string("QFI\xfb", 4)) {
+      throw EvidenceError(
+          "QCOW image " + path + " has backing file " + real.string() +
+          ", which is not a QCOW image (a raw disk?); libqcow reads only QCOW "
+          "backing files: merge the chain with qemu-img convert -O qcow2 and "
+          "scan the result");
+    }
+  }
   q->parent = OpenChain(real.string(), allowed, files, nullptr);
   if (libqcow_file_set_parent_file(q->file, q->parent->file, &error) != 1) {
     throw EvidenceError("QCOW image " + path + " cannot use its backing file " +
