@@ -222,7 +222,8 @@ std::vector<DirEntry> FirmlinkVfs::List(std::string_view path) {
   return out;
 }
 
-std::string FirmlinkVfs::Read(std::string_view path, uint64_t max_bytes) {
+void FirmlinkVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
+                             const ChunkConsumer& consume) {
   Lookup lookup(*this);
   auto r = ResolveInRoot(path, lookup);
   if (!r) throw EvidenceError(std::string(path) + " does not exist");
@@ -235,16 +236,25 @@ std::string FirmlinkVfs::Read(std::string_view path, uint64_t max_bytes) {
                         std::to_string(max_bytes) + "-byte limit");
   }
   const Route route = RouteOf(r->path);
-  std::string data;
+  CountFile();
   try {
-    data = route.vfs->Read(route.path, max_bytes);
+    route.vfs->ReadChunks(route.path, max_bytes,
+                          [&](std::string_view chunk) {
+                            CountBytes(chunk.size());
+                            consume(chunk);
+                          });
   } catch (const EvidenceError& e) {
     if (route.path == path) throw;
     throw EvidenceError(std::string(path) + " (" + route.path + " on the " +
                         (route.on_data ? "Data" : "System") +
                         " volume): " + e.what());
   }
-  CountRead(data.size());
+}
+
+std::string FirmlinkVfs::Read(std::string_view path, uint64_t max_bytes) {
+  std::string data;
+  ReadChunks(path, max_bytes,
+             [&data](std::string_view chunk) { data.append(chunk); });
   return data;
 }
 

@@ -59,6 +59,8 @@ class FirmlinkVfs : public Vfs {
   std::optional<FileInfo> Stat(std::string_view path) override;
   std::vector<DirEntry> List(std::string_view path) override;
   std::string Read(std::string_view path, uint64_t max_bytes) override;
+  void ReadChunks(std::string_view path, uint64_t max_bytes,
+                  const ChunkConsumer& consume) override;
 
   /// The firmlinks in effect (those whose Data folder exists), and the
   /// Data volume's mount, sorted by system path.
