@@ -99,7 +99,7 @@ class ApfsTree : public InodeTree {
     return out;
   }
 
-  std::unique_ptr<BlockDevice> OpenData(uint64_t id,
+  std::shared_ptr<BlockDevice> OpenData(uint64_t id,
                                         const std::string& path) override;
 
  private:
@@ -199,30 +199,7 @@ class ApfsTree : public InodeTree {
   bool fold_case_;
 };
 
-// One file's data, open for the span of one Read.
-class ApfsData : public BlockDevice {
- public:
-  ApfsData(EntryPtr entry, uint64_t size, std::string path)
-      : entry_(std::move(entry)), size_(size), path_(std::move(path)) {}
-  uint64_t size() const override { return size_; }
-  size_t ReadAt(void* buf, size_t len, uint64_t offset) override {
-    libfsapfs_error_t* error = nullptr;
-    const ssize_t n = libfsapfs_file_entry_read_buffer_at_offset(
-        entry_.get(), buf, len, static_cast<off64_t>(offset), &error);
-    if (n < 0) {
-      throw EvidenceError("cannot read " + path_ + " at offset " +
-                          std::to_string(offset) + ": " + Why(error));
-    }
-    return static_cast<size_t>(n);
-  }
-
- private:
-  EntryPtr entry_;
-  uint64_t size_;
-  std::string path_;
-};
-
-std::unique_ptr<BlockDevice> ApfsTree::OpenData(uint64_t id,
+std::shared_ptr<BlockDevice> ApfsTree::OpenData(uint64_t id,
                                                 const std::string& path) {
   std::string why;
   EntryPtr entry = Open(id, &why);
@@ -232,7 +209,12 @@ std::unique_ptr<BlockDevice> ApfsTree::OpenData(uint64_t id,
   if (libfsapfs_file_entry_get_size(entry.get(), &size, &error) != 1) {
     throw EvidenceError("cannot open " + path + ": " + Why(error));
   }
-  return std::make_unique<ApfsData>(std::move(entry), size, path);
+  // The entry is freed before the volume: it lives only within one read.
+  std::shared_ptr<libfsapfs_file_entry_t> data(entry.release(), EntryFree());
+  libfsapfs_file_entry_t* raw = data.get();
+  return LibyalDevice(size, raw, &libfsapfs_file_entry_read_buffer_at_offset,
+                      &libfsapfs_error_sprint, &libfsapfs_error_free, std::move(data),
+                      path);
 }
 
 std::string VolumeLabel(libfsapfs_volume_t* volume) {

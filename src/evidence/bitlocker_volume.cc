@@ -154,16 +154,10 @@ UnlockResult OpenBitLocker(std::shared_ptr<BlockDevice> dev,
     out.problem = "its decrypted size cannot be read (" + Error(error) + ")";
     return out;
   }
-  libbde_volume_t* volume = open->volume;
-  auto read = [volume](void* buf, size_t len, uint64_t off) -> ssize_t {
-    libbde_error_t* e = nullptr;
-    const ssize_t n = libbde_volume_read_buffer_at_offset(
-        volume, buf, len, static_cast<off64_t>(off), &e);
-    if (e) libbde_error_free(&e);
-    return n;
-  };
-  out.device = std::make_shared<FunctionDevice>(size, read, open,
-                                                "BitLocker volume");
+  out.device = LibyalDevice(size, open->volume,
+                            &libbde_volume_read_buffer_at_offset,
+                            &libbde_error_sprint, &libbde_error_free, open,
+                            "BitLocker volume");
   return out;
 }
 

@@ -181,21 +181,6 @@ std::string FormatOf(TSK_IMG_TYPE_ENUM type, const std::string& magic) {
   }
 }
 
-std::string VolumeSystemName(TSK_VS_TYPE_ENUM type) {
-  switch (type) {
-    case TSK_VS_TYPE_DOS:
-      return "mbr";
-    case TSK_VS_TYPE_GPT:
-      return "gpt";
-    case TSK_VS_TYPE_MAC:
-      return "apm";
-    default: {
-      const char* name = tsk_vs_type_toname(type);
-      return name ? name : "unknown";
-    }
-  }
-}
-
 bool IsOnlyGptProtective(const TSK_VS_INFO* vs) {
   bool any = false;
   for (TSK_PNUM_T i = 0; i < vs->part_count; ++i) {
@@ -254,7 +239,7 @@ TSK_VS_INFO* OpenVolumeSystem(TSK_IMG_INFO* img,
     if (TSK_VS_INFO* vs = tsk_vs_open(img, 0, kind)) {
       warnings.push_back({"", "more than one kind of partition table found (" +
                                   detail + "); read as " +
-                                  VolumeSystemName(vs->vstype)});
+                                  VolumeSystemName(vs)});
       tsk_error_reset();
       return vs;
     }
@@ -380,11 +365,11 @@ void AddPartitions(const std::shared_ptr<ImageHolder>& holder,
                    OpenedEvidence& ev) {
   TSK_VS_INFO* vs = holder->vs;
   if (vs->is_backup) {
-    ev.warnings.push_back({"", "the primary " + VolumeSystemName(vs->vstype) +
+    ev.warnings.push_back({"", "the primary " + VolumeSystemName(vs) +
                                    " partition table is damaged; partitions "
                                    "come from the backup table"});
   }
-  const std::string table = ev.format + " > " + VolumeSystemName(vs->vstype);
+  const std::string table = ev.format + " > " + VolumeSystemName(vs);
   // Partitions are numbered as dfvfs/plaso name them ("p1", "p2", ...):
   // 1-based over the table's real (allocated) partitions in the order TSK
   // lists them, by start sector; table metadata, unallocated gaps and the

@@ -225,17 +225,8 @@ std::vector<DirEntry> FirmlinkVfs::List(std::string_view path) {
 void FirmlinkVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
                              const ChunkConsumer& consume) {
   Lookup lookup(*this);
-  auto r = ResolveInRoot(path, lookup);
-  if (!r) throw EvidenceError(std::string(path) + " does not exist");
-  if (r->info.type != FileType::kRegular) {
-    throw EvidenceError(std::string(path) + " is not a regular file");
-  }
-  if (r->info.size > max_bytes) {
-    throw EvidenceError(std::string(path) + " is " +
-                        std::to_string(r->info.size) + " bytes, over the " +
-                        std::to_string(max_bytes) + "-byte limit");
-  }
-  const Route route = RouteOf(r->path);
+  const Resolved r = ResolveFileToRead(path, lookup, max_bytes);
+  const Route route = RouteOf(r.path);
   CountFile();
   try {
     route.vfs->ReadChunks(route.path, max_bytes,
@@ -252,10 +243,7 @@ void FirmlinkVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
 }
 
 std::string FirmlinkVfs::Read(std::string_view path, uint64_t max_bytes) {
-  std::string data;
-  ReadChunks(path, max_bytes,
-             [&data](std::string_view chunk) { data.append(chunk); });
-  return data;
+  return CollectChunks(path, max_bytes);
 }
 
 }  // namespace contraband

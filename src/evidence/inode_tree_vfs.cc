@@ -162,20 +162,11 @@ std::vector<DirEntry> InodeTreeVfs::List(std::string_view path) {
 
 void InodeTreeVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
                               const ChunkConsumer& consume) {
-  auto r = ResolveInRoot(path, *this);
-  if (!r) throw EvidenceError(std::string(path) + " does not exist");
-  if (r->info.type != FileType::kRegular) {
-    throw EvidenceError(std::string(path) + " is not a regular file");
-  }
-  const uint64_t size = r->info.size;
-  if (size > max_bytes) {
-    throw EvidenceError(std::string(path) + " is " + std::to_string(size) +
-                        " bytes, over the " + std::to_string(max_bytes) +
-                        "-byte limit");
-  }
-  std::optional<uint64_t> id = Find(r->path);
+  const Resolved r = ResolveFileToRead(path, *this, max_bytes);
+  const uint64_t size = r.info.size;
+  std::optional<uint64_t> id = Find(r.path);
   if (!id) throw EvidenceError(std::string(path) + " does not exist");
-  std::unique_ptr<BlockDevice> data_dev =
+  std::shared_ptr<BlockDevice> data_dev =
       tree_->OpenData(*id, std::string(path));
   CountFile();
   std::string chunk(static_cast<size_t>(std::min<uint64_t>(kReadChunk, size)),
@@ -197,10 +188,7 @@ void InodeTreeVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
 }
 
 std::string InodeTreeVfs::Read(std::string_view path, uint64_t max_bytes) {
-  std::string data;
-  ReadChunks(path, max_bytes,
-             [&data](std::string_view chunk) { data.append(chunk); });
-  return data;
+  return CollectChunks(path, max_bytes);
 }
 
 }  // namespace contraband

@@ -48,7 +48,7 @@ class InodeTree {
 
   /// The data of regular file `id` as a device of its size; its ReadAt
   /// throws EvidenceError naming `path` and the library's reason.
-  virtual std::unique_ptr<BlockDevice> OpenData(uint64_t id,
+  virtual std::shared_ptr<BlockDevice> OpenData(uint64_t id,
                                                 const std::string& path) = 0;
 };
 

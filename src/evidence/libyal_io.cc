@@ -114,12 +114,13 @@ size_t FunctionDevice::ReadAt(void* buf, size_t len, uint64_t offset) {
   len = static_cast<size_t>(std::min<uint64_t>(len, size_ - offset));
   size_t done = 0;
   while (done < len) {
+    std::string why;
     const ssize_t n =
-        read_(static_cast<char*>(buf) + done, len - done, offset + done);
+        read_(static_cast<char*>(buf) + done, len - done, offset + done, why);
     if (n < 0) {
       throw EvidenceError("cannot read " + std::to_string(len - done) +
                           " bytes at offset " + std::to_string(offset + done) +
-                          " of the " + what_);
+                          " of the " + what_ + (why.empty() ? "" : ": " + why));
     }
     if (n == 0) break;
     done += static_cast<size_t>(n);

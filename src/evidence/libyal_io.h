@@ -42,10 +42,12 @@ std::string TakeYalError(Error*& error, int (*sprint)(Error*, char*, size_t),
 }
 
 /// A BlockDevice whose bytes come from a function (a libyal object's
-/// read_buffer_at_offset); `keep_alive` owns that object.
+/// read_buffer_at_offset); `keep_alive` owns that object. The function
+/// returns -1 and says why in `why` on an error.
 class FunctionDevice : public BlockDevice {
  public:
-  using Reader = std::function<ssize_t(void* buf, size_t len, uint64_t off)>;
+  using Reader = std::function<ssize_t(void* buf, size_t len, uint64_t off,
+                                       std::string& why)>;
   FunctionDevice(uint64_t size, Reader read, std::shared_ptr<void> keep_alive,
                  std::string what)
       : size_(size),
@@ -61,5 +63,29 @@ class FunctionDevice : public BlockDevice {
   std::shared_ptr<void> keep_alive_;
   std::string what_;  ///< for messages: "LUKS volume p2"
 };
+
+/// A device of `size` bytes read through a libyal object's
+/// read_buffer_at_offset function (`read`), with the library's own error
+/// text in messages; `keep_alive` owns `object` and what it reads from.
+template <typename Object, typename Error>
+std::shared_ptr<BlockDevice> LibyalDevice(
+    uint64_t size, Object* object,
+    ssize_t (*read)(Object*, void*, size_t, off64_t, Error**),
+    int (*sprint)(Error*, char*, size_t), void (*release)(Error**),
+    std::shared_ptr<void> keep_alive, std::string what) {
+  auto reader = [=](void* buf, size_t len, uint64_t off,
+                    std::string& why) -> ssize_t {
+    Error* error = nullptr;
+    const ssize_t n = read(object, buf, len, static_cast<off64_t>(off), &error);
+    if (n < 0) {
+      why = TakeYalError(error, sprint, release);
+    } else if (error) {
+      release(&error);
+    }
+    return n;
+  };
+  return std::make_shared<FunctionDevice>(size, reader, std::move(keep_alive),
+                                          std::move(what));
+}
 
 }  // namespace contraband

@@ -149,16 +149,11 @@ LvmVolumeGroup OpenLvmVolumeGroup(std::shared_ptr<BlockDevice> pv) {
       continue;
     }
     const std::string full = out.name + "/" + CleanName(lv_name);
-    auto read = [lv](void* buf, size_t len, uint64_t off) -> ssize_t {
-      libvslvm_error_t* e = nullptr;
-      const ssize_t n = libvslvm_logical_volume_read_buffer_at_offset(
-          lv, buf, len, static_cast<off64_t>(off), &e);
-      if (e) libvslvm_error_free(&e);
-      return n;
-    };
     out.volumes.push_back(
-        {full, std::make_shared<FunctionDevice>(size, read, state,
-                                                "logical volume " + full)});
+        {full, LibyalDevice(size, lv,
+                            &libvslvm_logical_volume_read_buffer_at_offset,
+                            &libvslvm_error_sprint, &libvslvm_error_free, state,
+                            "logical volume " + full)});
   }
   return out;
 }

@@ -71,4 +71,19 @@ std::optional<Resolved> ResolveInRoot(std::string_view path, LinkLookup& lookup,
   return Resolved{resolved.empty() ? "/" : resolved, info};
 }
 
+Resolved ResolveFileToRead(std::string_view path, LinkLookup& lookup,
+                           uint64_t max_bytes) {
+  std::optional<Resolved> r = ResolveInRoot(path, lookup);
+  if (!r) throw EvidenceError(std::string(path) + " does not exist");
+  if (r->info.type != FileType::kRegular) {
+    throw EvidenceError(std::string(path) + " is not a regular file");
+  }
+  if (r->info.size > max_bytes) {
+    throw EvidenceError(std::string(path) + " is " +
+                        std::to_string(r->info.size) + " bytes, over the " +
+                        std::to_string(max_bytes) + "-byte limit");
+  }
+  return std::move(*r);
+}
+
 }  // namespace contraband

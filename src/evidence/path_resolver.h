@@ -35,4 +35,9 @@ struct Resolved {
 std::optional<Resolved> ResolveInRoot(std::string_view path, LinkLookup& lookup,
                                       bool follow_last = true);
 
+/// ResolveInRoot for a file about to be read: it must exist, be a regular
+/// file and hold at most `max_bytes`. Throws EvidenceError naming `path`.
+Resolved ResolveFileToRead(std::string_view path, LinkLookup& lookup,
+                           uint64_t max_bytes);
+
 }  // namespace contraband

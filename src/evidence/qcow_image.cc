@@ -169,16 +169,10 @@ QcowImage OpenQcowImage(const std::string& path,
     throw EvidenceError("QCOW image " + path + " has no readable size (" +
                         Error(error) + ")");
   }
-  libqcow_file_t* file = top->file;
-  auto read = [file](void* buf, size_t len, uint64_t off) -> ssize_t {
-    libqcow_error_t* e = nullptr;
-    const ssize_t n = libqcow_file_read_buffer_at_offset(
-        file, buf, len, static_cast<off64_t>(off), &e);
-    if (e) libqcow_error_free(&e);
-    return n;
-  };
-  out.device = std::make_shared<FunctionDevice>(size, read, top,
-                                                "QCOW image " + path);
+  out.device = LibyalDevice(size, top->file,
+                            &libqcow_file_read_buffer_at_offset,
+                            &libqcow_error_sprint, &libqcow_error_free, top,
+                            "QCOW image " + path);
   return out;
 }
 

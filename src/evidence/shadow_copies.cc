@@ -97,17 +97,11 @@ ShadowCopies OpenShadowCopies(std::shared_ptr<BlockDevice> volume) {
     if (libvshadow_store_get_creation_time(store, &filetime, &error) != 1) {
       Error(error);
     }
-    auto read = [store](void* buf, size_t len, uint64_t off) -> ssize_t {
-      libvshadow_error_t* e = nullptr;
-      const ssize_t n = libvshadow_store_read_buffer_at_offset(
-          store, buf, len, static_cast<off64_t>(off), &e);
-      if (e) libvshadow_error_free(&e);
-      return n;
-    };
     out.copies.push_back(
         {i + 1, FiletimeToRfc3339(filetime),
-         std::make_shared<FunctionDevice>(
-             size, read, state, "shadow copy " + std::to_string(i + 1))});
+         LibyalDevice(size, store, &libvshadow_store_read_buffer_at_offset,
+                      &libvshadow_error_sprint, &libvshadow_error_free, state,
+                      "shadow copy " + std::to_string(i + 1))});
   }
   return out;
 }

@@ -134,6 +134,21 @@ FsAttempt OpenFilesystem(TSK_IMG_INFO* img, int64_t offset) {
   return out;
 }
 
+std::string VolumeSystemName(const TSK_VS_INFO* vs) {
+  switch (vs->vstype) {
+    case TSK_VS_TYPE_DOS:
+      return "mbr";
+    case TSK_VS_TYPE_GPT:
+      return "gpt";
+    case TSK_VS_TYPE_MAC:
+      return "apm";
+    default: {
+      const char* name = tsk_vs_type_toname(vs->vstype);
+      return name ? name : "unknown";
+    }
+  }
+}
+
 bool IsNtfs(const TSK_FS_INFO* fs) {
   return fs && TSK_FS_TYPE_ISNTFS(fs->ftype);
 }

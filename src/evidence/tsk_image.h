@@ -13,6 +13,7 @@
 // TSK's handles (tsk/libtsk.h), kept out of this header.
 struct TSK_IMG_INFO;
 struct TSK_FS_INFO;
+struct TSK_VS_INFO;
 
 namespace contraband {
 
@@ -40,6 +41,9 @@ FsAttempt OpenFilesystem(TSK_IMG_INFO* img, int64_t offset);
 
 /// Whether TSK's filesystem is NTFS (where Windows keeps shadow copies).
 bool IsNtfs(const TSK_FS_INFO* fs);
+
+/// The report's name for a partition table: "gpt", "mbr", "apm", ...
+std::string VolumeSystemName(const TSK_VS_INFO* vs);
 
 /// Partition descriptions that never hold files (swap, Microsoft reserved,
 /// BIOS boot): no warning for them.

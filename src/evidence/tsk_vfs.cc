@@ -317,15 +317,6 @@ class TskVfs::Impl {
     return out;
   }
 
-  std::string ReadFile(const std::string& path, TSK_INUM_T inum,
-                       uint64_t size) {
-    std::string data;
-    data.reserve(static_cast<size_t>(size));
-    ReadFileChunks(path, inum, size, nullptr,
-                   [&](std::string_view chunk) { data.append(chunk); });
-    return data;
-  }
-
   /// The file's `size` bytes in pieces of at most kReadChunk, read into one
   /// buffer; `opened` (if any) runs once the file is open.
   void ReadFileChunks(const std::string& path, TSK_INUM_T inum, uint64_t size,
@@ -536,41 +527,17 @@ std::vector<DirEntry> TskVfs::List(std::string_view path) {
 }
 
 std::string TskVfs::Read(std::string_view path, uint64_t max_bytes) {
-  Impl::Lookup lookup(*impl_);
-  auto r = ResolveInRoot(path, lookup);
-  if (!r) throw EvidenceError(std::string(path) + " does not exist");
-  if (r->info.type != FileType::kRegular) {
-    throw EvidenceError(std::string(path) + " is not a regular file");
-  }
-  if (r->info.size > max_bytes) {
-    throw EvidenceError(std::string(path) + " is " +
-                        std::to_string(r->info.size) + " bytes, over the " +
-                        std::to_string(max_bytes) + "-byte limit");
-  }
-  std::optional<TSK_INUM_T> inum = impl_->Find(r->path);
-  if (!inum) throw EvidenceError(std::string(path) + " does not exist");
-  std::string data = impl_->ReadFile(std::string(path), *inum, r->info.size);
-  CountRead(data.size());
-  return data;
+  return CollectChunks(path, max_bytes);
 }
 
 void TskVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
                         const ChunkConsumer& consume) {
   Impl::Lookup lookup(*impl_);
-  auto r = ResolveInRoot(path, lookup);
-  if (!r) throw EvidenceError(std::string(path) + " does not exist");
-  if (r->info.type != FileType::kRegular) {
-    throw EvidenceError(std::string(path) + " is not a regular file");
-  }
-  if (r->info.size > max_bytes) {
-    throw EvidenceError(std::string(path) + " is " +
-                        std::to_string(r->info.size) + " bytes, over the " +
-                        std::to_string(max_bytes) + "-byte limit");
-  }
-  std::optional<TSK_INUM_T> inum = impl_->Find(r->path);
+  const Resolved r = ResolveFileToRead(path, lookup, max_bytes);
+  std::optional<TSK_INUM_T> inum = impl_->Find(r.path);
   if (!inum) throw EvidenceError(std::string(path) + " does not exist");
   impl_->ReadFileChunks(
-      std::string(path), *inum, r->info.size, [this] { CountFile(); },
+      std::string(path), *inum, r.info.size, [this] { CountFile(); },
       [&](std::string_view chunk) {
         CountBytes(chunk.size());
         consume(chunk);

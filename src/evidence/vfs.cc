@@ -30,6 +30,13 @@ bool MatchComponents(const std::vector<std::string_view>& pat, size_t pi,
 
 }  // namespace
 
+std::string Vfs::CollectChunks(std::string_view path, uint64_t max_bytes) {
+  std::string data;
+  ReadChunks(path, max_bytes,
+             [&data](std::string_view chunk) { data.append(chunk); });
+  return data;
+}
+
 void Vfs::ReadChunks(std::string_view path, uint64_t max_bytes,
                      const ChunkConsumer& consume) {
   const std::string data = Read(path, max_bytes);  // counted by Read

@@ -88,6 +88,9 @@ class Vfs {
     bytes_read_ += bytes;
     ++files_read_;
   }
+  /// Read for a source whose ReadChunks is the real reader: the pieces,
+  /// joined.
+  std::string CollectChunks(std::string_view path, uint64_t max_bytes);
   /// For ReadChunks: one file opened, then each piece as it is handed out.
   void CountFile() { ++files_read_; }
   void CountBytes(uint64_t bytes) { bytes_read_ += bytes; }

@@ -112,21 +112,6 @@ void OpenXfs(std::shared_ptr<BlockDevice> device, const std::string& name,
   }
 }
 
-std::string TableName(TSK_VS_TYPE_ENUM type) {
-  switch (type) {
-    case TSK_VS_TYPE_DOS:
-      return "mbr";
-    case TSK_VS_TYPE_GPT:
-      return "gpt";
-    case TSK_VS_TYPE_MAC:
-      return "apm";
-    default: {
-      const char* n = tsk_vs_type_toname(type);
-      return n ? n : "unknown";
-    }
-  }
-}
-
 // What is left for The Sleuth Kit: a filesystem, or a partition table
 // (a LUKS-encrypted whole disk, a partitioned logical volume).
 void OpenWithTsk(std::shared_ptr<BlockDevice> device, const std::string& name,
@@ -177,7 +162,7 @@ void OpenWithTsk(std::shared_ptr<BlockDevice> device, const std::string& name,
     const uint64_t block = vs->block_size;
     ExploreDevice(SliceDevice(device, vs->offset + part->start * block,
                               part->len * block),
-                  pname, Join(chain, TableName(vs->vstype)), request, ev,
+                  pname, Join(chain, VolumeSystemName(vs)), request, ev,
                   depth + 1);
   }
 }

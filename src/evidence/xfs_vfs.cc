@@ -142,7 +142,7 @@ class XfsTree : public InodeTree {
     return out;
   }
 
-  std::unique_ptr<BlockDevice> OpenData(uint64_t id,
+  std::shared_ptr<BlockDevice> OpenData(uint64_t id,
                                         const std::string& path) override;
 
  private:
@@ -285,31 +285,7 @@ class XfsTree : public InodeTree {
   Geometry geometry_;
 };
 
-// One file's data; the entry is freed before the volume (it lives only
-// within one Read).
-class XfsData : public BlockDevice {
- public:
-  XfsData(EntryPtr entry, uint64_t size, std::string path)
-      : entry_(std::move(entry)), size_(size), path_(std::move(path)) {}
-  uint64_t size() const override { return size_; }
-  size_t ReadAt(void* buf, size_t len, uint64_t offset) override {
-    libfsxfs_error_t* error = nullptr;
-    const ssize_t n = libfsxfs_file_entry_read_buffer_at_offset(
-        entry_.get(), buf, len, static_cast<off64_t>(offset), &error);
-    if (n < 0) {
-      throw EvidenceError("cannot read " + path_ + " at offset " +
-                          std::to_string(offset) + ": " + Why(error));
-    }
-    return static_cast<size_t>(n);
-  }
-
- private:
-  EntryPtr entry_;
-  uint64_t size_;
-  std::string path_;
-};
-
-std::unique_ptr<BlockDevice> XfsTree::OpenData(uint64_t id,
+std::shared_ptr<BlockDevice> XfsTree::OpenData(uint64_t id,
                                                const std::string& path) {
   std::string why;
   EntryPtr entry = Open(id, &why);
@@ -319,7 +295,12 @@ std::unique_ptr<BlockDevice> XfsTree::OpenData(uint64_t id,
   if (libfsxfs_file_entry_get_size(entry.get(), &size, &error) != 1) {
     throw EvidenceError("cannot open " + path + ": " + Why(error));
   }
-  return std::make_unique<XfsData>(std::move(entry), size, path);
+  // The entry is freed before the volume: it lives only within one read.
+  std::shared_ptr<libfsxfs_file_entry_t> data(entry.release(), EntryFree());
+  libfsxfs_file_entry_t* raw = data.get();
+  return LibyalDevice(size, raw, &libfsxfs_file_entry_read_buffer_at_offset,
+                      &libfsxfs_error_sprint, &libfsxfs_error_free, std::move(data),
+                      path);
 }
 
 }  // namespace
