@@ -27,23 +27,13 @@ DirectoryVfs::DirectoryVfs(const std::string& dir) : root_(dir) {}
 
 std::optional<FileInfo> DirectoryVfs::Stat(std::string_view path) {
   HostLookup lookup(root_);
-  try {
-    auto r = ResolveInRoot(path, lookup);
-    if (!r) return std::nullopt;
-    return r->info;
-  } catch (const EvidenceError&) {
-    return std::nullopt;  // a link loop: nothing usable is there
-  }
+  return StatInRoot(path, lookup);
 }
 
 std::vector<DirEntry> DirectoryVfs::List(std::string_view path) {
   HostLookup lookup(root_);
-  auto r = ResolveInRoot(path, lookup);
-  if (!r) throw EvidenceError(std::string(path) + " does not exist");
-  if (r->info.type != FileType::kDirectory) {
-    throw EvidenceError(std::string(path) + " is not a folder");
-  }
-  std::vector<DirEntry> entries = root_.List(r->path);
+  const Resolved r = ResolveFolderToList(path, lookup);
+  std::vector<DirEntry> entries = root_.List(r.path);
   std::sort(entries.begin(), entries.end(),
             [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
   return entries;

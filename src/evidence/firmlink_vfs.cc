@@ -177,31 +177,21 @@ bool FirmlinkVfs::AboveLink(const std::string& joined) const {
 
 std::optional<FileInfo> FirmlinkVfs::Stat(std::string_view path) {
   Lookup lookup(*this);
-  try {
-    auto r = ResolveInRoot(path, lookup);
-    if (!r) return std::nullopt;
-    return r->info;
-  } catch (const EvidenceError&) {
-    return std::nullopt;  // a link loop: nothing usable is there
-  }
+  return StatInRoot(path, lookup);
 }
 
 std::vector<DirEntry> FirmlinkVfs::List(std::string_view path) {
   Lookup lookup(*this);
-  auto r = ResolveInRoot(path, lookup);
-  if (!r) throw EvidenceError(std::string(path) + " does not exist");
-  if (r->info.type != FileType::kDirectory) {
-    throw EvidenceError(std::string(path) + " is not a folder");
-  }
-  const Route route = RouteOf(r->path);
+  const Resolved r = ResolveFolderToList(path, lookup);
+  const Route route = RouteOf(r.path);
   std::vector<DirEntry> out;
-  if (route.on_data || !AboveLink(r->path) || route.vfs->Stat(route.path)) {
+  if (route.on_data || !AboveLink(r.path) || route.vfs->Stat(route.path)) {
     out = route.vfs->List(route.path);
   }
   // The firmlinked folders (and the mount) in this one, and the folders
   // leading to them, even when the System volume lacks the empty folders
   // they cover.
-  const std::string prefix = r->path == "/" ? "/" : r->path + "/";
+  const std::string prefix = r.path == "/" ? "/" : r.path + "/";
   for (const Firmlink& link : links_) {
     if (link.system_path.size() <= prefix.size() ||
         link.system_path.compare(0, prefix.size(), prefix) != 0) {

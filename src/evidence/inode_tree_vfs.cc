@@ -133,22 +133,12 @@ std::string InodeTreeVfs::ReadLink(const std::string& path) {
 }
 
 std::optional<FileInfo> InodeTreeVfs::Stat(std::string_view path) {
-  try {
-    auto r = ResolveInRoot(path, *this);
-    if (!r) return std::nullopt;
-    return r->info;
-  } catch (const EvidenceError&) {
-    return std::nullopt;  // a link loop: nothing usable is there
-  }
+  return StatInRoot(path, *this);
 }
 
 std::vector<DirEntry> InodeTreeVfs::List(std::string_view path) {
-  auto r = ResolveInRoot(path, *this);
-  if (!r) throw EvidenceError(std::string(path) + " does not exist");
-  if (r->info.type != FileType::kDirectory) {
-    throw EvidenceError(std::string(path) + " is not a folder");
-  }
-  std::optional<uint64_t> id = Find(r->path);
+  const Resolved r = ResolveFolderToList(path, *this);
+  std::optional<uint64_t> id = Find(r.path);
   std::shared_ptr<const Dir> dir = id ? DirOf(*id) : nullptr;
   if (!dir) {
     throw EvidenceError("folder " + std::string(path) + " cannot be read: " +

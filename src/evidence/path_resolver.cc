@@ -71,6 +71,25 @@ std::optional<Resolved> ResolveInRoot(std::string_view path, LinkLookup& lookup,
   return Resolved{resolved.empty() ? "/" : resolved, info};
 }
 
+std::optional<FileInfo> StatInRoot(std::string_view path, LinkLookup& lookup) {
+  try {
+    std::optional<Resolved> r = ResolveInRoot(path, lookup);
+    if (!r) return std::nullopt;
+    return r->info;
+  } catch (const EvidenceError&) {
+    return std::nullopt;  // a link loop: nothing usable is there
+  }
+}
+
+Resolved ResolveFolderToList(std::string_view path, LinkLookup& lookup) {
+  std::optional<Resolved> r = ResolveInRoot(path, lookup);
+  if (!r) throw EvidenceError(std::string(path) + " does not exist");
+  if (r->info.type != FileType::kDirectory) {
+    throw EvidenceError(std::string(path) + " is not a folder");
+  }
+  return std::move(*r);
+}
+
 Resolved ResolveFileToRead(std::string_view path, LinkLookup& lookup,
                            uint64_t max_bytes) {
   std::optional<Resolved> r = ResolveInRoot(path, lookup);

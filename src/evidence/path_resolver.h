@@ -35,6 +35,14 @@ struct Resolved {
 std::optional<Resolved> ResolveInRoot(std::string_view path, LinkLookup& lookup,
                                       bool follow_last = true);
 
+/// What Vfs::Stat answers: the resolved node's info, or nullopt when nothing
+/// usable is there (missing, dangling, or a link loop).
+std::optional<FileInfo> StatInRoot(std::string_view path, LinkLookup& lookup);
+
+/// ResolveInRoot for a folder about to be listed. Throws EvidenceError
+/// naming `path` when it is missing or not a folder.
+Resolved ResolveFolderToList(std::string_view path, LinkLookup& lookup);
+
 /// ResolveInRoot for a file about to be read: it must exist, be a regular
 /// file and hold at most `max_bytes`. Throws EvidenceError naming `path`.
 Resolved ResolveFileToRead(std::string_view path, LinkLookup& lookup,

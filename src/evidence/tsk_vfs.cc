@@ -507,23 +507,13 @@ std::string TskVfs::fs_type() const { return impl_->FsType(); }
 
 std::optional<FileInfo> TskVfs::Stat(std::string_view path) {
   Impl::Lookup lookup(*impl_);
-  try {
-    auto r = ResolveInRoot(path, lookup);
-    if (!r) return std::nullopt;
-    return r->info;
-  } catch (const EvidenceError&) {
-    return std::nullopt;  // a link loop: nothing usable is there
-  }
+  return StatInRoot(path, lookup);
 }
 
 std::vector<DirEntry> TskVfs::List(std::string_view path) {
   Impl::Lookup lookup(*impl_);
-  auto r = ResolveInRoot(path, lookup);
-  if (!r) throw EvidenceError(std::string(path) + " does not exist");
-  if (r->info.type != FileType::kDirectory) {
-    throw EvidenceError(std::string(path) + " is not a folder");
-  }
-  return impl_->List(r->path);
+  const Resolved r = ResolveFolderToList(path, lookup);
+  return impl_->List(r.path);
 }
 
 std::string TskVfs::Read(std::string_view path, uint64_t max_bytes) {
