@@ -7,7 +7,6 @@
 #include <libewf.h>
 #include <libfsapfs.h>
 #include <libfsxfs.h>
-#include <libqcow.h>
 #include <libvhdi.h>
 #include <libvmdk.h>
 #include <libvshadow.h>
@@ -31,7 +30,6 @@ std::vector<LibraryVersion> LinkedLibraries() {
       {"libewf", libewf_get_version(), "LGPL-3.0-or-later"},
       {"libvmdk", libvmdk_get_version(), "LGPL-3.0-or-later"},
       {"libvhdi", libvhdi_get_version(), "LGPL-3.0-or-later"},
-      {"libqcow", libqcow_get_version(), "LGPL-3.0-or-later"},
       {"libvslvm", libvslvm_get_version(), "LGPL-3.0-or-later"},
       {"libfsxfs", libfsxfs_get_version(), "LGPL-3.0-or-later"},
       {"libfsapfs", libfsapfs_get_version(), "LGPL-3.0-or-later"},

@@ -450,6 +450,7 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
   const std::string magic = ContainerMagic(*first);
   auto holder = std::make_shared<ImageHolder>();
   std::string format;  // set for the images we open ourselves
+  std::vector<OpenWarning> qcow_warnings;
   if (magic.empty()) {
     // Raw, or no image at all: read through our own device, and never
     // through TSK's detection, whose image libraries open every file by name.
@@ -472,16 +473,17 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
     format = "raw";
   } else if (magic == "qcow") {
     // TSK 4.11 has no QCOW2 reader (it would read the clusters as a raw
-    // disk): libqcow gives the guest disk, TSK reads it like any other.
+    // disk): our reader gives the guest disk, TSK reads it like any other.
     first.reset();
     QcowImage qcow = OpenQcowImage(path, request.allow_backing);
     holder->files = qcow.files;
+    for (const std::string& w : qcow.warnings) qcow_warnings.push_back({"", w});
     holder->img = OpenTskImage(qcow.device);
     if (!holder->img) {
       throw EvidenceError("evidence " + path + " cannot be read (" +
                           TskLastError() + ")");
     }
-    format = qcow.version >= 2 ? "qcow2" : "qcow";
+    format = "qcow2";
   } else {
     first.reset();
     tsk_error_reset();
@@ -503,6 +505,7 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
   ev.path = path;
   ev.kind = "disk-image";
   ev.format = format.empty() ? FormatOf(img->itype, magic) : format;
+  ev.warnings = std::move(qcow_warnings);
   ev.size = img->size > 0 ? static_cast<uint64_t>(img->size) : 0;
   const bool container = ev.format != "raw";
   // Every layer reads the image through TSK's image (and its cache).

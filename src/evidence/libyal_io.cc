@@ -54,6 +54,10 @@ ssize_t ReadIo(intptr_t* io_handle, uint8_t* buffer, size_t size,
   DeviceIo* io = Io(io_handle);
   try {
     const size_t n = io->device->ReadAt(buffer, size, io->position);
+    // A read cut short by the end of the evidence is an error, not a short
+    // count: not every libyal reader checks the count before using the
+    // whole buffer (libqcow 20201213 did not; fuzz_disk_image found it).
+    if (n < size) return -1;
     io->position += n;
     return static_cast<ssize_t>(n);
   } catch (const EvidenceError&) {

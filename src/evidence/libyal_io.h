@@ -1,5 +1,5 @@
-// The glue between our BlockDevices and the libyal libraries (libqcow,
-// libvslvm, libbde, libluksde, libvshadow, libfsxfs, libfsapfs): each reads
+// The glue between our BlockDevices and the libyal libraries (libvslvm,
+// libbde, libvshadow, libfsxfs, libfsapfs): each reads
 // through a libbfio handle, and each reports errors the same way.
 #pragma once
 

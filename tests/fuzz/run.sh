@@ -47,6 +47,30 @@ make_seeds() {
           head -c 300000 "$f" >"$dir/$type"
         rm -f "$f"
       done ;;
+    fuzz_disk_image)
+      # A whole-disk LVM physical volume (1 MiB: 64 KiB metadata and
+      # extents, activation off so no device-mapper is needed) with an ext2
+      # logical volume, and the same as QCOW2: seeds for the layers.
+      command -v pvcreate >/dev/null && command -v qemu-img >/dev/null || return 0
+      local tmp loop conf
+      tmp=$(mktemp -d)
+      mkdir -p "$tmp/root/var/lib/dpkg" "$tmp/lvm"
+      printf 'Package: zoom\nStatus: install ok installed\nVersion: 1\n\n' \
+        >"$tmp/root/var/lib/dpkg/status"
+      truncate -s 512k "$tmp/fs.img" && mkfs.ext2 -q -F -d "$tmp/root" "$tmp/fs.img"
+      truncate -s 1M "$tmp/pv.img"
+      if loop=$(losetup -f --show "$tmp/pv.img" 2>/dev/null); then
+        conf="devices { filter=[\"a|$loop|\",\"r|.*|\"] use_devicesfile=0 pv_min_size=512 } global { activation=0 } backup { backup=0 archive=0 }"
+        export LVM_SYSTEM_DIR=$tmp/lvm LVM_SUPPRESS_FD_WARNINGS=1
+        pvcreate -q --config "$conf" --metadatasize 64k --dataalignment 64k "$loop" >/dev/null 2>&1 &&
+          vgcreate -q --config "$conf" -s 64k vg0 "$loop" >/dev/null 2>&1 &&
+          lvcreate -q --config "$conf" -an -Zn -L 512k -n root vg0 >/dev/null 2>&1
+        losetup -d "$loop"
+        dd if="$tmp/fs.img" of="$tmp/pv.img" bs=64k seek=2 conv=notrunc status=none
+        cp "$tmp/pv.img" "$dir/lvm.img"
+        qemu-img convert -O qcow2 "$tmp/pv.img" "$dir/lvm.qcow2"
+      fi
+      rm -rf "$tmp" ;;
   esac
 }
 

@@ -11,6 +11,8 @@
 #include "common/sha256.h"
 #include "evidence/disk_image_source.h"
 #include "evidence/source.h"
+#include "formats/parse_error.h"
+#include "formats/qcow2.h"
 #include "support/test_support.h"
 
 using namespace contraband;
@@ -269,11 +271,18 @@ TEST_CASE("GPT with ext4, exFAT, FAT32 and NTFS partitions", "[disk]") {
   TempDir dir;
   const std::string raw = dir.path() + "/disk.raw";
   Sh("qemu-img convert -O raw " + ShellQuote(qcow) + " " + ShellQuote(raw));
-  // The QCOW2 through libqcow and its raw twin made by qemu-img: the same
-  // partitions with the same files.
-  for (const std::string format : {"qcow2", "raw"}) {
-    OpenedEvidence ev = MustOpen(format == "raw" ? raw : qcow);
-    INFO(format);
+  // Compressed copies, zlib and zstd, as qemu-img writes them.
+  const std::string zlib = dir.path() + "/zlib.qcow2";
+  const std::string zstd = dir.path() + "/zstd.qcow2";
+  Sh("qemu-img convert -c -O qcow2 " + ShellQuote(raw) + " " + ShellQuote(zlib));
+  Sh("qemu-img convert -c -O qcow2 -o compression_type=zstd " +
+     ShellQuote(raw) + " " + ShellQuote(zstd));
+  // The QCOW2 through our reader, plain and compressed, and its raw twin
+  // made by qemu-img: the same partitions with the same files.
+  for (const std::string& path : {qcow, zlib, zstd, raw}) {
+    const std::string format = path == raw ? "raw" : "qcow2";
+    OpenedEvidence ev = MustOpen(path);
+    INFO(path);
     CHECK(ev.format == format);
     CHECK(Chains(ev) == "p1=" + format + " > gpt > ext4, p2=" + format +
                             " > gpt > exfat, p3=" + format +
@@ -609,4 +618,55 @@ printf '\xeb\x58\x90-FVE-FS-' | dd of=disk.raw bs=1 seek=$((18432*512)) conv=not
   CHECK(ev.warnings[0].message.find("encrypted with BitLocker") !=
         std::string::npos);
   CHECK(ev.volumes[0].vfs->Read("/etc/hostname", 100) == "pc\n");
+}
+
+TEST_CASE("damaged and unsupported QCOW2 headers are refused with a reason",
+          "[disk][qcow2]") {
+  CORPUS_IMAGE(qcow, "dfvfs/ext2.qcow2");
+  const std::string good = ReadPrefix(qcow, 4096);
+  const uint64_t file_size = std::filesystem::file_size(qcow);
+  Qcow2Header h = ParseQcow2Header(good, file_size);
+  CHECK(h.version == 3);
+  CHECK(h.size == 4u << 20);
+  CHECK(h.cluster_size() == 65536);
+  // Big-endian fields of the header (qemu's docs/interop/qcow2.txt).
+  auto with = [&](size_t offset, std::string_view bytes) {
+    std::string s = good;
+    s.replace(offset, bytes.size(), bytes);
+    return s;
+  };
+  using namespace std::string_view_literals;
+  struct Case {
+    std::string head;
+    const char* says;
+  };
+  for (const Case& c : {
+           Case{with(20, "\0\0\0\x1e"sv), "cluster size"},
+           Case{with(32, "\0\0\0\x01"sv), "encrypted"},
+           Case{with(36, "\0\0\0\0"sv), "L1 table has 0 entries"},
+           Case{with(40, "\0\0\0\0\x7f\0\0\0"sv), "L1 table lies outside"},
+           Case{with(72, "\0\0\0\0\0\0\0\x04"sv), "external file"},
+           Case{with(72, "\0\0\0\0\0\0\0\x10"sv), "extended L2"},
+           Case{with(4, "\0\0\0\x01"sv), "version 1"},
+           Case{good.substr(0, 50), "too short"},
+       }) {
+    INFO(c.says);
+    try {
+      ParseQcow2Header(c.head, file_size);
+      FAIL("accepted");
+    } catch (const ParseError& e) {
+      const std::string what = e.what();
+      CHECK((what.find(c.says) != std::string::npos ||
+             std::string(c.says) == "too short"));
+    }
+  }
+  // A truncated image with compressed clusters (fuzz_disk_image found that
+  // libqcow overran a buffer on it) opens and reads nothing, with a warning.
+  const std::string crash = std::string(SOURCE_DIR) +
+                            "/tests/fuzz/regressions/fuzz_disk_image/"
+                            "libqcow-compressed-cluster-overrun";
+  OpenedEvidence ev = MustOpen(crash);
+  CHECK(ev.format == "qcow2");
+  CHECK(ev.volumes.empty());
+  CHECK_FALSE(ev.warnings.empty());
 }
