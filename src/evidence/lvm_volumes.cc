@@ -4,6 +4,8 @@
 #include <libvslvm.h>
 
 #include "evidence/libyal_io.h"
+#include "formats/byte_reader.h"
+#include "formats/parse_error.h"
 
 namespace contraband {
 namespace {
@@ -46,6 +48,78 @@ std::string CleanName(const char* raw) {
   return out.empty() ? "_" : out;
 }
 
+// libvslvm 20181227 allocates whatever the on-disk sizes claim (a damaged
+// label asked it for 425 GB; fuzz_disk_image): the label, the physical
+// volume header and the metadata area headers are checked here first
+// (LVM2's on-disk layout: lib/format_text/layout.h), so that every size it
+// will trust is bounded by the device and by what LVM itself writes.
+constexpr uint64_t kMaxMetadataArea = 256ull << 20;
+constexpr uint64_t kMaxMetadataText = 64ull << 20;
+constexpr int kMaxAreas = 16;
+
+void CheckMetadataBounds(BlockDevice& pv) {
+  const uint64_t device = pv.size();
+  const std::string head = ReadHead(pv, 0, 2048);
+  size_t label = std::string::npos;
+  for (size_t sector = 0; sector + 32 <= head.size(); sector += 512) {
+    if (head.compare(sector, 8, "LABELONE") == 0) {
+      label = sector;
+      break;
+    }
+  }
+  if (label == std::string::npos) throw ParseError("no LVM2 label");
+  ByteReader r(head);
+  r.seek(label + 20, "label header");
+  const uint32_t pv_header = r.le<uint32_t>("PV header offset");
+  if (pv_header < 32 || label + pv_header >= 2048) {
+    throw ParseError("the PV header lies outside the label's sector");
+  }
+  const std::string sector = ReadHead(pv, label, 512);
+  ByteReader h(sector);
+  h.seek(pv_header, "PV header");
+  h.skip(32 + 8, "PV uuid and size");
+  // Two lists of {offset, size} ended by a zero entry: data areas, then
+  // metadata areas.
+  for (int list = 0; list < 2; ++list) {
+    for (int i = 0;; ++i) {
+      if (i > kMaxAreas) throw ParseError("too many areas in the PV header");
+      const uint64_t offset = h.le<uint64_t>("area offset");
+      const uint64_t size = h.le<uint64_t>("area size");
+      if (offset == 0 && size == 0) break;
+      if (offset > device || size > device - offset) {
+        throw ParseError("an area lies past the end of the physical volume");
+      }
+      if (list == 0) continue;
+      if (size > kMaxMetadataArea) {
+        throw ParseError("a metadata area claims " + std::to_string(size) +
+                         " bytes");
+      }
+      const std::string mda = ReadHead(pv, offset, 512);
+      ByteReader m(mda);
+      m.skip(4 + 16 + 4, "metadata area header");
+      const uint64_t start = m.le<uint64_t>("metadata area start");
+      const uint64_t area = m.le<uint64_t>("metadata area size");
+      if (start != offset || area > size) {
+        throw ParseError("a metadata area header disagrees with the PV "
+                         "header");
+      }
+      for (int j = 0; j < kMaxAreas; ++j) {
+        const uint64_t text_offset = m.le<uint64_t>("metadata offset");
+        const uint64_t text_size = m.le<uint64_t>("metadata size");
+        m.skip(8, "metadata checksum and flags");
+        if (text_offset == 0 && text_size == 0) break;
+        if (text_offset > area || text_size > area ||
+            text_size > kMaxMetadataText) {
+          throw ParseError("the metadata text claims " +
+                           std::to_string(text_size) + " bytes at " +
+                           std::to_string(text_offset) + " of a " +
+                           std::to_string(area) + "-byte area");
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 bool LooksLikeLvmPhysicalVolume(BlockDevice& dev) {
@@ -60,6 +134,12 @@ bool LooksLikeLvmPhysicalVolume(BlockDevice& dev) {
 }
 
 LvmVolumeGroup OpenLvmVolumeGroup(std::shared_ptr<BlockDevice> pv) {
+  try {
+    CheckMetadataBounds(*pv);
+  } catch (const ParseError& e) {
+    throw EvidenceError(std::string("its LVM label or metadata area is "
+                                    "damaged (") + e.what() + ")");
+  }
   auto state = std::make_shared<LvmState>();
   libvslvm_error_t* error = nullptr;
   if (libvslvm_handle_initialize(&state->handle, &error) != 1) {
