@@ -41,7 +41,7 @@ make_seeds() {
       local f
       for type in luks1 luks2; do
         f=$(mktemp)
-        truncate -s 4M "$f"
+        truncate -s 20M "$f"
         printf pw | cryptsetup luksFormat -q --type $type --pbkdf pbkdf2 \
           --pbkdf-force-iterations 1000 --key-size 256 "$f" - 2>/dev/null &&
           head -c 300000 "$f" >"$dir/$type"
