@@ -453,3 +453,36 @@ TEST_CASE(
     CHECK(ChainOf(j, "vss2") == "qcow2 > ntfs > vss");
   }
 }
+
+TEST_CASE("layers: an LVM physical volume that is the whole disk",
+          "[e2e][layers][lvm]") {
+  // No partition table: pvcreate on the whole (loop) device, as on many
+  // virtual machines' data disks. 64 KiB extents keep it small.
+  RequireTool("pvcreate", "lvm2");
+  TempDir dir;
+  WriteDpkgStatusRoot(dir.path() + "/root");
+  MakeExt4Image(dir.path() + "/root", dir.path() + "/fs.img", 4u << 20);
+  ShellScript(R"(
+truncate -s 6M pv.img
+loop=$(losetup -f --show pv.img)
+trap 'losetup -d "$loop"' EXIT
+mkdir -p lvm
+export LVM_SYSTEM_DIR=$PWD/lvm LVM_SUPPRESS_FD_WARNINGS=1
+conf="devices { filter=[\"a|$loop|\",\"r|.*|\"] use_devicesfile=0 } global { activation=0 } backup { backup=0 archive=0 }"
+pvcreate -q --config "$conf" --metadatasize 64k --dataalignment 64k "$loop" >/dev/null 2>&1
+vgcreate -q --config "$conf" -s 64k data "$loop" >/dev/null 2>&1
+lvcreate -q --config "$conf" -an -Zn -L 4m -n srv data >/dev/null 2>&1
+pe=$(pvs --config "$conf" --noheadings --units b --nosuffix -o pe_start "$loop" 2>/dev/null | tr -d ' ')
+dd if=fs.img of=pv.img bs=64k seek=$((pe / 65536)) conv=notrunc status=none
+)",
+              dir.path());
+  const std::string disk = dir.path() + "/pv.img";
+  json j = ScanJson(ShellQuote(disk), 1);
+  CHECK(ChainOf(j, "data/srv") == "raw > lvm > ext4");
+  std::set<std::string> products;
+  for (const json& f : j["findings"]) {
+    products.insert(f["product"].get<std::string>());
+    CHECK(f["software"]["location"] == disk + "#data/srv:/var/lib/dpkg/status");
+  }
+  CHECK(products == std::set<std::string>{"kaspersky", "telegram", "zoom"});
+}
