@@ -103,34 +103,41 @@ std::shared_ptr<BlockDevice> TskImageDevice(TSK_IMG_INFO* img,
 }
 
 FsAttempt OpenFilesystem(TSK_IMG_INFO* img, int64_t offset) {
-  FsAttempt out;
-  tsk_error_reset();
-  out.fs = tsk_fs_open_img(img, offset, TSK_FS_TYPE_DETECT);
-  if (out.fs) return out;
-  const uint32_t err = tsk_error_get_errno();
-  const char* errstr = tsk_error_get_errstr();
-  const std::string detail = errstr ? errstr : "";
-  out.error = TskLastError();
-  out.encrypted = err == TSK_ERR_FS_ENCRYPTED;
-  if (err != TSK_ERR_FS_UNKTYPE || detail.find(" or ") == std::string::npos) {
-    tsk_error_reset();
-    return out;
-  }
+  // Each kind asked by name, in the order TSK's own detection tries them,
+  // rather than TSK_FS_TYPE_DETECT: that also tries YAFFS2, whose probe
+  // reads the whole image (a 1 TB QCOW2 of an unknown filesystem, or a
+  // tiny hostile one claiming 2^56 bytes, would be read end to end;
+  // fuzz_disk_image timed out on it), and TSK 4.11's APFS, which
+  // libfsapfs reads instead. Every kind is tried, so that a disk
+  // reformatted from FAT to NTFS, which keeps the old boot sector fields,
+  // is read as the newer one and said to be ambiguous.
   static constexpr TSK_FS_TYPE_ENUM kKinds[] = {
       TSK_FS_TYPE_NTFS_DETECT, TSK_FS_TYPE_FAT_DETECT,
       TSK_FS_TYPE_EXT_DETECT,  TSK_FS_TYPE_FFS_DETECT,
       TSK_FS_TYPE_HFS_DETECT,  TSK_FS_TYPE_ISO9660_DETECT};
+  FsAttempt out;
+  std::string others;
   for (TSK_FS_TYPE_ENUM kind : kKinds) {
     tsk_error_reset();
-    if (TSK_FS_INFO* fs = tsk_fs_open_img(img, offset, kind)) {
+    TSK_FS_INFO* fs = tsk_fs_open_img(img, offset, kind);
+    if (!fs) continue;
+    if (!out.fs) {
       out.fs = fs;
-      out.error.clear();
-      out.warning = "signatures of more than one filesystem found (" + detail +
-                    "); read as " + tsk_fs_type_toname(fs->ftype);
-      break;
+      continue;
     }
+    others += std::string(others.empty() ? "" : ", ") +
+              tsk_fs_type_toname(fs->ftype);
+    tsk_fs_close(fs);
   }
   tsk_error_reset();
+  if (!out.fs) {
+    out.error = "no NTFS, FAT, exFAT, ext2/3/4, UFS, HFS+ or ISO 9660 "
+                "signature";
+  } else if (!others.empty()) {
+    out.warning = std::string("signatures of more than one filesystem found (") +
+                  tsk_fs_type_toname(out.fs->ftype) + ", " + others +
+                  "); read as " + tsk_fs_type_toname(out.fs->ftype);
+  }
   return out;
 }
 
