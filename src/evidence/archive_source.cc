@@ -3,7 +3,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <unistd.h>
-#include <zstd.h>
 
 #include <chrono>
 #include <map>
@@ -80,21 +79,8 @@ class WantedTails {
 // libarchive pulls bytes through these callbacks, so the container is hashed
 // and progress counted as it streams, and zip's central directory is reached
 // by seeking instead of reading.
-// A tar compressed with zstd is decompressed here rather than by
-// libarchive's zstd filter, which costs a second copy of every byte
-// through its own buffer (bench/README.md, "Targets missed"); the frame
-// checksums are still verified by libzstd.
-struct ZstdInput {
-  ZSTD_DCtx* ctx = ZSTD_createDCtx();
-  std::vector<char> packed = std::vector<char>(kBlock);
-  ZSTD_inBuffer in{nullptr, 0, 0};
-  bool eof = false;
-  ~ZstdInput() { ZSTD_freeDCtx(ctx); }
-};
-
 struct Input {
   host::InputFile file;
-  std::unique_ptr<ZstdInput> zstd;  ///< set for a .tar.zst
   std::vector<char> buf = std::vector<char>(kBlock);
   Sha256* hash = nullptr;  ///< set when hashing a sequential read
   bool seeked = false;     ///< a seek happened: the hash needs its own pass
@@ -115,38 +101,9 @@ void ShowProgress(Input* in) {
   }
 }
 
-// The next piece of decompressed tar; 0 at the end, -1 on an error.
-la_ssize_t ReadZstd(Input* in, const void** out) {
-  ZstdInput& z = *in->zstd;
-  ZSTD_outBuffer dst{in->buf.data(), in->buf.size(), 0};
-  while (dst.pos == 0) {
-    if (z.in.pos == z.in.size) {
-      if (z.eof) return 0;
-      const size_t n = in->file.Read(z.packed.data(), z.packed.size());
-      if (in->hash) in->hash->Update({z.packed.data(), n});
-      in->done += n;
-      ShowProgress(in);
-      z.in = {z.packed.data(), n, 0};
-      if (n == 0) {
-        z.eof = true;
-        continue;
-      }
-    }
-    const size_t rc = ZSTD_decompressStream(z.ctx, &dst, &z.in);
-    if (ZSTD_isError(rc)) {
-      in->error = std::string("the zstd stream is damaged (") +
-                  ZSTD_getErrorName(rc) + ")";
-      return -1;
-    }
-  }
-  *out = in->buf.data();
-  return static_cast<la_ssize_t>(dst.pos);
-}
-
 la_ssize_t ReadCallback(struct archive*, void* data, const void** out) {
   Input* in = static_cast<Input*>(data);
   try {
-    if (in->zstd) return ReadZstd(in, out);
     size_t n = in->file.Read(in->buf.data(), in->buf.size());
     if (in->hash && !in->seeked) in->hash->Update({in->buf.data(), n});
     in->done += n;
@@ -157,25 +114,6 @@ la_ssize_t ReadCallback(struct archive*, void* data, const void** out) {
     in->error = e.what();
     return -1;
   }
-}
-
-// Whether `file` is a zstd stream whose first 512 decompressed bytes are a
-// tar header ("ustar" at 257): only then is it decompressed here.
-bool IsZstdTar(host::InputFile& file) {
-  std::string head(128 * 1024, '\0');
-  head.resize(file.ReadAt(head.data(), head.size(), 0));
-  if (head.compare(0, 4, "\x28\xb5\x2f\xfd") != 0) return false;
-  ZSTD_DCtx* ctx = ZSTD_createDCtx();
-  if (!ctx) return false;
-  char block[512];
-  ZSTD_inBuffer src{head.data(), head.size(), 0};
-  ZSTD_outBuffer dst{block, sizeof block, 0};
-  while (dst.pos < dst.size && src.pos < src.size) {
-    if (ZSTD_isError(ZSTD_decompressStream(ctx, &dst, &src))) break;
-  }
-  ZSTD_freeDCtx(ctx);
-  return dst.pos == sizeof block &&
-         std::string_view(block + 257, 5) == "ustar";
 }
 
 la_int64_t SeekCallback(struct archive*, void* data, la_int64_t offset,
@@ -189,7 +127,6 @@ la_int64_t SeekCallback(struct archive*, void* data, la_int64_t offset,
 la_int64_t SkipCallback(struct archive*, void* data, la_int64_t request) {
   Input* in = static_cast<Input*>(data);
   if (in->hash) return 0;  // hashing: every byte must pass through Read
-  if (in->zstd) return 0;  // compressed: nothing to seek over
   int64_t cur = in->file.Seek(0, SEEK_CUR);
   if (cur < 0) return 0;
   int64_t room = static_cast<int64_t>(in->file.size()) - cur;
@@ -266,7 +203,6 @@ class ArchiveReader {
 
   std::optional<OpenedEvidence> Read() {
     input_ = std::make_unique<Input>(path_);
-    if (IsZstdTar(input_->file)) input_->zstd = std::make_unique<ZstdInput>();
     Sha256 hash;
     if (request_.hash) input_->hash = &hash;
     input_->progress = &request_.progress;
@@ -316,7 +252,7 @@ class ArchiveReader {
       AddEntry(a.get(), entry, ev);
       rc = archive_read_next_header(a.get(), &entry);
     }
-    ev.format = FormatName(a.get()) + (input_->zstd ? ".zst" : "");
+    ev.format = FormatName(a.get());
     if (!input_->error.empty()) Warn(ev, "", input_->error);
     if (listed_only_ > 0) {
       Warn(ev, "",
