@@ -416,10 +416,7 @@ void AddPartitions(const std::shared_ptr<ImageHolder>& holder,
     FsAttempt fs = OpenFilesystem(vs->img_info, static_cast<TSK_OFF_T>(offset));
     if (!fs.warning.empty()) ev.warnings.push_back({name, fs.warning});
     if (!fs.fs) {
-      if (fs.encrypted) {
-        ev.warnings.push_back(
-            {name, where + " is encrypted (" + fs.error + "); not scanned"});
-      } else if (!HoldsNoFilesystem(part->desc)) {
+      if (!HoldsNoFilesystem(part->desc)) {
         ev.warnings.push_back(
             {name, where +
                        " holds no filesystem contraband reads (NTFS, FAT, "
@@ -547,11 +544,6 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
       if (ntfs && request.shadow_copies) {
         AddShadowCopies(image, "", chain, ev);
       }
-    } else if (fs.encrypted) {
-      found = true;
-      ev.warnings.push_back(
-          {"", "the volume is encrypted (" + fs.error +
-                   "); decrypt it and scan the decrypted image"});
     } else if ((holder->padded = OpenPadded(img))) {
       // TSK rejects a table whose first partitions start past the end of the
       // image, its guard against reading random bytes as a table. That is

@@ -31,7 +31,6 @@ struct FsAttempt {
   TSK_FS_INFO* fs = nullptr;
   std::string error;    ///< why nothing opened, when TSK said
   std::string warning;  ///< something worth telling even though it opened
-  bool encrypted = false;
 };
 
 /// TSK's filesystem detection, and where it refuses because two filesystem

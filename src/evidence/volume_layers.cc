@@ -136,11 +136,6 @@ void OpenWithTsk(std::shared_ptr<BlockDevice> device, const std::string& name,
     }
     return;
   }
-  if (fs.encrypted) {
-    Warn(ev, name,
-         Describe(name) + " is encrypted (" + fs.error + "); not scanned");
-    return;
-  }
   tsk_error_reset();
   holder->vs = tsk_vs_open(holder->img, 0, TSK_VS_TYPE_DETECT);
   tsk_error_reset();

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/sha256.h"
+#include "support/layered_images.h"
 #include "support/test_support.h"
 
 using namespace contraband::testing;
@@ -37,23 +38,6 @@ void Sh(const std::string& script, const std::string& dir) {
   REQUIRE(r.exit_code == 0);
 }
 
-// root/var/lib/dpkg/status with zoom, kesl and telegram-desktop installed,
-// and xzoom (a look-alike that must not match).
-void WriteDebianRoot(const TempDir& dir) {
-  std::string status;
-  for (auto [name, version] : {std::pair{"kesl", "12.1.0-1297"},
-                               {"telegram-desktop", "4.14.9+ds-1"},
-                               {"xzoom", "0.3-27"},
-                               {"zoom", "6.2.0.1855"}}) {
-    status += std::string("Package: ") + name +
-              "\nStatus: install ok installed\nPriority: optional\n"
-              "Installed-Size: 1\nMaintainer: Test <t@example.org>\n"
-              "Architecture: amd64\nVersion: " +
-              version + "\nDescription: test package " + name + "\n\n";
-  }
-  dir.Write("root/var/lib/dpkg/status", status);
-}
-
 // Every image the test makes, built once for all sections.
 struct Images {
   TempDir dir;
@@ -61,7 +45,7 @@ struct Images {
 
   Images() {
     RequireTools();
-    WriteDebianRoot(dir);
+    WriteDpkgStatusRoot(dir.path() + "/root");
     const std::string& d = dir.path();
     Sh(R"(
 truncate -s 32M fs.img
