@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <optional>
 
-#include "evidence/archive_source.h"
-#include "evidence/directory_vfs.h"
-#include "evidence/disk_image_source.h"
-#include "evidence/host_os.h"
+#include "evidence/archive/archive_source.h"
+#include "evidence/host/directory_vfs.h"
+#include "evidence/image/disk_image_source.h"
+#include "evidence/host/host_os.h"
 
 namespace contraband {
 namespace {

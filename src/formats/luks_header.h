@@ -1,7 +1,7 @@
 // LUKS1 and LUKS2 headers (cryptsetup's on-disk format, "LUKS On-Disk Format
 // Specification" 1.2.3 and the LUKS2 specification): what a key needs to
 // unlock a volume and where its encrypted data lies. Parsing only; the
-// cryptography is in evidence/luks_volume.cc.
+// cryptography is in evidence/volume/luks_volume.cc.
 #pragma once
 
 #include <cstdint>

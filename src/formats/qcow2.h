@@ -1,5 +1,5 @@
 // QCOW2 image metadata (qemu's docs/interop/qcow2.txt): the header and the
-// decoding of L1/L2 table entries. Parsing only; evidence/qcow_image.cc
+// decoding of L1/L2 table entries. Parsing only; evidence/image/qcow_image.cc
 // reads the guest disk with it. Our own reader because libqcow 20201213
 // overruns a heap buffer on a damaged compressed cluster (fuzz_disk_image).
 #pragma once

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "collectors/registry.h"
-#include "evidence/archive_source.h"
+#include "evidence/archive/archive_source.h"
 #include "scan/scanner.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "collectors/registry.h"
-#include "evidence/disk_image_source.h"
+#include "evidence/image/disk_image_source.h"
 #include "scan/scanner.h"
 
 namespace {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string_view>
 
-#include "evidence/firmlink_vfs.h"
+#include "evidence/filesystem/firmlink_vfs.h"
 #include "evidence/memory_vfs.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

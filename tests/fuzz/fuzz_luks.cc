@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "evidence/encrypted_volume.h"
+#include "evidence/volume/encrypted_volume.h"
 #include "formats/luks_header.h"
 #include "formats/parse_error.h"
 

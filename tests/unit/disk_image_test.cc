@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "common/sha256.h"
-#include "evidence/disk_image_source.h"
+#include "evidence/image/disk_image_source.h"
 #include "evidence/source.h"
 #include "formats/parse_error.h"
 #include "formats/qcow2.h"

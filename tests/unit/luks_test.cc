@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "evidence/block_device.h"
-#include "evidence/encrypted_volume.h"
+#include "evidence/volume/encrypted_volume.h"
 #include "formats/luks_header.h"
 #include "formats/parse_error.h"
 #include "support/test_support.h"

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "collectors/registry.h"
-#include "evidence/directory_vfs.h"
+#include "evidence/host/directory_vfs.h"
 #include "evidence/memory_vfs.h"
 #include "formats/pacman_desc.h"
 #include "formats/parse_error.h"

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "evidence/directory_vfs.h"
+#include "evidence/host/directory_vfs.h"
 #include "evidence/memory_vfs.h"
 #include "support/test_support.h"
 

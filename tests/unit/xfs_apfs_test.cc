@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <map>
 
-#include "evidence/apfs_vfs.h"
-#include "evidence/firmlink_vfs.h"
+#include "evidence/filesystem/apfs_vfs.h"
+#include "evidence/filesystem/firmlink_vfs.h"
 #include "evidence/memory_vfs.h"
-#include "evidence/xfs_vfs.h"
+#include "evidence/filesystem/xfs_vfs.h"
 #include "support/test_support.h"
 
 using namespace contraband;

@@ -1,4 +1,4 @@
-#include "evidence/firmlink_vfs.h"
+#include "evidence/filesystem/firmlink_vfs.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "evidence/nested_archives.h"
+#include "evidence/archive/nested_archives.h"
 
 #include <functional>
 

@@ -1,4 +1,4 @@
-#include "evidence/lvm_volumes.h"
+#include "evidence/volume/lvm_volumes.h"
 
 #define HAVE_LIBBFIO 1  // declares libvslvm's libbfio entry points
 #include <libvslvm.h>

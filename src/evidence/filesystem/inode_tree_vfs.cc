@@ -1,4 +1,4 @@
-#include "evidence/inode_tree_vfs.h"
+#include "evidence/filesystem/inode_tree_vfs.h"
 
 #include <algorithm>
 

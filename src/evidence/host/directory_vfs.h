@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "evidence/host_os.h"
+#include "evidence/host/host_os.h"
 #include "evidence/vfs.h"
 
 namespace contraband {

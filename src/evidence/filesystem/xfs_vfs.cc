@@ -1,11 +1,11 @@
-#include "evidence/xfs_vfs.h"
+#include "evidence/filesystem/xfs_vfs.h"
 
 #include <libfsxfs.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 
-#include "evidence/inode_tree_vfs.h"
+#include "evidence/filesystem/inode_tree_vfs.h"
 #include "evidence/libyal_io.h"
 #include "formats/byte_reader.h"
 

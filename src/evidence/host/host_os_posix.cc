@@ -8,7 +8,7 @@
 
 #include <algorithm>
 
-#include "evidence/host_os.h"
+#include "evidence/host/host_os.h"
 
 namespace contraband::host {
 namespace {

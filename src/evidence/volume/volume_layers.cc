@@ -1,15 +1,15 @@
-#include "evidence/volume_layers.h"
+#include "evidence/volume/volume_layers.h"
 
 #include <sys/types.h>
 #include <tsk/libtsk.h>
 
-#include "evidence/apfs_vfs.h"
-#include "evidence/encrypted_volume.h"
-#include "evidence/lvm_volumes.h"
-#include "evidence/shadow_copies.h"
-#include "evidence/tsk_image.h"
-#include "evidence/tsk_vfs.h"
-#include "evidence/xfs_vfs.h"
+#include "evidence/filesystem/apfs_vfs.h"
+#include "evidence/volume/encrypted_volume.h"
+#include "evidence/volume/lvm_volumes.h"
+#include "evidence/volume/shadow_copies.h"
+#include "evidence/image/tsk_image.h"
+#include "evidence/filesystem/tsk_vfs.h"
+#include "evidence/filesystem/xfs_vfs.h"
 
 namespace contraband {
 namespace {

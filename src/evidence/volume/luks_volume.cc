@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "evidence/encrypted_volume.h"
+#include "evidence/volume/encrypted_volume.h"
 #include "formats/luks_header.h"
 #include "formats/parse_error.h"
 

@@ -1,4 +1,4 @@
-#include "evidence/tsk_image.h"
+#include "evidence/image/tsk_image.h"
 
 #include <sys/types.h>
 #include <tsk/libtsk.h>
@@ -7,7 +7,7 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "evidence/tsk_vfs.h"
+#include "evidence/filesystem/tsk_vfs.h"
 
 namespace contraband {
 namespace {

@@ -1,4 +1,4 @@
-#include "evidence/archive_source.h"
+#include "evidence/archive/archive_source.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -10,7 +10,7 @@
 
 #include "common/sha256.h"
 #include "common/wildcard.h"
-#include "evidence/host_os.h"
+#include "evidence/host/host_os.h"
 #include "evidence/memory_vfs.h"
 #include "evidence/root_finder.h"
 

@@ -1,12 +1,12 @@
-#include "evidence/apfs_vfs.h"
+#include "evidence/filesystem/apfs_vfs.h"
 
 #include <libfsapfs.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 
-#include "evidence/firmlink_vfs.h"
-#include "evidence/inode_tree_vfs.h"
+#include "evidence/filesystem/firmlink_vfs.h"
+#include "evidence/filesystem/inode_tree_vfs.h"
 #include "evidence/libyal_io.h"
 
 namespace contraband {

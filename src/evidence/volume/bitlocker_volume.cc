@@ -2,7 +2,7 @@
 // startup key (.BEK) file.
 #include <libbde.h>
 
-#include "evidence/encrypted_volume.h"
+#include "evidence/volume/encrypted_volume.h"
 #include "evidence/libyal_io.h"
 
 namespace contraband {

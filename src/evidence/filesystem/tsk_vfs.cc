@@ -1,4 +1,4 @@
-#include "evidence/tsk_vfs.h"
+#include "evidence/filesystem/tsk_vfs.h"
 
 #include <tsk/libtsk.h>
 // After libtsk.h, whose types it uses: EXT2FS_INFO, for ExtInodeClaimIsSane.

@@ -1,4 +1,4 @@
-#include "evidence/disk_image_source.h"
+#include "evidence/image/disk_image_source.h"
 
 #include <sys/types.h>
 #include <tsk/libtsk.h>
@@ -12,11 +12,11 @@
 
 #include "common/sha256.h"
 #include "evidence/block_device.h"
-#include "evidence/host_os.h"
-#include "evidence/qcow_image.h"
-#include "evidence/tsk_image.h"
-#include "evidence/tsk_vfs.h"
-#include "evidence/volume_layers.h"
+#include "evidence/host/host_os.h"
+#include "evidence/image/qcow_image.h"
+#include "evidence/image/tsk_image.h"
+#include "evidence/filesystem/tsk_vfs.h"
+#include "evidence/volume/volume_layers.h"
 
 namespace contraband {
 namespace {

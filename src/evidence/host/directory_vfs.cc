@@ -1,4 +1,4 @@
-#include "evidence/directory_vfs.h"
+#include "evidence/host/directory_vfs.h"
 
 #include <algorithm>
 

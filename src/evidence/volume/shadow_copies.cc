@@ -1,4 +1,4 @@
-#include "evidence/shadow_copies.h"
+#include "evidence/volume/shadow_copies.h"
 
 #include <libvshadow.h>
 

@@ -1,4 +1,4 @@
-#include "evidence/qcow_image.h"
+#include "evidence/image/qcow_image.h"
 
 #include <zlib.h>
 #include <zstd.h>
