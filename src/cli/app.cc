@@ -11,7 +11,12 @@ namespace {
 
 void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
   cmd->add_option("evidence", scan.evidence,
-                  "Evidence to scan: a folder or the live host (default: /)");
+                  "Evidence to read (default: /, the live host): a mounted or "
+                  "extracted folder; an archive (tar with gz/xz/zst/bz2/lz4, "
+                  "zip, 7z, iso, cpio); a disk image (raw or split raw, E01, "
+                  "VMDK, VHD/VHDX, QCOW2) with its partitions, LVM, LUKS, "
+                  "BitLocker, and ext, XFS, NTFS, FAT, exFAT, HFS+, APFS or "
+                  "ISO 9660 filesystems (repeatable)");
   if (matching) {
     // One value per occurrence, so "--policy X EVIDENCE" keeps EVIDENCE.
     cmd->add_option("--policy", scan.policies,

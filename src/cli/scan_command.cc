@@ -1,21 +1,15 @@
-// `contraband scan` and `contraband inventory`: open each evidence argument,
-// collect, match, report, and turn the outcome into the exit code.
-#include <chrono>
+// `contraband scan` and `contraband inventory`: options into a ScanRequest
+// (scan/scan.h does the scan), the report into output and the exit code.
 #include <fstream>
 #include <iostream>
-#include <map>
-#include <set>
 #include <sstream>
 
 #include "cli/app.h"
 #include "cli/options.h"
-#include "collectors/registry.h"
 #include "evidence/host/host_os.h"
-#include "evidence/archive/nested_archives.h"
 #include "evidence/source.h"
 #include "report/report.h"
-#include "scan/scanner.h"
-#include "scan/snapshots.h"
+#include "scan/scan.h"
 
 namespace contraband {
 
@@ -54,25 +48,6 @@ bool EmitOutput(const GlobalOptions& opts, const std::string& text) {
 
 namespace {
 
-// Files at an install location prove a product only where no package record
-// does: a zoom .deb puts its files in /opt/zoom, and that is one Zoom, not
-// two. Marker findings of a product that an installed package finding of the
-// same volume already reports are dropped; a removed or residue package
-// record leaves them, since the files are still there.
-void DropMarkersOfPackagedProducts(std::vector<Finding>& found) {
-  std::set<std::string> packaged;
-  for (const Finding& f : found) {
-    if (f.software.ecosystem != "installer" &&
-        f.software.state == SoftwareState::kInstalled) {
-      packaged.insert(f.product->id);
-    }
-  }
-  std::erase_if(found, [&](const Finding& f) {
-    return f.software.ecosystem == "installer" &&
-           packaged.count(f.product->id) > 0;
-  });
-}
-
 // The keys for encrypted volumes, in the order they are tried: recovery
 // keys, passwords, key files. A key file that cannot be read is a usage
 // error: the user named it, and scanning without it would mislead.
@@ -110,199 +85,54 @@ bool AddVolumeKeys(const ScanOptions& opts, OpenRequest& request) {
 }  // namespace
 
 int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const Catalog* catalog = nullptr;
-  std::optional<Matcher> matcher;
-  try {
-    catalog = &SelectCatalog(global);
-    if (opts.match) matcher.emplace(*catalog, opts.policies);
-  } catch (const CatalogError& e) {
-    std::cerr << "contraband: the catalog cannot be used:\n" << e.what() << "\n";
-    return kExitUsage;
-  }
-
-  Report report;
-  report.tool_version = CONTRABAND_VERSION;
-  report.catalog = catalog;
-  report.matching = opts.match;
-  report.include_software = opts.inventory;
-  report.started = host::NowRfc3339();
+  ScanRequest request;
+  request.evidence = opts.evidence;
+  request.policies = opts.policies;
+  request.match = opts.match;
+  request.inventory = opts.inventory;
+  request.residue = opts.residue;
+  request.recurse_archives = opts.recurse_archives;
+  if (!AddVolumeKeys(opts, request.open)) return kExitUsage;
+  request.open.shadow_copies = opts.shadow_copies;
+  request.open.allow_backing = opts.allow_backing;
+  request.open.as_kind = opts.as_kind;
+  request.open.hash = opts.hash;
 
   const bool show_progress =
       !global.quiet && !opts.no_progress &&
       (opts.progress || host::StderrIsTerminal());
-  std::vector<std::string> evidence = opts.evidence;
-  if (evidence.empty()) evidence.push_back("/");
-
-  OpenRequest request;
-  if (!AddVolumeKeys(opts, request)) return kExitUsage;
-  request.shadow_copies = opts.shadow_copies;
-  request.allow_backing = opts.allow_backing;
-  request.as_kind = opts.as_kind;
-  request.wanted = AllRequests(AllCollectors(), catalog);
-  request.hash = opts.hash;
   std::string progress_label;
+  ScanListener listener;
+  listener.unreadable = [](const std::string& message) {
+    std::cerr << "contraband: " << message << "\n";
+  };
   if (show_progress) {
-    request.progress = [&progress_label](uint64_t done, uint64_t total) {
+    request.open.progress = [&progress_label](uint64_t done, uint64_t total) {
       std::cerr << "\rcontraband: " << progress_label << ": " << (done >> 20)
                 << " of " << (total >> 20) << " MiB read";
       if (total > 0) std::cerr << " (" << done * 100 / total << "%)";
       std::cerr << "   " << std::flush;
     };
+    listener.evidence_started = [&progress_label](const std::string& path) {
+      progress_label = path;
+      std::cerr << "contraband: scanning " << path << " ...\r" << std::flush;
+    };
+  }
+  if (global.verbose) {
+    listener.detail = [](const std::string& line) {
+      std::cerr << "contraband: " << line << "\n";
+    };
   }
 
-  bool evidence_failed = false;
-  // Evidence arguments, then (with --recurse-archives) the archives found
-  // inside folder evidence, which are not searched further.
-  std::vector<std::pair<std::string, bool>> queue;
-  for (const std::string& path : evidence) queue.push_back({path, false});
-  for (size_t qi = 0; qi < queue.size(); ++qi) {
-    const std::string path = queue[qi].first;
-    const bool nested = queue[qi].second;
-    OpenedEvidence ev;
-    progress_label = path;
-    try {
-      ev = OpenEvidence(path, request);
-    } catch (const EvidenceError& e) {
-      if (nested) {
-        // A file named like an archive that is not one: not evidence.
-        report.warnings.push_back({path, "", "evidence", e.what()});
-        continue;
-      }
-      std::cerr << "contraband: " << e.what() << "\n";
-      evidence_failed = true;
-      report.unreadable.push_back(path);
-      continue;
-    }
-    if (opts.recurse_archives && !nested &&
-        (ev.kind == "directory" || ev.kind == "host")) {
-      for (const std::string& inner : FindNestedArchives(*ev.volumes[0].vfs)) {
-        const bool slash = !path.empty() && path.back() == '/';
-        queue.push_back({(slash ? path.substr(0, path.size() - 1) : path) + inner,
-                         true});
-      }
-    }
-    if (show_progress) std::cerr << "contraband: scanning " << path << " ...\r";
-    const auto e0 = std::chrono::steady_clock::now();
-    report.evidence.push_back({ev.path, ev.kind, ev.format, ev.size, ev.sha256, {}});
-    for (const EvidenceVolume& vol : ev.volumes) {
-      report.evidence.back().volumes.push_back({vol.name, vol.chain});
-    }
-    for (const OpenWarning& w : ev.warnings) {
-      report.warnings.push_back({path, w.path, "evidence", w.message});
-    }
-    // Shadow copies come after their live volume: they add only what it
-    // lost. The live volumes' installed ids are kept only when there are
-    // shadow copies to compare with them.
-    SnapshotMerge snapshots;
-    bool has_snapshots = false;
-    for (const EvidenceVolume& vol : ev.volumes) {
-      if (vol.snapshot_of) has_snapshots = true;
-    }
-    // Records are matched as they are collected and then dropped unless
-    // the report lists them (--inventory): memory holds the findings, not
-    // the inventory. A volume's findings are kept apart until it is done,
-    // for DropMarkersOfPackagedProducts and the digests of --hash.
-    std::vector<Finding> found;
-    auto consider = [&](Software sw) {
-      ++report.stats.software;
-      if (matcher) {
-        // Leftovers are not the software itself: without --residue they
-        // stay in the inventory and out of the findings.
-        if (sw.state != SoftwareState::kResidue || opts.residue) {
-          for (Finding& f : matcher->Match(sw)) found.push_back(std::move(f));
-        }
-      }
-      if (opts.inventory) report.software.push_back(std::move(sw));
-    };
-    // After one volume (or the snapshot merge): its findings join the
-    // report, with the digests of the files their records came from.
-    auto finish_volume = [&](const std::map<std::string, std::string>& digests,
-                             size_t first_record) {
-      if (opts.hash) {
-        for (Finding& f : found) FillSourceSha256(digests, f.software);
-        for (size_t i = first_record; i < report.software.size(); ++i) {
-          FillSourceSha256(digests, report.software[i]);
-        }
-      }
-      DropMarkersOfPackagedProducts(found);
-      for (Finding& f : found) report.findings.push_back(std::move(f));
-      found.clear();
-    };
-    for (EvidenceVolume& vol : ev.volumes) {
-      const size_t first_record = report.software.size();
-      uint64_t records = 0;  // for --verbose
-      const CollectOptions collect{vol.name, opts.hash, catalog};
-      CollectResult got;
-      if (vol.snapshot_of) {
-        // Only what the live volume no longer has installed can matter.
-        std::vector<Software> kept;
-        got = CollectSoftware(*vol.vfs, path, AllCollectors(), collect,
-                              [&](Software sw) {
-                                ++records;
-                                if (snapshots.MayAdd(*vol.snapshot_of, sw)) {
-                                  kept.push_back(std::move(sw));
-                                }
-                              });
-        for (Software& sw : kept) FillSourceSha256(got.digests, sw);
-        snapshots.AddSnapshot(*vol.snapshot_of, vol.snapshot_time,
-                              std::move(kept));
-      } else {
-        got = CollectSoftware(*vol.vfs, path, AllCollectors(), collect,
-                              [&](Software sw) {
-                                ++records;
-                                if (has_snapshots) {
-                                  snapshots.AddLive(vol.name, sw);
-                                }
-                                consider(std::move(sw));
-                              });
-        finish_volume(got.digests, first_record);
-      }
-      report.stats.files_read += vol.vfs->files_read();
-      report.stats.bytes_read += vol.vfs->bytes_read();
-      if (global.verbose) {
-        std::cerr << "contraband: " << path
-                  << (vol.name.empty() ? "" : "#" + vol.name) << " ("
-                  << vol.chain << "): " << records << " software records from "
-                  << vol.vfs->files_read() << " files ("
-                  << vol.vfs->bytes_read() << " bytes)\n";
-      }
-      for (Warning& w : got.warnings) report.warnings.push_back(std::move(w));
-    }
-    {
-      const size_t first_record = report.software.size();
-      for (Software& sw : snapshots.Removed()) consider(std::move(sw));
-      finish_volume({}, first_record);  // digests were set when collected
-    }
-    // Nothing at all could be read (every volume encrypted without a key,
-    // no filesystem found): not a clean verdict.
-    if (ev.volumes.empty()) {
-      std::cerr << "contraband: nothing in " << path << " could be read";
-      for (const OpenWarning& w : ev.warnings) {
-        std::cerr << "\n  " << (w.path.empty() ? "" : w.path + ": ")
-                  << w.message;
-      }
-      std::cerr << "\n";
-      evidence_failed = true;
-      report.unreadable.push_back(path);
-    }
-    if (global.verbose) {
-      std::cerr << "contraband: " << path << " scanned in "
-                << std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now() - e0)
-                       .count()
-                << " ms\n";
-    }
+  Report report;
+  try {
+    request.catalog = &SelectCatalog(global);
+    report = Scan(request, listener);
+  } catch (const CatalogError& e) {
+    std::cerr << "contraband: the catalog cannot be used:\n" << e.what() << "\n";
+    return kExitUsage;
   }
   if (show_progress) std::cerr << "\r" << std::string(72, ' ') << "\r";
-
-  report.finished = host::NowRfc3339();
-  report.stats.findings = report.findings.size();
-  report.stats.duration_ms = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::steady_clock::now() - t0)
-          .count());
-  report.Canonicalize();
 
   if (report.evidence.empty()) return kExitEvidence;  // nothing could be read
   std::ostringstream text;
@@ -310,7 +140,7 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
   if (!EmitOutput(global, text.str())) return kExitUsage;
   // Every argument must have been read for a clean verdict: a script told
   // "0" must be able to trust that all of its evidence was looked at.
-  if (evidence_failed) return kExitEvidence;
+  if (!report.unreadable.empty()) return kExitEvidence;
   return report.HasInstalledFinding() ? kExitBanned : kExitClean;
 }
 

@@ -28,11 +28,20 @@ void Row(const std::vector<std::string>& cells, std::ostream& out) {
   out << "\r\n";
 }
 
+// Further files that prove the same record, ';'-separated (last column).
+std::string AlsoSources(const Software& sw) {
+  std::string out;
+  for (const AlsoSource& a : sw.also_sources) {
+    out += (out.empty() ? "" : ";") + a.path;
+  }
+  return out;
+}
+
 std::vector<std::string> SoftwareCells(const Software& sw) {
   return {sw.ecosystem, sw.id,        sw.name,           sw.version,
           sw.arch,      sw.publisher, sw.signer.team_id, sw.signer.cert_sha256,
           sw.signer.subject, sw.user, sw.location, sw.source, sw.evidence,
-          std::string(ToString(sw.state))};
+          std::string(ToString(sw.state)), AlsoSources(sw)};
 }
 
 }  // namespace
@@ -41,7 +50,7 @@ void WriteCsvReport(const Report& r, std::ostream& out) {
   Row({"type", "product", "confidence", "policies", "matched_field",
        "matched_pattern", "ecosystem", "id", "name", "version", "arch",
        "publisher", "team_id", "cert_sha256", "subject", "user", "location",
-       "source", "evidence", "state"},
+       "source", "evidence", "state", "also_sources"},
       out);
   for (const Finding& f : r.findings) {
     std::string policies;

@@ -19,6 +19,15 @@ ordered_json SoftwareJson(const Software& sw) {
   j["location"] = sw.location;
   j["source"] = sw.source;
   if (!sw.source_sha256.empty()) j["source_sha256"] = sw.source_sha256;
+  if (!sw.also_sources.empty()) {
+    ordered_json also = ordered_json::array();
+    for (const AlsoSource& a : sw.also_sources) {
+      ordered_json one = {{"path", a.path}};
+      if (!a.sha256.empty()) one["sha256"] = a.sha256;
+      also.push_back(std::move(one));
+    }
+    j["also_sources"] = std::move(also);
+  }
   j["evidence"] = sw.evidence;
   j["volume"] = sw.volume;
   j["state"] = ToString(sw.state);

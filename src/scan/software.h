@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 namespace contraband {
 
@@ -24,6 +25,13 @@ struct Signer {
   }
 };
 
+/// Another record file that says the same as `Software::source`.
+struct AlsoSource {
+  std::string path;
+  std::string sha256;  ///< with --hash
+  auto operator<=>(const AlsoSource&) const = default;
+};
+
 struct Software {
   std::string ecosystem;  ///< dpkg, rpm, apk, pacman, snap, flatpak, ...
   std::string id;         ///< the platform's machine identifier
@@ -36,6 +44,9 @@ struct Software {
   std::string location;  ///< where the software lives inside the evidence
   std::string source;    ///< the record file that proves it
   std::string source_sha256;  ///< SHA-256 of `source` as read (with --hash)
+  /// Other files recording the same event (a removal logged by both dpkg.log
+  /// and apt's history.log); see scan/repeated_records.h.
+  std::vector<AlsoSource> also_sources;
   std::string evidence;  ///< which evidence argument it came from
   std::string volume;    ///< partition or volume inside it ("p2", "vg0/root")
   SoftwareState state = SoftwareState::kInstalled;

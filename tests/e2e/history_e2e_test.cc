@@ -59,6 +59,13 @@ bool IsLocalIsoSecond(const json& v) {
   return v.is_string() && std::regex_match(v.get<std::string>(), kIso);
 }
 
+// What sha256sum says of a host file.
+std::string Sha256sum(const std::string& path) {
+  RunResult r = Run("sha256sum " + ShellQuote(path));
+  REQUIRE(r.exit_code == 0);
+  return r.out.substr(0, 64);
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -141,4 +148,71 @@ TEST_CASE(
   RunResult clean = RunContraband("scan --format json " + ShellQuote(root));
   CHECK(clean.exit_code == 0);
   CHECK(ParseJson(clean.out)["findings"].size() == 3);
+}
+
+TEST_CASE(
+    "one removal logged by dpkg.log and apt's history.log is one finding "
+    "naming both logs",
+    "[e2e][history]") {
+  TempDir dir;
+  MakeDebs(dir, "zoom:6.2.0.1855");
+  Dpkg(dir, "-i pkgs/zoom.deb");
+  Dpkg(dir, "-r zoom");
+  const std::string root = dir.path() + "/root";
+  // apt logs the same two transactions in its own format (apt cannot run
+  // on a foreign root here: it is written as apt writes it, at the times
+  // dpkg logged).
+  RunResult times = Run("awk '$3 == \"install\" {i = $1 \"  \" $2} "
+                        "$3 == \"remove\" {r = $1 \"  \" $2} "
+                        "END {print i; print r}' " +
+                        ShellQuote(root + "/var/log/dpkg.log"));
+  REQUIRE(times.exit_code == 0);
+  const std::string installed = times.out.substr(0, times.out.find('\n'));
+  const std::string removed =
+      times.out.substr(installed.size() + 1,
+                       times.out.find('\n', installed.size() + 1) -
+                           installed.size() - 1);
+  REQUIRE(installed.size() == 20);
+  REQUIRE(removed.size() == 20);
+  WriteHostFile(root + "/var/log/apt/history.log",
+            "\nStart-Date: " + installed +
+                "\nCommandline: apt-get install ./zoom.deb\n"
+                "Install: zoom:amd64 (6.2.0.1855)\nEnd-Date: " + installed +
+                "\n\nStart-Date: " + removed +
+                "\nCommandline: apt-get remove zoom\n"
+                "Remove: zoom:amd64 (6.2.0.1855)\nEnd-Date: " + removed + "\n");
+
+  for (const char* format : {"json", "text", "csv"}) {
+    RunResult r = RunContraband(std::string("scan --hash --format ") + format +
+                                " " + ShellQuote(root));
+    INFO(r.err);
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    if (std::string(format) == "json") {
+      json j = ParseJson(r.out);
+      REQUIRE(j["findings"].size() == 1);
+      const json& sw = j["findings"][0]["software"];
+      CHECK(sw["state"] == "removed");
+      CHECK(sw["id"] == "zoom");
+      CHECK(sw["source"] == "/var/log/apt/history.log");
+      CHECK(sw["source_sha256"] ==
+            Sha256sum(root + "/var/log/apt/history.log"));
+      REQUIRE(sw["also_sources"].size() == 1);
+      CHECK(sw["also_sources"][0]["path"] == "/var/log/dpkg.log");
+      CHECK(sw["also_sources"][0]["sha256"] ==
+            Sha256sum(root + "/var/log/dpkg.log"));
+      CHECK(IsLocalIsoSecond(sw["removed_at"]));
+    } else if (std::string(format) == "text") {
+      CHECK_THAT(r.out, Catch::Contains(
+                            "/var/log/apt/history.log + /var/log/dpkg.log"));
+    } else {
+      CHECK_THAT(r.out, Catch::Contains(",removed,/var/log/dpkg.log\r\n"));
+    }
+  }
+  // The inventory holds the one merged record too.
+  RunResult inv = RunContraband("inventory --format json " + ShellQuote(root));
+  json j = ParseJson(inv.out);
+  int zooms = 0;
+  for (const json& sw : j["software"]) zooms += sw["id"] == "zoom";
+  CHECK(zooms == 1);
 }

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target in BUILD_DIR for SECONDS each, two at a time,
-# seeded from ../shared/corpus (where present), the catalog and the
+# Runs every libFuzzer target in BUILD_DIR within a fixed budget of BUDGET
+# seconds of wall time, two at a time: each target gets an equal share
+# (2 * BUDGET / targets, at least 10 s), so adding a target does not make CI
+# longer. Seeded from ../shared/corpus (where present), the catalog and the
 # regression inputs in tests/fuzz/regressions/<target>/. A crash leaves its
 # input in tests/fuzz/findings/<target>/: fix it and move the input to
 # regressions/ (the normal test suite replays those).
-#   tests/fuzz/run.sh build-fuzz 60          # what CI runs
-#   tests/fuzz/run.sh build-fuzz 3600        # fuzz-long (ninja fuzz-long)
+#   tests/fuzz/run.sh build-fuzz 600         # what CI runs (FUZZ_BUDGET)
+#   tests/fuzz/run.sh build-fuzz 36000       # fuzz-long (ninja fuzz-long)
+#   tests/fuzz/run.sh build-fuzz 300 fuzz_rpm   # one target, all 300 s
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=$(cd "$1" && pwd)
-seconds=$2
+budget=$2
 shift 2
 corpus=$(cd "$top/.." && pwd)/shared/corpus
 
@@ -81,6 +84,10 @@ if [ ${#targets[@]} -eq 0 ]; then
   done
 fi
 [ ${#targets[@]} -gt 0 ] || { echo "fuzz: no targets in $build/tests/fuzz" >&2; exit 2; }
+lanes=$(( ${#targets[@]} < 2 ? 1 : 2 ))
+seconds=$(( budget * lanes / ${#targets[@]} ))
+[ "$seconds" -ge 10 ] || seconds=10
+echo "fuzz: ${#targets[@]} targets, ${seconds}s each, $lanes at a time (budget ${budget}s)"
 
 run_one() {
   local t=$1 work seeds=()

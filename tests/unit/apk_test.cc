@@ -148,14 +148,18 @@ TEST_CASE("apk collector warns about a corrupt database and keeps the package",
         std::vector<std::string>{"alpine-baselayout-data 3.2.0-r22"});
 }
 
-TEST_CASE("apk collector skips stanzas without a name or version", "[apk]") {
+TEST_CASE("apk collector reports a stanza without a version and skips one "
+          "without a name", "[apk]") {
   CollectResult r = CollectDb(
       "P:ok\nV:1-r0\n\nP:noversion\nA:x86_64\n\nV:2\n\nP:late\nV:3\n?bad\n");
-  CHECK(NameVersions(r) == std::vector<std::string>{"late 3", "ok 1-r0"});
+  // A name is software: reported with an empty version, and a warning.
+  CHECK(NameVersions(r) ==
+        std::vector<std::string>{"late 3", "noversion ", "ok 1-r0"});
   REQUIRE(r.warnings.size() == 3);
   std::string all;
   for (const Warning& w : r.warnings) all += w.message + "\n";
-  CHECK_THAT(all, Catch::Contains("(noversion) has no V:"));
+  CHECK_THAT(all, Catch::Contains("(noversion) has no V: (version) field; "
+                                  "reported without a version"));
   CHECK_THAT(all, Catch::Contains("has no P:"));
   CHECK_THAT(all, Catch::Contains("(late) is damaged"));
 }

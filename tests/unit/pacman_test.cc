@@ -137,11 +137,14 @@ TEST_CASE("pacman collector survives damaged entries", "[pacman]") {
   // Folder and desc disagree: the desc is reported, with a warning.
   vfs.AddFile(local + "drift-1.0-1/desc",
               "%NAME%\ndrift\n\n%VERSION%\n1.1-1\n");
+  // A name but no version anywhere: still software, reported without one.
+  vfs.AddFile(local + "bare/desc", "%NAME%\nbare\n\n%ARCH%\nany\n");
   // Nothing usable at all.
   vfs.AddFile(local + "junk/desc", "\x01\x02 binary \xff\n");
   vfs.AddFile(local + "empty-1-1/desc", "");
   CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("pacman"));
-  CHECK(NameVersions(r) == std::vector<std::string>{"drift 1.1-1", "empty 1-1",
+  CHECK(NameVersions(r) == std::vector<std::string>{"bare ", "drift 1.1-1",
+                                                    "empty 1-1",
                                                     "good 1.0-1",
                                                     "nover 2.0-1"});
   const std::string all = AllWarnings(r);
@@ -149,6 +152,10 @@ TEST_CASE("pacman collector survives damaged entries", "[pacman]") {
   CHECK_THAT(all, Catch::Contains("drift-1.0-1/desc: local database is "
                                   "inconsistent"));
   CHECK_THAT(all, Catch::Contains("junk/desc: desc has no %NAME%"));
+  CHECK_THAT(all, Catch::Contains("bare/desc: desc has no %VERSION% section "
+                                  "and the folder name \"bare\" is not "
+                                  "<name>-<version>-<release>; reported "
+                                  "without a version"));
   CHECK_THAT(all, Catch::Contains("junk/desc: line 1"));
   CHECK_THAT(all, Catch::Contains("empty-1-1/desc: desc has no %NAME%"));
 }

@@ -23,16 +23,20 @@ class ApkCollector : public Collector {
                   CollectorSink& sink) {
     const std::string where = "stanza at line " + std::to_string(pkg.line);
     const std::string label = pkg.name.empty() ? "" : " (" + pkg.name + ")";
-    if (pkg.name.empty() || pkg.version.empty()) {
-      // apk refuses a package without both; so do we, but say so.
-      sink.Warn(
-          file.path,
-          where + label + " has no " +
-              (pkg.name.empty() ? "P: (name)" : "V: (version)") + " field" +
-              (pkg.error.empty() ? "" : " (" + pkg.error + ")") + "; skipped");
+    if (pkg.name.empty()) {
+      sink.Warn(file.path, where + " has no P: (name) field" +
+                               (pkg.error.empty() ? "" : " (" + pkg.error + ")") +
+                               "; skipped");
       return;
     }
-    if (!pkg.error.empty()) {
+    // apk itself refuses a stanza without V:, but the name alone still says
+    // the package was recorded as installed: report it without a version.
+    if (pkg.version.empty()) {
+      sink.Warn(file.path, where + label + " has no V: (version) field" +
+                               (pkg.error.empty() ? "" : " (" + pkg.error + ")") +
+                               "; reported without a version");
+    }
+    if (!pkg.error.empty() && !pkg.version.empty()) {
       // Name and version come first in every stanza apk writes, so a stanza
       // damaged further down still proves the package: report it.
       sink.Warn(file.path, where + label + " is damaged: " + pkg.error +

@@ -44,16 +44,26 @@ class PacmanCollector : public Collector {
       sink.Warn(file.path, std::string("desc has no ") +
                                (name ? "%VERSION%" : "%NAME%") +
                                " section; taken from the folder name " + entry);
+    } else if (name != nullptr) {
+      sw.id = *name;
+      sink.Warn(file.path, "desc has no %VERSION% section and the folder name \"" +
+                               entry + "\" is not <name>-<version>-<release>; "
+                               "reported without a version");
     } else {
-      sink.Warn(file.path, std::string("desc has no ") +
-                               (name ? "%VERSION%" : "%NAME%") +
-                               " section and the folder name \"" + entry +
-                               "\" is not <name>-<version>-<release>; skipped");
+      sink.Warn(file.path, "desc has no %NAME% section and the folder name \"" +
+                               entry + "\" is not <name>-<version>-<release>; "
+                               "skipped");
       return;
     }
-    if (sw.id.empty() || sw.version.empty()) {
-      sink.Warn(file.path, "package name or version is empty; skipped");
+    if (sw.id.empty()) {
+      sink.Warn(file.path, "package name is empty; skipped");
       return;
+    }
+    // A named package is still software: without a version it is reported
+    // without one, never dropped.
+    if (sw.version.empty() && version != nullptr) {
+      sink.Warn(file.path, "package " + sw.id + " has an empty version; "
+                           "reported without one");
     }
     sw.name = sw.id;
     if (const std::string* arch = desc.First("ARCH")) sw.arch = *arch;

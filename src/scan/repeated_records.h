@@ -1,0 +1,23 @@
+// One event seen by two record files is one finding, not two: apt's
+// history.log and dpkg's own dpkg.log both log the removal of a package, and
+// both history collectors report it. Such records are merged into one that
+// names every file that proves it.
+#pragma once
+
+#include <vector>
+
+#include "catalog/matcher.h"
+#include "scan/software.h"
+
+namespace contraband {
+
+/// Merges removed records of one volume that name the same software
+/// (evidence, volume, ecosystem, id) but come from different files: the
+/// record whose source sorts first stays, fields it lacks (version, arch,
+/// dates) are taken from the others, and their files go to also_sources.
+void MergeRepeatedRemovals(std::vector<Software>& records);
+
+/// The same for findings: merged when they also name the same product.
+void MergeRepeatedRemovals(std::vector<Finding>& findings);
+
+}  // namespace contraband
