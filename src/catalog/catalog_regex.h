@@ -1,9 +1,9 @@
 // The regular expressions of catalog rules ("regex" and "exclude" values),
-// compiled with RE2. std::regex recursed once per character of the value and
-// of the pattern, so a long DisplayName or signer subject from hostile
-// evidence, or a crafted --catalog pattern, overflowed the stack; RE2 matches
-// in time linear in the value, within a fixed memory budget, and recurses on
-// neither.
+// compiled with RE2. libstdc++'s regex engine recursed once per character of
+// the value and of the pattern, so a long DisplayName or signer subject from
+// hostile evidence, or a crafted --catalog pattern, overflowed the stack; RE2
+// matches in time linear in the value, within a fixed memory budget, and
+// recurses on neither.
 #pragma once
 
 #include <cstddef>
