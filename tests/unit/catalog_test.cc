@@ -343,7 +343,7 @@ TEST_CASE("every embedded catalog regex and exclude runs on a 1 MiB value",
 
 TEST_CASE("Kaspersky\\b.* matches a 30,000-character DisplayName",
           "[catalog][matcher]") {
-  // std::regex overflowed the stack here (issue 10, part 6).
+  // libstdc++'s regex engine overflowed the stack here (issue 10, part 6).
   Matcher m(EmbeddedCatalog(), {});
   Software sw;
   sw.ecosystem = "windows";
