@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -119,19 +120,15 @@ std::vector<std::string> StrList(const json& obj, const char* key,
   return out;
 }
 
-std::optional<std::regex> CompileRegex(const std::string& pattern,
-                                       const std::string& file,
-                                       const std::string& field,
-                                       Problems& problems) {
-  try {
-    return std::regex(pattern, std::regex::ECMAScript | std::regex::icase |
-                                   std::regex::optimize);
-  } catch (const std::regex_error& e) {
-    problems.Add(file, field,
-                 "\"" + pattern + "\" is not a valid regular expression (" +
-                     e.what() + ")");
-    return std::nullopt;
-  }
+// A pattern RE2 rejects (syntax, length, memory) is a problem of its field.
+std::optional<CatalogRegex> CompileRegex(const std::string& pattern,
+                                         const std::string& file,
+                                         const std::string& field,
+                                         Problems& problems) {
+  std::string error;
+  std::optional<CatalogRegex> re = CatalogRegex::Compile(pattern, error);
+  if (!re) problems.Add(file, field, error);
+  return re;
 }
 
 void ParseRule(const json& r, const std::string& file, const std::string& where,

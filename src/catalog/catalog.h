@@ -4,10 +4,11 @@
 // errors that name the file, the field and the problem.
 #pragma once
 
-#include <regex>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "catalog/catalog_regex.h"
 
 namespace contraband {
 
@@ -22,10 +23,10 @@ struct Rule {
   std::string field;  ///< id, name, publisher, team_id, cert_sha256, subject, location
   MatchOp op = MatchOp::kEquals;
   std::vector<std::string> values;  ///< as written
-  std::vector<std::regex> compiled;  ///< for kRegex, one per value
+  std::vector<CatalogRegex> compiled;  ///< for kRegex, one per value
   Confidence confidence = Confidence::kHigh;
   std::vector<std::string> exclude;  ///< look-alike vetoes, as written
-  std::vector<std::regex> exclude_compiled;
+  std::vector<CatalogRegex> exclude_compiled;
   std::string note;
   std::string source;
   bool AppliesTo(std::string_view ecosystem) const;

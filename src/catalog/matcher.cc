@@ -82,7 +82,7 @@ Matcher::Matcher(const Catalog& catalog,
 }
 
 void Matcher::Consider(const Entry& e, std::string_view value,
-                       std::string_view ecosystem,
+                       std::string_view utf8_value, std::string_view ecosystem,
                        std::vector<const Entry*>& hits) const {
   if (!e.rule->AppliesTo(ecosystem)) return;
   switch (e.rule->op) {
@@ -94,17 +94,12 @@ void Matcher::Consider(const Entry& e, std::string_view value,
     case MatchOp::kGlob:
       if (!WildcardMatch(e.value, value, /*case_insensitive=*/true)) return;
       break;
-    case MatchOp::kRegex: {
-      const std::string s(value);
-      if (!std::regex_match(s, e.rule->compiled[e.regex_index])) return;
+    case MatchOp::kRegex:
+      if (!e.rule->compiled[e.regex_index].FullMatch(utf8_value)) return;
       break;
-    }
   }
-  if (!e.rule->exclude_compiled.empty()) {
-    const std::string s(value);
-    for (const std::regex& ex : e.rule->exclude_compiled) {
-      if (std::regex_match(s, ex)) return;  // a known look-alike
-    }
+  for (const CatalogRegex& ex : e.rule->exclude_compiled) {
+    if (ex.FullMatch(utf8_value)) return;  // a known look-alike
   }
   hits.push_back(&e);
 }
@@ -114,16 +109,22 @@ std::vector<Finding> Matcher::Match(const Software& sw) const {
   for (const std::string& field : Fields()) {
     std::string_view value = FieldValue(sw, field);
     if (value.empty()) continue;
+    std::string utf8_storage;
+    const std::string_view utf8_value = AsValidUtf8(value, utf8_storage);
     if (!exact_.empty()) {
       auto it = exact_.find(Key(field, AsciiLower(value)));
       if (it != exact_.end()) {
-        for (const Entry& e : it->second) Consider(e, value, sw.ecosystem, hits);
+        for (const Entry& e : it->second) {
+          Consider(e, value, utf8_value, sw.ecosystem, hits);
+        }
       }
     }
     for (const std::string& eco : {sw.ecosystem, std::string("*")}) {
       auto pit = patterns_.find(Key(field, eco));
       if (pit == patterns_.end()) continue;
-      for (const Entry& e : pit->second) Consider(e, value, sw.ecosystem, hits);
+      for (const Entry& e : pit->second) {
+        Consider(e, value, utf8_value, sw.ecosystem, hits);
+      }
     }
   }
   // One finding per product: the most confident rule, then catalog order.

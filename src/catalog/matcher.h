@@ -43,8 +43,10 @@ class Matcher {
     std::string value;  ///< lower-cased value (equals/prefix/glob)
     size_t regex_index = 0;
   };
+  // `utf8_value` is `field_value` as AsValidUtf8 gives it, for the regexes.
   void Consider(const Entry& e, std::string_view field_value,
-                std::string_view ecosystem, std::vector<const Entry*>& hits) const;
+                std::string_view utf8_value, std::string_view ecosystem,
+                std::vector<const Entry*>& hits) const;
 
   const Catalog& catalog_;
   size_t product_count_ = 0;

@@ -39,6 +39,8 @@ std::vector<LibraryVersion> LinkedLibraries() {
       // libargon2 has no version call: its algorithm version (0x13) instead.
       {"libargon2", "algorithm " + std::to_string(ARGON2_VERSION_NUMBER),
        "CC0-1.0 or Apache-2.0"},
+      // RE2 has no version call or macro: the build records its package's.
+      {"RE2", CONTRABAND_RE2_VERSION, "BSD-3-Clause"},
       {"CLI11", CLI11_VERSION, "BSD-3-Clause"},
       {"nlohmann/json",
        std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +

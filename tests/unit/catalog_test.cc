@@ -1,6 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <cctype>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "catalog/catalog.h"
+#include "catalog/catalog_regex.h"
 #include "catalog/matcher.h"
 
 using namespace contraband;
@@ -211,4 +217,176 @@ TEST_CASE("embedded catalog: Linux ids match and look-alikes do not", "[matcher]
   CHECK(product("dpkg", "telegraph").empty());
   CHECK(product("dpkg", "zoom-player").empty());
   CHECK(product("android", "com.tencent.wework").empty());
+}
+
+TEST_CASE("catalog regexes: RE2 rejects what it cannot run, naming file and field",
+          "[catalog]") {
+  const std::string too_long(5000, 'a');
+  std::string p = Problems({{"products/zoom.json", ProductJson(R"J([
+    {"ecosystem": "*", "field": "name", "regex": "Zoom(?!It).*", "confidence": "low"},
+    {"ecosystem": "*", "field": "name", "regex": "(zoom)\\1", "confidence": "low"},
+    {"ecosystem": "*", "field": "name", "regex": "\\pL{1000}", "confidence": "low"},
+    {"ecosystem": "*", "field": "name", "regex": ")J" + too_long + R"J(",
+     "confidence": "low"},
+    {"ecosystem": "*", "field": "name", "glob": "Zoom*", "confidence": "low",
+     "exclude": ["ok", "zoom(?<=x)"]}])J")}});
+  CHECK_THAT(p, Catch::Contains(
+      "products/zoom.json: rules[0].regex: \"Zoom(?!It).*\" is not a valid regular "
+      "expression (invalid perl operator: (?!); RE2 syntax has no lookaround or "
+      "backreferences"));
+  CHECK_THAT(p, Catch::Contains(
+      "products/zoom.json: rules[1].regex: \"(zoom)\\1\" is not a valid regular "
+      "expression (invalid escape sequence: \\1)"));
+  CHECK_THAT(p, Catch::Contains(
+      "products/zoom.json: rules[2].regex: \"\\pL{1000}\" is not a valid regular "
+      "expression (pattern too large - compile failed); it needs more than 1 MiB"));
+  CHECK_THAT(p, Catch::Contains(
+      "products/zoom.json: rules[3].regex: a pattern of 5000 bytes is longer than "
+      "the 4096 allowed"));
+  CHECK_THAT(p, Catch::Contains(
+      "products/zoom.json: rules[4].exclude: \"zoom(?<=x)\" is not a valid regular "
+      "expression"));
+  CHECK_THAT(p, !Catch::Contains("\"ok\""));
+}
+
+namespace {
+
+// The literal text a pattern begins with ("Kaspersky" of "Kaspersky\b.*"),
+// without a last character that a quantifier makes optional.
+std::string LiteralPrefix(const std::string& pattern) {
+  size_t n = 0;
+  while (n < pattern.size()) {
+    unsigned char c = static_cast<unsigned char>(pattern[n]);
+    if (!(std::isalnum(c) || c == ' ' || c == '-' || c >= 0x80)) break;
+    ++n;
+  }
+  if (n > 0 && n < pattern.size() &&
+      (pattern[n] == '?' || pattern[n] == '*' || pattern[n] == '{')) {
+    --n;
+  }
+  return pattern.substr(0, n);
+}
+
+std::string Repeat(const std::string& unit, size_t bytes) {
+  std::string out;
+  out.reserve(bytes + unit.size());
+  while (out.size() < bytes) out += unit;
+  return out;
+}
+
+std::string& FieldOf(Software& sw, const std::string& field) {
+  if (field == "id") return sw.id;
+  if (field == "name") return sw.name;
+  if (field == "publisher") return sw.publisher;
+  if (field == "team_id") return sw.signer.team_id;
+  if (field == "cert_sha256") return sw.signer.cert_sha256;
+  if (field == "subject") return sw.signer.subject;
+  return sw.location;
+}
+
+}  // namespace
+
+TEST_CASE("every embedded catalog regex and exclude runs on a 1 MiB value",
+          "[catalog][matcher]") {
+  constexpr size_t kMiB = 1 << 20;
+  const Catalog& catalog = EmbeddedCatalog();
+  Matcher matcher(catalog, {});
+  // Fillers that keep each kind of pattern busy to the end: one long word,
+  // words with the separators of signer subjects, and invalid UTF-8.
+  const std::vector<std::string> fillers = {
+      Repeat("a", kMiB), Repeat(" x, CN=", kMiB), Repeat("\xff\xc3", kMiB)};
+  size_t patterns = 0;
+  for (const Product& product : catalog.products) {
+    for (const Rule& rule : product.rules) {
+      std::vector<std::pair<std::string, const CatalogRegex*>> regexes;
+      for (size_t i = 0; i < rule.compiled.size(); ++i) {
+        regexes.emplace_back(rule.values[i], &rule.compiled[i]);
+      }
+      for (size_t i = 0; i < rule.exclude_compiled.size(); ++i) {
+        regexes.emplace_back(rule.exclude[i], &rule.exclude_compiled[i]);
+      }
+      for (const auto& [pattern, re] : regexes) {
+        ++patterns;
+        const std::string prefix = LiteralPrefix(pattern);
+        for (const std::string& filler : fillers) {
+          INFO(product.id << ": " << pattern);
+          std::string storage;
+          const std::string value = prefix + filler;
+          re->FullMatch(AsValidUtf8(value, storage));  // returns: no crash
+          re->FullMatch(Repeat(prefix.empty() ? "x" : prefix, kMiB));
+          Software sw;
+          sw.ecosystem = rule.ecosystems.empty() ? "dpkg" : rule.ecosystems[0];
+          FieldOf(sw, rule.field) = value;
+          matcher.Match(sw);
+        }
+      }
+    }
+  }
+  CHECK(patterns >= 20);  // every regex of the catalog was exercised
+
+  // Spot checks that the long values also match as they should.
+  Software win;
+  win.ecosystem = "windows";
+  win.name = "Kaspersky " + fillers[0];
+  REQUIRE(matcher.Match(win).size() == 1);
+  CHECK(matcher.Match(win)[0].product->id == "kaspersky");
+  win.name = "WhatsApp " + fillers[2];  // invalid bytes do not hide it
+  REQUIRE(matcher.Match(win).size() == 1);
+  CHECK(matcher.Match(win)[0].product->id == "whatsapp");
+  win.name = "WhatsApp " + fillers[0] + " viewer";  // exclude seen at the end
+  CHECK(matcher.Match(win).empty());
+  win.name.clear();
+  win.signer.subject = "CN=AO Kaspersky Lab, O=" + fillers[1];
+  REQUIRE(matcher.Match(win).size() == 1);
+  CHECK(matcher.Match(win)[0].product->id == "kaspersky");
+}
+
+TEST_CASE("Kaspersky\\b.* matches a 30,000-character DisplayName",
+          "[catalog][matcher]") {
+  // libstdc++'s regex engine overflowed the stack here (issue 10, part 6).
+  Matcher m(EmbeddedCatalog(), {});
+  Software sw;
+  sw.ecosystem = "windows";
+  sw.name = "Kaspersky Endpoint Security " + std::string(30000, 'x');
+  auto f = m.Match(sw);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].product->id == "kaspersky");
+  CHECK(f[0].pattern == "Kaspersky\\b.*");
+  sw.name = "Kaspersky Endpoint\r\nSecurity";  // '.' crosses line breaks
+  CHECK(m.Match(sw).size() == 1);
+}
+
+TEST_CASE("Kaspersky's look-alike exclude keeps its meaning under RE2",
+          "[catalog]") {
+  // Was "kasper(?!sky\b).*": "kasper" not followed by the word "sky".
+  const Product* k = EmbeddedCatalog().FindProduct("kaspersky");
+  REQUIRE(k);
+  const CatalogRegex* exclude = nullptr;
+  for (const Rule& r : k->rules) {
+    if (!r.exclude_compiled.empty()) exclude = &r.exclude_compiled[0];
+  }
+  REQUIRE(exclude);
+  for (const char* v : {"kasper", "Kasperski Antivirus", "KASPERS", "kaspersk",
+                        "kasperskylab", "Kasper_Sky", "kasper sky"}) {
+    INFO(v);
+    CHECK(exclude->FullMatch(v));
+  }
+  for (const char* v : {"Kaspersky", "KASPERSKY Endpoint Security",
+                        "kaspersky-lab", "kasp", "xkasper"}) {
+    INFO(v);
+    CHECK_FALSE(exclude->FullMatch(v));
+  }
+}
+
+TEST_CASE("AsValidUtf8 keeps valid text and replaces each invalid byte",
+          "[catalog]") {
+  std::string storage;
+  const std::string valid = "微信 3.9 Kaspersky \xF0\x9F\x98\x80";
+  CHECK(AsValidUtf8(valid, storage).data() == valid.data());
+  CHECK(AsValidUtf8("a\xff" "b", storage) == "a\xEF\xBF\xBD" "b");
+  CHECK(AsValidUtf8("\xC0\x80", storage) == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong
+  CHECK(AsValidUtf8("\xED\xA0\x80", storage) ==
+        "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+  CHECK(AsValidUtf8("x\xE5\xBE", storage) == "x\xEF\xBF\xBD\xEF\xBF\xBD");  // cut short
+  CHECK(AsValidUtf8("\xF4\x90\x80\x80", storage).size() == 12);  // > U+10FFFF
 }
