@@ -15,8 +15,11 @@
 #include "evidence/host/host_os.h"
 #include "evidence/image/qcow_image.h"
 #include "evidence/image/tsk_image.h"
+#include "evidence/image/vmdk_image.h"
 #include "evidence/filesystem/tsk_vfs.h"
 #include "evidence/volume/volume_layers.h"
+#include "formats/parse_error.h"
+#include "formats/tar_header.h"
 
 namespace contraband {
 namespace {
@@ -133,10 +136,11 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 }
 
 // The container format named by the file's own magic. Only these go to
-// TSK's image libraries (which open the file by name); everything else is
-// read as raw by RawImage. "" for raw (or anything else).
+// an image reader (ours for QCOW2, VMDK and OVA; TSK's image libraries for
+// the others); everything else is read as raw. "" for raw (or anything
+// else).
 std::string ContainerMagic(host::InputFile& file) {
-  const std::string head = ReadAt(file, 0, 64);
+  const std::string head = ReadAt(file, 0, 512);
   using namespace std::string_view_literals;
   if (StartsWith(head, "EVF\x09\x0d\x0a\xff\x00"sv) ||
       StartsWith(head, "EVF2\x0d\x0a\x81\x00"sv)) {
@@ -150,6 +154,17 @@ std::string ContainerMagic(host::InputFile& file) {
   if (StartsWith(head, "conectix")) return "vhd";  // dynamic or differencing
   if (StartsWith(head, "AFF10\r\n\0"sv)) return "aff";
   if (StartsWith(head, "QFI\xfb"sv)) return "qcow";
+  if (LooksLikeTar(head)) {
+    // An OVA is a tar whose first member is its .ovf descriptor.
+    try {
+      const std::string name = ParseTarHeader(head).name;
+      if (name.size() > 4 && name.substr(name.size() - 4) == ".ovf") {
+        return "ova";
+      }
+    } catch (const ParseError&) {
+    }
+    return {};
+  }
   if (file.size() >= 512 &&
       StartsWith(ReadAt(file, file.size() - 512, 8), "conectix")) {
     return "vhd";  // fixed: a raw disk followed by a 512-byte footer
@@ -281,6 +296,7 @@ std::string HashImageFiles(const ImageHolder& holder, const std::string& path,
 std::string Title(const std::string& format) {
   if (format == "ewf") return "an E01 (EWF)";
   if (format == "vmdk") return "a VMDK";
+  if (format == "ova") return "an OVA";
   if (format == "vhdx") return "a VHDX";
   if (format == "vhd") return "a VHD";
   if (format == "aff") return "an AFF";
@@ -356,6 +372,12 @@ uint64_t ReadableEnd(TSK_IMG_INFO* img) {
   return (lo + 1) * sector;
 }
 
+// The start of every chain the report prints: the image format, and for
+// an OVA the VMDK inside it.
+std::string ChainHead(const OpenedEvidence& ev) {
+  return ev.format == "ova" ? "ova > vmdk" : ev.format;
+}
+
 // One volume per allocated partition that holds a filesystem; warnings for
 // the others. Partitions are read through the image the table was found in
 // (the padded view for a truncated image), bounds are the real image's.
@@ -369,7 +391,7 @@ void AddPartitions(const std::shared_ptr<ImageHolder>& holder,
                                    " partition table is damaged; partitions "
                                    "come from the backup table"});
   }
-  const std::string table = ev.format + " > " + VolumeSystemName(vs);
+  const std::string table = ChainHead(ev) + " > " + VolumeSystemName(vs);
   // Partitions are numbered as dfvfs/plaso name them ("p1", "p2", ...):
   // 1-based over the table's real (allocated) partitions in the order TSK
   // lists them, by start sector; table metadata, unallocated gaps and the
@@ -447,7 +469,7 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
   const std::string magic = ContainerMagic(*first);
   auto holder = std::make_shared<ImageHolder>();
   std::string format;  // set for the images we open ourselves
-  std::vector<OpenWarning> qcow_warnings;
+  std::vector<OpenWarning> reader_warnings;  ///< from our own readers
   if (magic.empty()) {
     // Raw, or no image at all: read through our own device, and never
     // through TSK's detection, whose image libraries open every file by name.
@@ -474,13 +496,33 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
     first.reset();
     QcowImage qcow = OpenQcowImage(path, request.allow_backing);
     holder->files = qcow.files;
-    for (const std::string& w : qcow.warnings) qcow_warnings.push_back({"", w});
+    for (const std::string& w : qcow.warnings) reader_warnings.push_back({"", w});
     holder->img = OpenTskImage(qcow.device);
     if (!holder->img) {
       throw EvidenceError("evidence " + path + " cannot be read (" +
                           TskLastError() + ")");
     }
     format = "qcow2";
+  } else if (magic == "vmdk" || magic == "ova") {
+    // libvmdk opens extent files by the names inside the descriptor (a
+    // renamed file cannot be opened) and does not read streamOptimized
+    // grains: our reader does, with files opened O_NOATIME.
+    first.reset();
+    std::optional<VmdkImage> vmdk;
+    if (magic == "ova") {
+      vmdk = OpenOvaImage(path);
+      if (!vmdk) return std::nullopt;  // no disk: the archive opener reads it
+    } else {
+      vmdk = OpenVmdkImage(path, request.allow_backing);
+    }
+    holder->files = vmdk->files;
+    for (const std::string& w : vmdk->warnings) reader_warnings.push_back({"", w});
+    holder->img = OpenTskImage(vmdk->device);
+    if (!holder->img) {
+      throw EvidenceError("evidence " + path + " cannot be read (" +
+                          TskLastError() + ")");
+    }
+    format = magic;
   } else {
     first.reset();
     tsk_error_reset();
@@ -502,7 +544,7 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
   ev.path = path;
   ev.kind = "disk-image";
   ev.format = format.empty() ? FormatOf(img->itype, magic) : format;
-  ev.warnings = std::move(qcow_warnings);
+  ev.warnings = std::move(reader_warnings);
   ev.size = img->size > 0 ? static_cast<uint64_t>(img->size) : 0;
   const bool container = ev.format != "raw";
   // Every layer reads the image through TSK's image (and its cache).
@@ -523,7 +565,7 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
     AddPartitions(holder, image, readable_end, request, ev);
   } else if (HasNonTskLayer(*image)) {
     found = true;  // a bare encrypted volume, LVM physical volume, APFS, XFS
-    ExploreDevice(image, "", ev.format, request, ev);
+    ExploreDevice(image, "", ChainHead(ev), request, ev);
   } else {
     FsAttempt fs = OpenFilesystem(img, 0);
     if (!fs.warning.empty()) ev.warnings.push_back({"", fs.warning});
@@ -539,7 +581,7 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
       const bool ntfs = IsNtfs(fs.fs);
       auto vfs = std::make_unique<TskVfs>(fs.fs, holder);
       CheckRoot(*vfs, "", ev.warnings);
-      const std::string chain = ev.format + " > " + vfs->fs_type();
+      const std::string chain = ChainHead(ev) + " > " + vfs->fs_type();
       ev.volumes.push_back({"", chain, std::move(vfs), {}, {}});
       if (ntfs && request.shadow_copies) {
         AddShadowCopies(image, "", chain, ev);
