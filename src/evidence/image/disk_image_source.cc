@@ -13,6 +13,7 @@
 #include "common/sha256.h"
 #include "evidence/block_device.h"
 #include "evidence/host/host_os.h"
+#include "evidence/image/libyal_image.h"
 #include "evidence/image/qcow_image.h"
 #include "evidence/image/tsk_image.h"
 #include "evidence/image/vmdk_image.h"
@@ -470,11 +471,11 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
   auto holder = std::make_shared<ImageHolder>();
   std::string format;  // set for the images we open ourselves
   std::vector<OpenWarning> reader_warnings;  ///< from our own readers
-  if (magic.empty()) {
-    // Raw, or no image at all: read through our own device, and never
-    // through TSK's detection, whose image libraries open every file by name.
+  // Raw, or no image at all: read through our own device, and never
+  // through TSK's detection, whose image libraries open every file by name.
+  auto open_raw = [&](std::unique_ptr<host::InputFile> file) {
     auto files = std::make_shared<SplitFileDevice>();
-    files->Add(std::move(first));
+    files->Add(std::move(file));
     if (IsFirstSegment(path)) {
       for (std::string next = NextSegmentName(path); !next.empty();
            next = NextSegmentName(next)) {
@@ -488,8 +489,21 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
     }
     holder->files = files->paths();
     holder->img = OpenTskImage(files);
-    if (!holder->img) return std::nullopt;
     format = "raw";
+    return holder->img != nullptr;
+  };
+  // Our readers' devices, and the libraries' fed our own file handles, go
+  // to TSK as an image like any other.
+  auto open_device = [&](const std::shared_ptr<BlockDevice>& device) {
+    holder->img = OpenTskImage(device);
+    if (!holder->img) {
+      throw EvidenceError("evidence " + path + " cannot be read (" +
+                          TskLastError() + ")");
+    }
+  };
+  std::string refusal;  // why libvhdi refused a file with its magic
+  if (magic.empty()) {
+    if (!open_raw(std::move(first))) return std::nullopt;
   } else if (magic == "qcow") {
     // TSK 4.11 has no QCOW2 reader (it would read the clusters as a raw
     // disk): our reader gives the guest disk, TSK reads it like any other.
@@ -497,11 +511,7 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
     QcowImage qcow = OpenQcowImage(path, request.allow_backing);
     holder->files = qcow.files;
     for (const std::string& w : qcow.warnings) reader_warnings.push_back({"", w});
-    holder->img = OpenTskImage(qcow.device);
-    if (!holder->img) {
-      throw EvidenceError("evidence " + path + " cannot be read (" +
-                          TskLastError() + ")");
-    }
+    open_device(qcow.device);
     format = "qcow2";
   } else if (magic == "vmdk" || magic == "ova") {
     // libvmdk opens extent files by the names inside the descriptor (a
@@ -517,25 +527,36 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
     }
     holder->files = vmdk->files;
     for (const std::string& w : vmdk->warnings) reader_warnings.push_back({"", w});
-    holder->img = OpenTskImage(vmdk->device);
-    if (!holder->img) {
-      throw EvidenceError("evidence " + path + " cannot be read (" +
-                          TskLastError() + ")");
-    }
+    open_device(vmdk->device);
     format = magic;
+  } else if (magic == "ewf") {
+    // libewf reads the segments through handles we opened (O_NOATIME); its
+    // refusal (a segment missing, a name without an .E01-style extension)
+    // is reported, not read as raw.
+    first.reset();
+    LibyalImage ewf = OpenEwfImage(path);
+    holder->files = ewf.files;
+    open_device(ewf.device);
+    format = "ewf";
+  } else if (magic == "vhd" || magic == "vhdx") {
+    std::optional<LibyalImage> vhd = OpenVhdImage(path, Title(magic), refusal);
+    if (vhd) {
+      first.reset();
+      holder->files = vhd->files;
+      open_device(vhd->device);
+      format = magic;
+    } else if (!open_raw(std::move(first))) {
+      throw EvidenceError("evidence " + path + " is " + Title(magic) +
+                          " image that cannot be opened (" + refusal + ")");
+    }
   } else {
     first.reset();
     tsk_error_reset();
-    // EWF is opened by name so that libewf's refusal (a segment missing, a
-    // name without an .E01-style extension) is reported, not read as raw.
-    holder->img = tsk_img_open_utf8_sing(
-        path.c_str(),
-        magic == "ewf" ? TSK_IMG_TYPE_EWF_EWF : TSK_IMG_TYPE_DETECT, 0);
+    holder->img = tsk_img_open_utf8_sing(path.c_str(), TSK_IMG_TYPE_DETECT, 0);
     if (!holder->img) {
       throw EvidenceError("evidence " + path + " is " + Title(magic) +
                           " image that cannot be opened (" + TskLastError() +
-                          "); check that it keeps its original name and that "
-                          "all its segment or extent files are beside it");
+                          ")");
     }
   }
   TSK_IMG_INFO* img = holder->img;
@@ -606,9 +627,10 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
     // just a file (a text file, a tar), and the next opener may know it.
     if (!magic.empty() && !container) {
       throw EvidenceError("evidence " + path + " starts like " + Title(magic) +
-                          " image, but its library cannot open it and no "
-                          "partition table or filesystem shows through; is "
-                          "it damaged or incomplete?");
+                          " image, but its library cannot open it" +
+                          (refusal.empty() ? "" : " (" + refusal + ")") +
+                          " and no partition table or filesystem shows "
+                          "through; is it damaged or incomplete?");
     }
     if (!container) return std::nullopt;
     ev.volumes.clear();
@@ -618,11 +640,12 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
                                ev.format + ")"});
   }
   if (!magic.empty() && !container) {
-    // libvmdk/libvhdi refused a file with their magic, but a table or a
+    // libvhdi refused a file with its magic, but a table or a
     // filesystem shows through its bytes, as the data of a fixed VHD does.
     ev.warnings.push_back({"", "the file starts like " + Title(magic) +
-                                   " image but its library cannot open it; "
-                                   "read as a raw disk"});
+                                   " image but its library cannot open it" +
+                                   (refusal.empty() ? "" : " (" + refusal + ")") +
+                                   "; read as a raw disk"});
   }
   if (request.hash) ev.sha256 = HashImageFiles(*holder, path, ev.warnings);
   return ev;
