@@ -331,6 +331,7 @@ class Opener {
     }
 
     std::shared_ptr<BlockDevice> parent;
+    const size_t parent_files = image.files.size();
     if (d.parent_cid != 0xffffffff && d.parent_hint.empty()) {
       throw EvidenceError(title + " is a snapshot (parentCID " +
                           std::to_string(d.parent_cid) +
@@ -350,13 +351,14 @@ class Opener {
     }
 
     auto disk = std::make_shared<ExtentsDevice>();
+    const size_t extent_files = image.files.size();
     uint64_t start = 0;
     for (const VmdkExtent& e : d.extents) {
       const uint64_t bytes = e.sectors * 512;
       std::shared_ptr<BlockDevice> parent_part =
           parent ? SliceDevice(parent, start, bytes) : nullptr;
       if (e.no_access || e.type == VmdkExtent::Type::kZero) {
-        disk->Add(parent_part, bytes);
+        disk->Add(nullptr, bytes);  // reads as zeros
       } else if (self) {
         disk->Add(std::make_shared<SparseExtentDevice>(
                       file, path, self->header, std::move(self->gd), bytes,
@@ -370,6 +372,11 @@ class Opener {
       }
       start += bytes;
     }
+    // --hash reads the files in order: this disk's extents before its
+    // parent's files.
+    std::rotate(image.files.begin() + static_cast<std::ptrdiff_t>(parent_files),
+                image.files.begin() + static_cast<std::ptrdiff_t>(extent_files),
+                image.files.end());
     return disk;
   }
 
@@ -483,6 +490,10 @@ std::optional<VmdkImage> OpenOvaImage(const std::string& path) {
   SparseFile s;
   try {
     const std::string magic = ReadHead(*member, 0, 4);
+    if (magic.substr(0, 2) == "\x1f\x8b") {
+      throw ParseError("it is gzip-compressed (the OVF's ovf:compression); "
+                       "extract it, gunzip it and scan the VMDK");
+    }
     if (magic != kVmdkSparseMagic) {
       throw ParseError("it is not a sparse or streamOptimized VMDK (the "
                        "only kinds read inside an OVA; extract it and scan "
