@@ -92,6 +92,29 @@ TEST_CASE("a renamed sparse VMDK is its own extent", "[disk][vmdk]") {
   }
 }
 
+TEST_CASE("a stream whose grain directory is named by its footer",
+          "[disk][vmdk]") {
+  // VMware and VirtualBox write the grain directory after the grains and
+  // name it in a footer (a copy of the header) before the end-of-stream
+  // marker, the header saying only "at the end"; qemu-img names it in the
+  // header. The same stream, rewritten the VMware way:
+  Disks disks;
+  std::string stream = ReadHostFile(disks.Path("streamOptimized.vmdk"));
+  const std::string header = stream.substr(0, 512);
+  std::string footer_marker(512, '\0');
+  footer_marker[12] = 3;  // type 3: footer
+  stream.replace(56, 8, std::string(8, '\xff'));
+  stream += footer_marker + header + std::string(512, '\0');
+  const std::string path = disks.dir.Write("vmware.vmdk", stream);
+  VmdkImage image = OpenVmdkImage(path, {});
+  CHECK(ReadAll(*image.device) == ReadHostFile(disks.Path("disk.raw")));
+  // Without its footer (cut while copying), the stream is refused.
+  const std::string cut = disks.dir.Write(
+      "cut.vmdk", stream.substr(0, stream.size() - 1536) +
+                      std::string(1536, '\0'));
+  CHECK_THROWS_WITH(OpenVmdkImage(cut, {}), Catch::Contains("no footer"));
+}
+
 TEST_CASE("the header and descriptor qemu-img writes", "[disk][vmdk]") {
   Disks disks;
   const std::string file = ReadHostFile(disks.Path("monolithicSparse.vmdk"));
