@@ -47,7 +47,9 @@ struct Images {
   // VMDKs as they arrive from the field: renamed after qemu-img wrote the
   // original name into the descriptor, streamOptimized (as exported), split
   // into a descriptor and extent files, flat, and inside an OVA.
-  std::string renamed_sparse, renamed_stream, split_sparse, flat, ova;
+  std::string renamed_sparse, renamed_stream, split_sparse, flat, split_flat,
+      ova;
+  std::string segmented_e01;  ///< seg/disk.E01, .E02, ...
 
   Images() {
     RequireTools();
@@ -76,6 +78,12 @@ qemu-img convert -O vmdk -o subformat=twoGbMaxExtentSparse disk.raw twogb/disk.v
 test -f twogb/disk-s001.vmdk
 qemu-img convert -O vmdk -o subformat=monolithicFlat disk.raw flat/disk.vmdk
 test -f flat/disk-flat.vmdk
+mkdir twogbflat
+qemu-img convert -O vmdk -o subformat=twoGbMaxExtentFlat disk.raw twogbflat/disk.vmdk
+test -f twogbflat/disk-f001.vmdk
+mkdir seg
+ewfacquire -u -q -c none -S 8MiB -t seg/disk disk.raw >/dev/null
+test -f seg/disk.E03
 mkdir ova
 printf '<?xml version="1.0"?>\n<Envelope/>\n' >ova/appliance.ovf
 qemu-img convert -O vmdk -o subformat=streamOptimized disk.raw ova/appliance-disk1.vmdk
@@ -105,6 +113,8 @@ umount mnt
     renamed_stream = d + "/evidence-17.vmdk";
     split_sparse = d + "/twogb/disk.vmdk";
     flat = d + "/flat/disk.vmdk";
+    split_flat = d + "/twogbflat/disk.vmdk";
+    segmented_e01 = d + "/seg/disk.E01";
     ova = d + "/appliance.ova";
   }
 };
@@ -173,6 +183,10 @@ TEST_CASE("one Debian root in every kind of disk image gives the same findings",
                  Case{&images.split_sparse, "vmdk", "p1", "gpt > ext4",
                       48 * kMiB},
                  Case{&images.flat, "vmdk", "p1", "gpt > ext4", 48 * kMiB},
+                 Case{&images.split_flat, "vmdk", "p1", "gpt > ext4",
+                      48 * kMiB},
+                 Case{&images.segmented_e01, "ewf", "p1", "gpt > ext4",
+                      48 * kMiB},
                  Case{&images.ova, "ova", "p1", "vmdk > gpt > ext4",
                       48 * kMiB},
                  Case{&images.fat, "raw", "", "fat16", 32 * kMiB},
@@ -223,7 +237,9 @@ TEST_CASE("hash option gives the SHA-256 of the image files; images are not chan
        {"disk.raw", "disk.E01", "disk.vmdk", "disk.vhd", "disk.vhdx",
         "disk.qcow2", "suspect-laptop.vmdk", "evidence-17.vmdk",
         "twogb/disk.vmdk", "twogb/disk-s001.vmdk", "flat/disk.vmdk",
-        "flat/disk-flat.vmdk", "appliance.ova", "split/disk.001",
+        "flat/disk-flat.vmdk", "twogbflat/disk.vmdk",
+        "twogbflat/disk-f001.vmdk", "seg/disk.E01", "seg/disk.E02",
+        "seg/disk.E03", "appliance.ova", "split/disk.001",
         "split/disk.002", "split/disk.003"}) {
     files.push_back(d + "/" + f);
   }
@@ -238,7 +254,7 @@ TEST_CASE("hash option gives the SHA-256 of the image files; images are not chan
        {&images.raw, &images.split, &images.e01, &images.vmdk, &images.vhd,
         &images.vhdx, &images.qcow2, &images.renamed_sparse,
         &images.renamed_stream, &images.split_sparse, &images.flat,
-        &images.ova}) {
+        &images.split_flat, &images.segmented_e01, &images.ova}) {
     json j = ScanJson(*image, 1, "--hash ");
     CHECK(j["scan"]["evidence"][0]["sha256"].get<std::string>().size() == 64);
   }
@@ -272,7 +288,12 @@ TEST_CASE("a VMDK snapshot reads its parent beside it, or where allowed",
                                        "base.vmdk");
 
   SECTION("beside it") {
-    json j = ScanJson(child, 1);
+    const std::string files =
+        ShellQuote(child) + " " + ShellQuote(d + "/chain/base.vmdk");
+    REQUIRE(Run("touch -a -d @946684800 " + files).exit_code == 0);
+    json j = ScanJson(child, 1, "--hash ");
+    // Both files of the chain are read without touching their access times.
+    CHECK(Run("stat -c %X " + files).out == "946684800\n946684800\n");
     CHECK(j["scan"]["evidence"][0]["format"] == "vmdk");
     CheckFindings(j, child, "p1");
     // The parent alone has none of them.
@@ -295,6 +316,19 @@ TEST_CASE("a VMDK snapshot reads its parent beside it, or where allowed",
     json j = ScanJson(child, 1, "--allow-backing " + ShellQuote(d + "/elsewhere") + " ");
     CheckFindings(j, child, "p1");
   }
+}
+
+TEST_CASE("a segmented E01 with a segment missing is an error",
+          "[e2e][disk]") {
+  Images& images = SharedImages();
+  TempDir dir;
+  Sh("cp -r " + ShellQuote(images.dir.path() + "/seg") +
+         " . && rm seg/disk.E03",
+     dir.path());
+  RunResult r = RunContraband("scan " + ShellQuote(dir.path() + "/seg/disk.E01"));
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("whose segment after " + dir.path() +
+                   "/seg/disk.E02 is missing") != std::string::npos);
 }
 
 TEST_CASE("a split VMDK needs its extent files beside its descriptor",
