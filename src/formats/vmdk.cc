@@ -188,7 +188,7 @@ VmdkSparseHeader ParseVmdkSparseHeader(std::string_view head,
     }
   }
   if (h.descriptor_offset != 0) {
-    if (h.descriptor_sectors * 512 > kMaxVmdkDescriptorBytes ||
+    if (h.descriptor_sectors > kMaxVmdkDescriptorBytes / 512 ||
         h.descriptor_offset > file_size / 512) {
       throw ParseError("the embedded descriptor lies outside the file or is "
                        "larger than 1 MiB");

@@ -124,7 +124,9 @@ class SparseExtentDevice : public BlockDevice {
     inflated_index_ = UINT64_MAX;
     const uint64_t grain = h_.grain_bytes();
     // zlib's worst case is a little over the input: this is ample.
-    uint64_t length = 2 * grain + 4096;
+    const uint64_t file_size = file_->size();
+    uint64_t length =
+        std::min<uint64_t>(2 * grain + 4096, file_size > at ? file_size - at : 0);
     if (h_.markers()) {
       VmdkGrainMarker m;
       try {
@@ -132,7 +134,7 @@ class SparseExtentDevice : public BlockDevice {
       } catch (const ParseError& e) {
         throw Damaged(pos, e.what());
       }
-      if (m.size > length) {
+      if (m.size > 2 * grain + 4096) {
         throw Damaged(pos, "its compressed grain claims " +
                                std::to_string(m.size) + " bytes");
       }
@@ -344,8 +346,9 @@ class Opener {
                             std::to_string(kMaxParentDepth) +
                             " snapshots deep; a loop?");
       }
+      chain_.push_back(path);
       const fs::path real = ConfinedPath(path, d.parent_hint, allowed_,
-                                         image.files, title, "parent");
+                                         chain_, title, "parent");
       image.files.push_back(real.string());
       parent = OpenDisk(real.string(), depth + 1);
     }
@@ -365,8 +368,10 @@ class Opener {
                       parent_part),
                   bytes);
       } else {
-        const fs::path real = ConfinedPath(path, e.file, allowed_,
-                                           image.files, title, "extent file");
+        // No loop to fear among extents (and a descriptor of thousands of
+        // them must not be compared with each other): an empty chain.
+        const fs::path real =
+            ConfinedPath(path, e.file, allowed_, {}, title, "extent file");
         image.files.push_back(real.string());
         disk->Add(OpenExtent(real.string(), e, parent_part), bytes);
       }
@@ -409,6 +414,7 @@ class Opener {
   }
 
   std::vector<fs::path> allowed_;
+  std::vector<std::string> chain_;  ///< the snapshots above, for loops
 };
 
 struct OvaMember {
