@@ -1,6 +1,8 @@
 // VMDK: the parser on headers and descriptors qemu-img writes, the reader on
 // every subformat qemu-img makes (compared byte for byte with the raw disk
 // they came from), and damaged or hostile files refused with a reason.
+#include <sys/resource.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -275,4 +277,38 @@ TEST_CASE("an OVA's VMDK is read in place", "[disk][vmdk]") {
   CHECK_THROWS_WITH(ParseTarHeader(tar), Catch::Contains("checksum"));
   CHECK(PaxPath("28 path=some/long/name.vmdk\n") == "some/long/name.vmdk");
   CHECK_THROWS_AS(PaxPath("99 path=x\n"), ParseError);
+}
+
+TEST_CASE("a VMDK of more extent files than a process may hold open",
+          "[disk][vmdk]") {
+  // 2000 one-sector flat extents (a split VMDK of a 4 TB disk has as many
+  // 2 GB ones), read with at most 256 descriptors allowed.
+  TempDir dir;
+  std::string descriptor =
+      "# Disk DescriptorFile\ncreateType=\"twoGbMaxExtentFlat\"\n";
+  std::string expected;
+  for (int i = 0; i < 2000; ++i) {
+    std::string sector(512, static_cast<char>('a' + i % 26));
+    sector.replace(0, 4, std::to_string(1000 + i));
+    const std::string name = "disk-f" + std::to_string(i) + ".vmdk";
+    dir.Write(name, sector);
+    descriptor += "RW 1 FLAT \"" + name + "\" 0\n";
+    expected += sector;
+  }
+  const std::string path = dir.Write("disk.vmdk", descriptor);
+  struct rlimit old {};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &old) == 0);
+  struct rlimit low = old;
+  low.rlim_cur = std::min<rlim_t>(old.rlim_cur, 256);
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  std::string got;
+  try {
+    VmdkImage image = OpenVmdkImage(path, {});
+    got = ReadAll(*image.device);
+  } catch (const EvidenceError& e) {
+    setrlimit(RLIMIT_NOFILE, &old);
+    FAIL(e.what());
+  }
+  setrlimit(RLIMIT_NOFILE, &old);
+  CHECK(got == expected);
 }

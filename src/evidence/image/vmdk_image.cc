@@ -7,7 +7,9 @@
 #include <optional>
 #include <cstring>
 #include <filesystem>
+#include <tuple>
 #include <unordered_map>
+#include <utility>
 
 #include "evidence/image/confined_path.h"
 #include "formats/byte_reader.h"
@@ -223,6 +225,73 @@ class ExtentsDevice : public BlockDevice {
   uint64_t size_ = 0;
 };
 
+// Extent files opened on demand, at most kMaxOpenExtents at a time (the
+// least recently read is closed first): a split VMDK of a large disk has
+// thousands of 2 GB extents, more than a process may hold open.
+constexpr size_t kMaxOpenExtents = 64;
+
+class ExtentFiles {
+ public:
+  /// Registers `path` (opened once now, so a missing or unreadable file is
+  /// an error at once); returns its index and size.
+  std::pair<size_t, uint64_t> Add(const std::string& path) {
+    host::InputFile probe(path);  // throws EvidenceError naming it
+    entries_.push_back({path, nullptr, 0});
+    return {entries_.size() - 1, probe.size()};
+  }
+  host::InputFile& Get(size_t index) {
+    Entry& e = entries_[index];
+    e.last_use = ++clock_;
+    if (e.file) return *e.file;
+    if (open_ >= kMaxOpenExtents) {
+      Entry* oldest = nullptr;
+      for (Entry& o : entries_) {
+        if (o.file && (!oldest || o.last_use < oldest->last_use)) oldest = &o;
+      }
+      oldest->file.reset();
+      --open_;
+    }
+    e.file = std::make_unique<host::InputFile>(e.path);
+    ++open_;
+    return *e.file;
+  }
+
+ private:
+  struct Entry {
+    std::string path;
+    std::unique_ptr<host::InputFile> file;  ///< read-only, O_NOATIME
+    uint64_t last_use = 0;
+  };
+  std::vector<Entry> entries_;
+  size_t open_ = 0;
+  uint64_t clock_ = 0;
+};
+
+// One extent file of an ExtentFiles.
+class ExtentFileDevice : public BlockDevice {
+ public:
+  ExtentFileDevice(std::shared_ptr<ExtentFiles> files, const std::string& path)
+      : files_(std::move(files)) {
+    std::tie(index_, size_) = files_->Add(path);
+  }
+  uint64_t size() const override { return size_; }
+  size_t ReadAt(void* buf, size_t len, uint64_t offset) override {
+    size_t done = 0;
+    while (done < len) {
+      const size_t n = files_->Get(index_).ReadAt(static_cast<char*>(buf) + done,
+                                                  len - done, offset + done);
+      if (n == 0) break;
+      done += n;
+    }
+    return done;
+  }
+
+ private:
+  std::shared_ptr<ExtentFiles> files_;
+  size_t index_ = 0;
+  uint64_t size_ = 0;
+};
+
 // What one sparse extent file says of itself.
 struct SparseFile {
   VmdkSparseHeader header;
@@ -391,7 +460,7 @@ class Opener {
   std::shared_ptr<BlockDevice> OpenExtent(const std::string& path,
                                           const VmdkExtent& e,
                                           std::shared_ptr<BlockDevice> parent) {
-    auto file = std::make_shared<FileBlockDevice>(path);
+    auto file = std::make_shared<ExtentFileDevice>(extent_files_, path);
     const uint64_t bytes = e.sectors * 512;
     if (e.type == VmdkExtent::Type::kFlat) {
       const uint64_t offset = e.file_offset * 512;
@@ -415,6 +484,7 @@ class Opener {
 
   std::vector<fs::path> allowed_;
   std::vector<std::string> chain_;  ///< the snapshots above, for loops
+  std::shared_ptr<ExtentFiles> extent_files_ = std::make_shared<ExtentFiles>();
 };
 
 struct OvaMember {
