@@ -72,7 +72,8 @@ TarHeader ParseTarHeader(std::string_view block) {
   if (h.size > kMaxMemberBytes) throw ParseError("tar member size too large");
   h.type = block[156] == '\0' ? '0' : block[156];
   h.name = Field(block, 0, 100);
-  if (LooksLikeTar(block) && block.substr(257, 6) == std::string_view("ustar\0", 6)) {
+  if (LooksLikeTar(block) &&
+      block.substr(257, 6) == std::string_view("ustar\0", 6)) {
     const std::string prefix = Field(block, 345, 155);
     if (!prefix.empty()) h.name = prefix + "/" + h.name;
   }

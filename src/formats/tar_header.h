@@ -11,8 +11,8 @@
 namespace contraband {
 
 struct TarHeader {
-  bool end = false;  ///< an all-zero block: the end of the archive
-  std::string name;  ///< prefix/name as written
+  bool end = false;   ///< an all-zero block: the end of the archive
+  std::string name;   ///< prefix/name as written
   uint64_t size = 0;  ///< bytes of data after the header
   char type = '0';    ///< '0' file, '5' folder, 'L' GNU long name, 'x' pax...
 };

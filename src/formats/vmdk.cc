@@ -84,7 +84,8 @@ VmdkExtent ParseExtentLine(std::string_view rest, const std::string& line) {
                      std::string(type) + "\" is not known");
   }
   if (type == "SESPARSE") {
-    throw ParseError("extent line \"" + line + "\": SESPARSE extents "
+    throw ParseError("extent line \"" + line +
+                     "\": SESPARSE extents "
                      "(vSphere snapshots) are not read; convert the disk "
                      "with qemu-img convert -O vmdk");
   }
@@ -164,10 +165,9 @@ VmdkSparseHeader ParseVmdkSparseHeader(std::string_view head,
   const uint64_t needed = CeilDiv(h.capacity, h.grain_sectors * h.gtes_per_gt);
   if (h.cowd) {
     if (h.gd_entries < needed) {
-      throw ParseError("the grain directory has " +
-                       std::to_string(h.gd_entries) +
-                       " entries for a disk that needs " +
-                       std::to_string(needed));
+      throw ParseError(
+          "the grain directory has " + std::to_string(h.gd_entries) +
+          " entries for a disk that needs " + std::to_string(needed));
     }
     h.gd_entries = needed;
   } else {
@@ -183,15 +183,17 @@ VmdkSparseHeader ParseVmdkSparseHeader(std::string_view head,
     }
     if (h.gd_offset > file_size / 512 ||
         h.gd_entries * 4 > file_size - h.gd_offset * 512) {
-      throw ParseError("the grain directory lies outside the file (damaged "
-                       "or truncated)");
+      throw ParseError(
+          "the grain directory lies outside the file (damaged "
+          "or truncated)");
     }
   }
   if (h.descriptor_offset != 0) {
     if (h.descriptor_sectors > kMaxVmdkDescriptorBytes / 512 ||
         h.descriptor_offset > file_size / 512) {
-      throw ParseError("the embedded descriptor lies outside the file or is "
-                       "larger than 1 MiB");
+      throw ParseError(
+          "the embedded descriptor lies outside the file or is "
+          "larger than 1 MiB");
     }
   }
   return h;

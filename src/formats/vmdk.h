@@ -31,13 +31,13 @@ struct VmdkSparseHeader {
   bool cowd = false;  ///< an ESX "COWD" extent (no descriptor, 4096 GTEs)
   uint32_t version = 0;
   uint32_t flags = 0;
-  uint64_t capacity = 0;       ///< sectors of guest disk this extent maps
-  uint64_t grain_sectors = 0;  ///< a power of two
-  uint64_t descriptor_offset = 0;   ///< sectors; 0: no embedded descriptor
+  uint64_t capacity = 0;           ///< sectors of guest disk this extent maps
+  uint64_t grain_sectors = 0;      ///< a power of two
+  uint64_t descriptor_offset = 0;  ///< sectors; 0: no embedded descriptor
   uint64_t descriptor_sectors = 0;
-  uint32_t gtes_per_gt = 0;  ///< entries of one grain table
-  uint64_t gd_offset = 0;    ///< sectors, or kVmdkGdAtEnd
-  uint64_t gd_entries = 0;   ///< grain tables the directory lists
+  uint32_t gtes_per_gt = 0;         ///< entries of one grain table
+  uint64_t gd_offset = 0;           ///< sectors, or kVmdkGdAtEnd
+  uint64_t gd_entries = 0;          ///< grain tables the directory lists
   uint16_t compress_algorithm = 0;  ///< 1: deflate (zlib)
 
   bool compressed() const { return (flags & (1u << 16)) != 0; }
@@ -60,7 +60,7 @@ struct VmdkExtent {
   Type type = Type::kSparse;
   bool no_access = false;  ///< NOACCESS: reads as zeros
   uint64_t sectors = 0;
-  std::string file;         ///< as written; empty for ZERO
+  std::string file;          ///< as written; empty for ZERO
   uint64_t file_offset = 0;  ///< sectors; FLAT only
 };
 

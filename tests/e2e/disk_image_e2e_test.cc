@@ -313,7 +313,8 @@ TEST_CASE("a VMDK snapshot reads its parent beside it, or where allowed",
     CHECK(r.exit_code == 3);
     CHECK(r.err.find("outside the image's folder") != std::string::npos);
     CHECK(r.err.find("--allow-backing") != std::string::npos);
-    json j = ScanJson(child, 1, "--allow-backing " + ShellQuote(d + "/elsewhere") + " ");
+    json j = ScanJson(child, 1,
+                      "--allow-backing " + ShellQuote(d + "/elsewhere") + " ");
     CheckFindings(j, child, "p1");
   }
 }
@@ -325,7 +326,8 @@ TEST_CASE("a segmented E01 with a segment missing is an error",
   Sh("cp -r " + ShellQuote(images.dir.path() + "/seg") +
          " . && rm seg/disk.E03",
      dir.path());
-  RunResult r = RunContraband("scan " + ShellQuote(dir.path() + "/seg/disk.E01"));
+  RunResult r =
+      RunContraband("scan " + ShellQuote(dir.path() + "/seg/disk.E01"));
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("whose segment after " + dir.path() +
                    "/seg/disk.E02 is missing") != std::string::npos);
@@ -338,7 +340,8 @@ TEST_CASE("a split VMDK needs its extent files beside its descriptor",
   Sh("cp -r " + ShellQuote(images.dir.path() + "/twogb") +
          " . && mv twogb/disk-s001.vmdk ./",
      dir.path());
-  RunResult r = RunContraband("scan " + ShellQuote(dir.path() + "/twogb/disk.vmdk"));
+  RunResult r =
+      RunContraband("scan " + ShellQuote(dir.path() + "/twogb/disk.vmdk"));
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("needs its extent file \"disk-s001.vmdk\"") !=
         std::string::npos);

@@ -1,6 +1,8 @@
 // VMDK: the parser on headers and descriptors qemu-img writes, the reader on
 // every subformat qemu-img makes (compared byte for byte with the raw disk
 // they came from), and damaged or hostile files refused with a reason.
+#include "formats/vmdk.h"
+
 #include <sys/resource.h>
 
 #include <catch2/catch.hpp>
@@ -10,7 +12,6 @@
 #include "evidence/vfs.h"
 #include "formats/parse_error.h"
 #include "formats/tar_header.h"
-#include "formats/vmdk.h"
 #include "support/test_support.h"
 
 using namespace contraband;
@@ -67,12 +68,11 @@ TEST_CASE("every VMDK subformat qemu-img writes reads as its raw disk",
           "[disk][vmdk]") {
   Disks disks;
   const std::string raw = ReadHostFile(disks.Path("disk.raw"));
-  for (const char* s : {"monolithicSparse", "monolithicFlat",
-                        "twoGbMaxExtentSparse", "twoGbMaxExtentFlat",
-                        "streamOptimized"}) {
+  for (const char* s :
+       {"monolithicSparse", "monolithicFlat", "twoGbMaxExtentSparse",
+        "twoGbMaxExtentFlat", "streamOptimized"}) {
     DYNAMIC_SECTION(s) {
-      VmdkImage image =
-          OpenVmdkImage(disks.Path(std::string(s) + ".vmdk"), {});
+      VmdkImage image = OpenVmdkImage(disks.Path(std::string(s) + ".vmdk"), {});
       CHECK(image.create_type == s);
       CHECK(image.warnings.empty());
       CHECK(image.device->size() == raw.size());
@@ -111,9 +111,9 @@ TEST_CASE("a stream whose grain directory is named by its footer",
   VmdkImage image = OpenVmdkImage(path, {});
   CHECK(ReadAll(*image.device) == ReadHostFile(disks.Path("disk.raw")));
   // Without its footer (cut while copying), the stream is refused.
-  const std::string cut = disks.dir.Write(
-      "cut.vmdk", stream.substr(0, stream.size() - 1536) +
-                      std::string(1536, '\0'));
+  const std::string cut =
+      disks.dir.Write("cut.vmdk", stream.substr(0, stream.size() - 1536) +
+                                      std::string(1536, '\0'));
   CHECK_THROWS_WITH(OpenVmdkImage(cut, {}), Catch::Contains("no footer"));
 }
 
@@ -131,8 +131,8 @@ TEST_CASE("the header and descriptor qemu-img writes", "[disk][vmdk]") {
   CHECK(sh.compressed());
   CHECK(sh.markers());
 
-  VmdkDescriptor d = ParseVmdkDescriptor(
-      ReadHostFile(disks.Path("twoGbMaxExtentFlat.vmdk")));
+  VmdkDescriptor d =
+      ParseVmdkDescriptor(ReadHostFile(disks.Path("twoGbMaxExtentFlat.vmdk")));
   CHECK(d.create_type == "twoGbMaxExtentFlat");
   REQUIRE(d.extents.size() == 1);
   CHECK(d.extents[0].type == VmdkExtent::Type::kFlat);
@@ -165,8 +165,7 @@ TEST_CASE("descriptors: names with spaces, offsets, zero extents, parents",
   CHECK_THROWS_AS(
       ParseVmdkDescriptor("RW 140737488355328 SPARSE \"a\"\nRW 1 ZERO\n"),
       ParseError);
-  CHECK_THROWS_AS(ParseVmdkDescriptor(std::string(2u << 20, '#')),
-                  ParseError);
+  CHECK_THROWS_AS(ParseVmdkDescriptor(std::string(2u << 20, '#')), ParseError);
 }
 
 TEST_CASE("hostile sparse headers are refused with a reason", "[disk][vmdk]") {
@@ -191,8 +190,7 @@ TEST_CASE("hostile sparse headers are refused with a reason", "[disk][vmdk]") {
                     Catch::Contains("grain directory lies outside"));
   CHECK_THROWS_WITH(ParseVmdkSparseHeader(with(4, le64(9)), size),
                     Catch::Contains("version"));
-  CHECK_THROWS_AS(ParseVmdkSparseHeader(good.substr(0, 40), size),
-                  ParseError);
+  CHECK_THROWS_AS(ParseVmdkSparseHeader(good.substr(0, 40), size), ParseError);
   CHECK_THROWS_AS(ParseVmdkGrainMarker(std::string(12, '\0')), ParseError);
 }
 
@@ -235,7 +233,8 @@ TEST_CASE("damaged VMDKs: errors name the file, never crash", "[disk][vmdk]") {
                         "vmdk\""));
   }
   SECTION("a descriptor naming a file outside its folder") {
-    Sh("mkdir sub && printf '# Disk DescriptorFile\\ncreateType=\"monolithicFlat\"\\n"
+    Sh("mkdir sub && printf '# Disk "
+       "DescriptorFile\\ncreateType=\"monolithicFlat\"\\n"
        "RW 8192 FLAT \"../disk.raw\" 0\\n' > sub/escape.vmdk",
        disks.dir.path());
     CHECK_THROWS_WITH(OpenVmdkImage(disks.Path("sub/escape.vmdk"), {}),

@@ -510,7 +510,9 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
     first.reset();
     QcowImage qcow = OpenQcowImage(path, request.allow_backing);
     holder->files = qcow.files;
-    for (const std::string& w : qcow.warnings) reader_warnings.push_back({"", w});
+    for (const std::string& w : qcow.warnings) {
+      reader_warnings.push_back({"", w});
+    }
     open_device(qcow.device);
     format = "qcow2";
   } else if (magic == "vmdk" || magic == "ova") {
@@ -526,7 +528,9 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
       vmdk = OpenVmdkImage(path, request.allow_backing);
     }
     holder->files = vmdk->files;
-    for (const std::string& w : vmdk->warnings) reader_warnings.push_back({"", w});
+    for (const std::string& w : vmdk->warnings) {
+      reader_warnings.push_back({"", w});
+    }
     open_device(vmdk->device);
     format = magic;
   } else if (magic == "ewf") {
@@ -642,10 +646,10 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
   if (!magic.empty() && !container) {
     // libvhdi refused a file with its magic, but a table or a
     // filesystem shows through its bytes, as the data of a fixed VHD does.
+    const std::string why = refusal.empty() ? "" : " (" + refusal + ")";
     ev.warnings.push_back({"", "the file starts like " + Title(magic) +
                                    " image but its library cannot open it" +
-                                   (refusal.empty() ? "" : " (" + refusal + ")") +
-                                   "; read as a raw disk"});
+                                   why + "; read as a raw disk"});
   }
   if (request.hash) ev.sha256 = HashImageFiles(*holder, path, ev.warnings);
   return ev;

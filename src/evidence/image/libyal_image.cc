@@ -76,21 +76,20 @@ LibyalImage OpenEwfImage(const std::string& path) {
   auto holder = std::make_shared<EwfHolder>();
   libbfio_error_t* bfio_error = nullptr;
   if (libbfio_pool_initialize(&holder->pool, 0, 0, &bfio_error) != 1) {
-    throw EvidenceError(title + " that cannot be read (" +
-                        TakeYalError(bfio_error, &libbfio_error_sprint,
-                                     &libbfio_error_free) +
-                        ")");
+    throw EvidenceError(
+        title + " that cannot be read (" +
+        TakeYalError(bfio_error, &libbfio_error_sprint, &libbfio_error_free) +
+        ")");
   }
   for (const std::string& name : out.files) {
     BfioHandle handle = MakeBfioHandle(std::make_shared<FileBlockDevice>(name));
     int entry = 0;
     if (libbfio_pool_append_handle(holder->pool, &entry, handle.get(),
                                    LIBBFIO_OPEN_READ, &bfio_error) != 1) {
-      throw EvidenceError(title + " whose segment " + name +
-                          " cannot be added (" +
-                          TakeYalError(bfio_error, &libbfio_error_sprint,
-                                       &libbfio_error_free) +
-                          ")");
+      throw EvidenceError(
+          title + " whose segment " + name + " cannot be added (" +
+          TakeYalError(bfio_error, &libbfio_error_sprint, &libbfio_error_free) +
+          ")");
     }
     handle.release();  // the pool frees it
   }
@@ -144,11 +143,12 @@ std::optional<LibyalImage> OpenVhdImage(const std::string& path,
         parent.clear();
       }
     }
-    throw EvidenceError("evidence " + path + " is a differencing " +
-                        title.substr(title.find(' ') + 1) +
-                        (parent.empty() ? "" : " on parent \"" + parent + "\"") +
-                        ", which contraband does not read; merge it with its "
-                        "parent (qemu-img convert -O raw) and scan the result");
+    throw EvidenceError(
+        "evidence " + path + " is a differencing " +
+        title.substr(title.find(' ') + 1) +
+        (parent.empty() ? "" : " on parent \"" + parent + "\"") +
+        ", which contraband does not read; merge it with its "
+        "parent (qemu-img convert -O raw) and scan the result");
   }
   if (error) libvhdi_error_free(&error);
   size64_t size = 0;
@@ -157,10 +157,10 @@ std::optional<LibyalImage> OpenVhdImage(const std::string& path,
                         " image whose media size cannot be read (" +
                         VhdiError(error) + ")");
   }
-  out.device = LibyalDevice(size, holder->file,
-                            &libvhdi_file_read_buffer_at_offset,
-                            &libvhdi_error_sprint, &libvhdi_error_free, holder,
-                            title.substr(title.find(' ') + 1) + " image " + path);
+  out.device =
+      LibyalDevice(size, holder->file, &libvhdi_file_read_buffer_at_offset,
+                   &libvhdi_error_sprint, &libvhdi_error_free, holder,
+                   title.substr(title.find(' ') + 1) + " image " + path);
   return out;
 }
 

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <optional>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -89,8 +89,9 @@ class SparseExtentDevice : public BlockDevice {
       return;
     }
     if (file_->ReadAt(out, n, at + in) != n) {
-      throw Damaged(pos, "its grain lies past the end of the file "
-                         "(truncated?)");
+      throw Damaged(pos,
+                    "its grain lies past the end of the file "
+                    "(truncated?)");
     }
   }
 
@@ -109,8 +110,9 @@ class SparseExtentDevice : public BlockDevice {
     std::string raw(uint64_t{h_.gtes_per_gt} * 4, '\0');
     if (file_->ReadAt(raw.data(), raw.size(), uint64_t{sector} * 512) !=
         raw.size()) {
-      throw ParseError("a grain table lies past the end of the file "
-                       "(truncated?)");
+      throw ParseError(
+          "a grain table lies past the end of the file "
+          "(truncated?)");
     }
     std::vector<uint32_t> gt(h_.gtes_per_gt);
     ByteReader r(raw);
@@ -127,8 +129,8 @@ class SparseExtentDevice : public BlockDevice {
     const uint64_t grain = h_.grain_bytes();
     // zlib's worst case is a little over the input: this is ample.
     const uint64_t file_size = file_->size();
-    uint64_t length =
-        std::min<uint64_t>(2 * grain + 4096, file_size > at ? file_size - at : 0);
+    uint64_t length = std::min<uint64_t>(2 * grain + 4096,
+                                         file_size > at ? file_size - at : 0);
     if (h_.markers()) {
       VmdkGrainMarker m;
       try {
@@ -146,8 +148,9 @@ class SparseExtentDevice : public BlockDevice {
     std::string packed(static_cast<size_t>(length), '\0');
     packed.resize(file_->ReadAt(packed.data(), packed.size(), at));
     if (packed.empty() || (h_.markers() && packed.size() != length)) {
-      throw Damaged(pos, "its compressed grain lies past the end of the "
-                         "file (truncated?)");
+      throw Damaged(pos,
+                    "its compressed grain lies past the end of the "
+                    "file (truncated?)");
     }
     inflated_.assign(static_cast<size_t>(grain), '\0');
     z_stream z{};
@@ -208,7 +211,8 @@ class ExtentsDevice : public BlockDevice {
       const size_t want = static_cast<size_t>(
           std::min<uint64_t>(len - done, part.start + part.size - pos));
       size_t got = 0;
-      if (part.device) got = part.device->ReadAt(out + done, want, pos - part.start);
+      if (part.device)
+        got = part.device->ReadAt(out + done, want, pos - part.start);
       std::memset(out + done + got, 0, want - got);
       done += want;
     }
@@ -278,8 +282,8 @@ class ExtentFileDevice : public BlockDevice {
   size_t ReadAt(void* buf, size_t len, uint64_t offset) override {
     size_t done = 0;
     while (done < len) {
-      const size_t n = files_->Get(index_).ReadAt(static_cast<char*>(buf) + done,
-                                                  len - done, offset + done);
+      const size_t n = files_->Get(index_).ReadAt(
+          static_cast<char*>(buf) + done, len - done, offset + done);
       if (n == 0) break;
       done += n;
     }
@@ -325,14 +329,14 @@ SparseFile ReadSparseFile(BlockDevice& file, bool want_descriptor) {
     }
     const std::string footer = ReadHead(file, size - 1024, 512);
     if (footer.substr(0, 4) != kVmdkSparseMagic) {
-      throw ParseError("the stream has no footer where its grain directory "
-                       "is named (cut short while it was written or "
-                       "copied?)");
+      throw ParseError(
+          "the stream has no footer where its grain directory "
+          "is named (cut short while it was written or "
+          "copied?)");
     }
     const VmdkSparseHeader f = ParseVmdkSparseHeader(footer, size);
     if (f.gd_offset == kVmdkGdAtEnd || f.capacity != h.capacity ||
-        f.grain_sectors != h.grain_sectors ||
-        f.gtes_per_gt != h.gtes_per_gt) {
+        f.grain_sectors != h.grain_sectors || f.gtes_per_gt != h.gtes_per_gt) {
       throw ParseError("the stream's footer does not match its header");
     }
     h.gd_offset = f.gd_offset;
@@ -397,8 +401,9 @@ class Opener {
                           "own single extent only");
     }
     if (self && d.extents[0].type != VmdkExtent::Type::kSparse) {
-      throw EvidenceError(title + " embeds a descriptor whose extent is not "
-                                  "sparse");
+      throw EvidenceError(title +
+                          " embeds a descriptor whose extent is not "
+                          "sparse");
     }
 
     std::shared_ptr<BlockDevice> parent;
@@ -416,8 +421,8 @@ class Opener {
                             " snapshots deep; a loop?");
       }
       chain_.push_back(path);
-      const fs::path real = ConfinedPath(path, d.parent_hint, allowed_,
-                                         chain_, title, "parent");
+      const fs::path real =
+          ConfinedPath(path, d.parent_hint, allowed_, chain_, title, "parent");
       image.files.push_back(real.string());
       parent = OpenDisk(real.string(), depth + 1);
     }
@@ -432,9 +437,9 @@ class Opener {
       if (e.no_access || e.type == VmdkExtent::Type::kZero) {
         disk->Add(nullptr, bytes);  // reads as zeros
       } else if (self) {
-        disk->Add(std::make_shared<SparseExtentDevice>(
-                      file, path, self->header, std::move(self->gd), bytes,
-                      parent_part),
+        disk->Add(std::make_shared<SparseExtentDevice>(file, path, self->header,
+                                                       std::move(self->gd),
+                                                       bytes, parent_part),
                   bytes);
       } else {
         // No loop to fear among extents (and a descriptor of thousands of
@@ -477,8 +482,8 @@ class Opener {
       return std::make_shared<SparseExtentDevice>(
           file, path, s.header, std::move(s.gd), bytes, std::move(parent));
     } catch (const ParseError& err) {
-      throw EvidenceError("VMDK extent " + path + " cannot be read: " +
-                          err.what());
+      throw EvidenceError("VMDK extent " + path +
+                          " cannot be read: " + err.what());
     }
   }
 
@@ -513,14 +518,16 @@ std::vector<OvaMember> ListTar(BlockDevice& file, int max_members) {
     if (h.end) break;
     const uint64_t data = at + 512;
     if (h.size > size - data) {
-      throw ParseError("tar member " + h.name + " runs past the end of the "
+      throw ParseError("tar member " + h.name +
+                       " runs past the end of the "
                        "file (truncated?)");
     }
     if (h.type == 'L' || h.type == 'x') {
       if (h.size > 65536) throw ParseError("a tar long name over 64 KiB");
-      const std::string text = ReadHead(file, data, static_cast<size_t>(h.size));
-      long_name = h.type == 'L' ? text.substr(0, text.find('\0'))
-                                : PaxPath(text);
+      const std::string text =
+          ReadHead(file, data, static_cast<size_t>(h.size));
+      long_name =
+          h.type == 'L' ? text.substr(0, text.find('\0')) : PaxPath(text);
     } else {
       if (h.type == '0' || h.type == '7') {
         out.push_back({long_name.empty() ? h.name : long_name, data, h.size});
@@ -567,13 +574,15 @@ std::optional<VmdkImage> OpenOvaImage(const std::string& path) {
   try {
     const std::string magic = ReadHead(*member, 0, 4);
     if (magic.substr(0, 2) == "\x1f\x8b") {
-      throw ParseError("it is gzip-compressed (the OVF's ovf:compression); "
-                       "extract it, gunzip it and scan the VMDK");
+      throw ParseError(
+          "it is gzip-compressed (the OVF's ovf:compression); "
+          "extract it, gunzip it and scan the VMDK");
     }
     if (magic != kVmdkSparseMagic) {
-      throw ParseError("it is not a sparse or streamOptimized VMDK (the "
-                       "only kinds read inside an OVA; extract it and scan "
-                       "its descriptor)");
+      throw ParseError(
+          "it is not a sparse or streamOptimized VMDK (the "
+          "only kinds read inside an OVA; extract it and scan "
+          "its descriptor)");
     }
     s = ReadSparseFile(*member, true);
   } catch (const ParseError& e) {
@@ -583,9 +592,9 @@ std::optional<VmdkImage> OpenOvaImage(const std::string& path) {
   if (s.descriptor) {
     const VmdkDescriptor& d = *s.descriptor;
     image.create_type = d.create_type;
-    if (d.extents.size() != 1 || d.has_parent() ||
-        d.parent_cid != 0xffffffff) {
-      throw EvidenceError(title + " names other files (extents or a "
+    if (d.extents.size() != 1 || d.has_parent() || d.parent_cid != 0xffffffff) {
+      throw EvidenceError(title +
+                          " names other files (extents or a "
                           "parent); extract the OVA and scan the VMDK");
     }
     bytes = d.extents[0].sectors * 512;
