@@ -42,8 +42,9 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
                 "Also scan every Volume Shadow Copy of NTFS volumes; software "
                 "found only in a snapshot is reported as removed");
   cmd->add_option("--allow-backing", scan.allow_backing,
-                  "Also read QCOW2 backing files from this folder, outside "
-                  "the image's own (repeatable)")
+                  "Also read QCOW2 backing files and VMDK extent and parent "
+                  "files from this folder, outside the image's own "
+                  "(repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--password", scan.passwords,
                   "Passphrase for BitLocker or LUKS volumes (repeatable; "

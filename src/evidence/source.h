@@ -57,7 +57,7 @@ struct OpenRequest {
   std::vector<VolumeKey> keys;       ///< for BitLocker and LUKS volumes
   bool shadow_copies = false;       ///< --shadow-copies: also each snapshot
   /// --allow-backing: folders outside the image's own where a QCOW2 image's
-  /// backing file may be read.
+  /// backing file, or a VMDK's extent and parent files, may be read.
   std::vector<std::string> allow_backing;
   /// Called now and then while a container is read: bytes done of total.
   std::function<void(uint64_t done, uint64_t total)> progress;

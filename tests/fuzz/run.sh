@@ -28,6 +28,7 @@ seeds_for() {
     fuzz_catalog) echo "$top/signatures/products" ;;
     fuzz_archive) echo "$corpus/ios_ipa $corpus/android_apk/androguard_apksig" ;;
     fuzz_disk_image) echo "$corpus/disk_images/plaso" ;;
+    fuzz_vmdk) echo "$corpus/disk_images/plaso/image.vmdk $corpus/disk_images/dfvfs/ext2.vmdk" ;;
     fuzz_history) echo "$here/regressions/fuzz_history" ;;
     fuzz_desktop_entry) echo "/usr/share/applications" ;;
   esac
@@ -50,7 +51,27 @@ make_seeds() {
           head -c 300000 "$f" >"$dir/$type"
         rm -f "$f"
       done ;;
-    fuzz_disk_image)
+    fuzz_vmdk | fuzz_disk_image)
+      # Every VMDK subformat qemu-img writes, of a small ext2 disk, and an
+      # OVA around the streamOptimized one (the descriptor files name their
+      # extents, which the fuzzer cannot reach: seeds for the text parser).
+      if command -v qemu-img >/dev/null && command -v mkfs.ext2 >/dev/null; then
+        local vt s
+        vt=$(mktemp -d)
+        mkdir -p "$vt/root/var/lib/dpkg"
+        printf 'Package: zoom\nStatus: install ok installed\nVersion: 1\n\n' \
+          >"$vt/root/var/lib/dpkg/status"
+        truncate -s 256k "$vt/fs.img" && mkfs.ext2 -q -F -d "$vt/root" "$vt/fs.img"
+        for s in monolithicSparse streamOptimized twoGbMaxExtentSparse monolithicFlat; do
+          qemu-img convert -O vmdk -o subformat=$s "$vt/fs.img" "$vt/$s.vmdk"
+          cp "$vt/$s.vmdk" "$dir/$s.vmdk"
+        done
+        cp "$vt/twoGbMaxExtentSparse-s001.vmdk" "$dir/split-extent.vmdk"
+        echo '<Envelope/>' >"$vt/vm.ovf"
+        tar -C "$vt" -cf "$dir/vm.ova" vm.ovf streamOptimized.vmdk
+        rm -rf "$vt"
+      fi
+      [ "$t" = fuzz_disk_image ] || return 0
       # A whole-disk LVM physical volume (1 MiB: 64 KiB metadata and
       # extents, activation off so no device-mapper is needed) with an ext2
       # logical volume, and the same as QCOW2: seeds for the layers.

@@ -398,10 +398,12 @@ void ToQcow2(const std::string& raw, const std::string& qcow2,
   CHECK(out.find("compat: " + want) != std::string::npos);
 }
 
-void MakeQcow2Overlay(const std::string& base_raw,
-                      const std::string& changed_raw,
-                      const std::string& overlay,
-                      const std::string& backing_name) {
+namespace {
+
+// MakeQcow2Overlay and MakeVmdkOverlay: `format` is qemu's name.
+void MakeOverlay(const std::string& format, const std::string& base_raw,
+                 const std::string& changed_raw, const std::string& overlay,
+                 const std::string& backing_name) {
   RequireTool("qemu-img", "qemu-utils");
   RequireTool("qemu-io", "qemu-utils");
   const std::string dir = fs::path(overlay).parent_path().string();
@@ -411,8 +413,9 @@ void MakeQcow2Overlay(const std::string& base_raw,
   // The backing file is the base disk.
   ShellScript("qemu-img compare -q " + ShellQuote(backing_name) + " " +
                   ShellQuote(base_raw) + "\nrm -f " + ShellQuote(name) +
-                  "\nqemu-img create -q -f qcow2 -b " +
-                  ShellQuote(backing_name) + " -F qcow2 " + ShellQuote(name),
+                  "\nqemu-img create -q -f " + format + " -b " +
+                  ShellQuote(backing_name) + " -F " + format + " " +
+                  ShellQuote(name),
               dir);
   // Every 64 KiB cluster that differs, written into the overlay by qemu-io.
   TempDir clusters;
@@ -446,7 +449,7 @@ void MakeQcow2Overlay(const std::string& base_raw,
   INFO("no cluster differs between " << base_raw << " and " << changed_raw);
   REQUIRE(written > 0);
   const std::string out = ShellScript(
-      "qemu-io -f qcow2" + commands + " " + ShellQuote(name) +
+      "qemu-io -f " + format + commands + " " + ShellQuote(name) +
           "\nqemu-img check -q " + ShellQuote(name) + "\nqemu-img compare -q " +
           ShellQuote(name) + " " + ShellQuote(changed_raw) +
           "\nqemu-img map --output=json " + ShellQuote(name) +
@@ -458,6 +461,22 @@ void MakeQcow2Overlay(const std::string& base_raw,
   auto kv = KeyValues(out);
   INFO(out);
   CHECK(Number(kv, "from_backing") > 0);
+}
+
+}  // namespace
+
+void MakeQcow2Overlay(const std::string& base_raw,
+                      const std::string& changed_raw,
+                      const std::string& overlay,
+                      const std::string& backing_name) {
+  MakeOverlay("qcow2", base_raw, changed_raw, overlay, backing_name);
+}
+
+void MakeVmdkOverlay(const std::string& base_raw,
+                     const std::string& changed_raw,
+                     const std::string& overlay,
+                     const std::string& parent_name) {
+  MakeOverlay("vmdk", base_raw, changed_raw, overlay, parent_name);
 }
 
 std::string Qcow2BackingName(const std::string& qcow2) {

@@ -97,6 +97,14 @@ void MakeQcow2Overlay(const std::string& base_raw,
                       const std::string& overlay,
                       const std::string& backing_name);
 
+/// The same for VMDK: a monolithicSparse snapshot at `overlay` whose
+/// descriptor names its parent `parent_name` (parentFileNameHint; a VMDK
+/// copy of base_raw made by qemu-img convert) and that reads as changed_raw.
+void MakeVmdkOverlay(const std::string& base_raw,
+                     const std::string& changed_raw,
+                     const std::string& overlay,
+                     const std::string& parent_name);
+
 /// The backing file name an image records, as `qemu-img info` shows it
 /// ("" when none).
 std::string Qcow2BackingName(const std::string& qcow2);

@@ -13,10 +13,14 @@
 #include "common/sha256.h"
 #include "evidence/block_device.h"
 #include "evidence/host/host_os.h"
+#include "evidence/image/libyal_image.h"
 #include "evidence/image/qcow_image.h"
 #include "evidence/image/tsk_image.h"
+#include "evidence/image/vmdk_image.h"
 #include "evidence/filesystem/tsk_vfs.h"
 #include "evidence/volume/volume_layers.h"
+#include "formats/parse_error.h"
+#include "formats/tar_header.h"
 
 namespace contraband {
 namespace {
@@ -133,10 +137,11 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 }
 
 // The container format named by the file's own magic. Only these go to
-// TSK's image libraries (which open the file by name); everything else is
-// read as raw by RawImage. "" for raw (or anything else).
+// an image reader (ours for QCOW2, VMDK and OVA; TSK's image libraries for
+// the others); everything else is read as raw. "" for raw (or anything
+// else).
 std::string ContainerMagic(host::InputFile& file) {
-  const std::string head = ReadAt(file, 0, 64);
+  const std::string head = ReadAt(file, 0, 512);
   using namespace std::string_view_literals;
   if (StartsWith(head, "EVF\x09\x0d\x0a\xff\x00"sv) ||
       StartsWith(head, "EVF2\x0d\x0a\x81\x00"sv)) {
@@ -150,6 +155,17 @@ std::string ContainerMagic(host::InputFile& file) {
   if (StartsWith(head, "conectix")) return "vhd";  // dynamic or differencing
   if (StartsWith(head, "AFF10\r\n\0"sv)) return "aff";
   if (StartsWith(head, "QFI\xfb"sv)) return "qcow";
+  if (LooksLikeTar(head)) {
+    // An OVA is a tar whose first member is its .ovf descriptor.
+    try {
+      const std::string name = ParseTarHeader(head).name;
+      if (name.size() > 4 && name.substr(name.size() - 4) == ".ovf") {
+        return "ova";
+      }
+    } catch (const ParseError&) {
+    }
+    return {};
+  }
   if (file.size() >= 512 &&
       StartsWith(ReadAt(file, file.size() - 512, 8), "conectix")) {
     return "vhd";  // fixed: a raw disk followed by a 512-byte footer
@@ -281,6 +297,7 @@ std::string HashImageFiles(const ImageHolder& holder, const std::string& path,
 std::string Title(const std::string& format) {
   if (format == "ewf") return "an E01 (EWF)";
   if (format == "vmdk") return "a VMDK";
+  if (format == "ova") return "an OVA";
   if (format == "vhdx") return "a VHDX";
   if (format == "vhd") return "a VHD";
   if (format == "aff") return "an AFF";
@@ -356,6 +373,12 @@ uint64_t ReadableEnd(TSK_IMG_INFO* img) {
   return (lo + 1) * sector;
 }
 
+// The start of every chain the report prints: the image format, and for
+// an OVA the VMDK inside it.
+std::string ChainHead(const OpenedEvidence& ev) {
+  return ev.format == "ova" ? "ova > vmdk" : ev.format;
+}
+
 // One volume per allocated partition that holds a filesystem; warnings for
 // the others. Partitions are read through the image the table was found in
 // (the padded view for a truncated image), bounds are the real image's.
@@ -369,7 +392,7 @@ void AddPartitions(const std::shared_ptr<ImageHolder>& holder,
                                    " partition table is damaged; partitions "
                                    "come from the backup table"});
   }
-  const std::string table = ev.format + " > " + VolumeSystemName(vs);
+  const std::string table = ChainHead(ev) + " > " + VolumeSystemName(vs);
   // Partitions are numbered as dfvfs/plaso name them ("p1", "p2", ...):
   // 1-based over the table's real (allocated) partitions in the order TSK
   // lists them, by start sector; table metadata, unallocated gaps and the
@@ -447,12 +470,12 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
   const std::string magic = ContainerMagic(*first);
   auto holder = std::make_shared<ImageHolder>();
   std::string format;  // set for the images we open ourselves
-  std::vector<OpenWarning> qcow_warnings;
-  if (magic.empty()) {
-    // Raw, or no image at all: read through our own device, and never
-    // through TSK's detection, whose image libraries open every file by name.
+  std::vector<OpenWarning> reader_warnings;  ///< from our own readers
+  // Raw, or no image at all: read through our own device, and never
+  // through TSK's detection, whose image libraries open every file by name.
+  auto open_raw = [&](std::unique_ptr<host::InputFile> file) {
     auto files = std::make_shared<SplitFileDevice>();
-    files->Add(std::move(first));
+    files->Add(std::move(file));
     if (IsFirstSegment(path)) {
       for (std::string next = NextSegmentName(path); !next.empty();
            next = NextSegmentName(next)) {
@@ -466,34 +489,78 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
     }
     holder->files = files->paths();
     holder->img = OpenTskImage(files);
-    if (!holder->img) return std::nullopt;
     format = "raw";
+    return holder->img != nullptr;
+  };
+  // Our readers' devices, and the libraries' fed our own file handles, go
+  // to TSK as an image like any other.
+  auto open_device = [&](const std::shared_ptr<BlockDevice>& device) {
+    holder->img = OpenTskImage(device);
+    if (!holder->img) {
+      throw EvidenceError("evidence " + path + " cannot be read (" +
+                          TskLastError() + ")");
+    }
+  };
+  std::string refusal;  // why libvhdi refused a file with its magic
+  if (magic.empty()) {
+    if (!open_raw(std::move(first))) return std::nullopt;
   } else if (magic == "qcow") {
     // TSK 4.11 has no QCOW2 reader (it would read the clusters as a raw
     // disk): our reader gives the guest disk, TSK reads it like any other.
     first.reset();
     QcowImage qcow = OpenQcowImage(path, request.allow_backing);
     holder->files = qcow.files;
-    for (const std::string& w : qcow.warnings) qcow_warnings.push_back({"", w});
-    holder->img = OpenTskImage(qcow.device);
-    if (!holder->img) {
-      throw EvidenceError("evidence " + path + " cannot be read (" +
-                          TskLastError() + ")");
+    for (const std::string& w : qcow.warnings) {
+      reader_warnings.push_back({"", w});
     }
+    open_device(qcow.device);
     format = "qcow2";
+  } else if (magic == "vmdk" || magic == "ova") {
+    // libvmdk opens extent files by the names inside the descriptor (a
+    // renamed file cannot be opened) and does not read streamOptimized
+    // grains: our reader does, with files opened O_NOATIME.
+    first.reset();
+    std::optional<VmdkImage> vmdk;
+    if (magic == "ova") {
+      vmdk = OpenOvaImage(path);
+      if (!vmdk) return std::nullopt;  // no disk: the archive opener reads it
+    } else {
+      vmdk = OpenVmdkImage(path, request.allow_backing);
+    }
+    holder->files = vmdk->files;
+    for (const std::string& w : vmdk->warnings) {
+      reader_warnings.push_back({"", w});
+    }
+    open_device(vmdk->device);
+    format = magic;
+  } else if (magic == "ewf") {
+    // libewf reads the segments through handles we opened (O_NOATIME); its
+    // refusal (a segment missing, a name without an .E01-style extension)
+    // is reported, not read as raw.
+    first.reset();
+    LibyalImage ewf = OpenEwfImage(path);
+    holder->files = ewf.files;
+    open_device(ewf.device);
+    format = "ewf";
+  } else if (magic == "vhd" || magic == "vhdx") {
+    std::optional<LibyalImage> vhd = OpenVhdImage(path, Title(magic), refusal);
+    if (vhd) {
+      first.reset();
+      holder->files = vhd->files;
+      open_device(vhd->device);
+      format = magic;
+    } else if (!open_raw(std::move(first))) {
+      throw EvidenceError("evidence " + path + " is " + Title(magic) +
+                          " image that cannot be opened (" + refusal + ")");
+    }
   } else {
     first.reset();
     tsk_error_reset();
-    // EWF is opened by name so that libewf's refusal (a segment missing, a
-    // name without an .E01-style extension) is reported, not read as raw.
-    holder->img = tsk_img_open_utf8_sing(
-        path.c_str(),
-        magic == "ewf" ? TSK_IMG_TYPE_EWF_EWF : TSK_IMG_TYPE_DETECT, 0);
+    holder->img = tsk_img_open_utf8_sing(path.c_str(), TSK_IMG_TYPE_DETECT, 0);
     if (!holder->img) {
       throw EvidenceError("evidence " + path + " is " + Title(magic) +
                           " image that cannot be opened (" + TskLastError() +
-                          "); check that it keeps its original name and that "
-                          "all its segment or extent files are beside it");
+                          ")");
     }
   }
   TSK_IMG_INFO* img = holder->img;
@@ -502,7 +569,7 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
   ev.path = path;
   ev.kind = "disk-image";
   ev.format = format.empty() ? FormatOf(img->itype, magic) : format;
-  ev.warnings = std::move(qcow_warnings);
+  ev.warnings = std::move(reader_warnings);
   ev.size = img->size > 0 ? static_cast<uint64_t>(img->size) : 0;
   const bool container = ev.format != "raw";
   // Every layer reads the image through TSK's image (and its cache).
@@ -523,7 +590,7 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
     AddPartitions(holder, image, readable_end, request, ev);
   } else if (HasNonTskLayer(*image)) {
     found = true;  // a bare encrypted volume, LVM physical volume, APFS, XFS
-    ExploreDevice(image, "", ev.format, request, ev);
+    ExploreDevice(image, "", ChainHead(ev), request, ev);
   } else {
     FsAttempt fs = OpenFilesystem(img, 0);
     if (!fs.warning.empty()) ev.warnings.push_back({"", fs.warning});
@@ -539,7 +606,7 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
       const bool ntfs = IsNtfs(fs.fs);
       auto vfs = std::make_unique<TskVfs>(fs.fs, holder);
       CheckRoot(*vfs, "", ev.warnings);
-      const std::string chain = ev.format + " > " + vfs->fs_type();
+      const std::string chain = ChainHead(ev) + " > " + vfs->fs_type();
       ev.volumes.push_back({"", chain, std::move(vfs), {}, {}});
       if (ntfs && request.shadow_copies) {
         AddShadowCopies(image, "", chain, ev);
@@ -564,9 +631,10 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
     // just a file (a text file, a tar), and the next opener may know it.
     if (!magic.empty() && !container) {
       throw EvidenceError("evidence " + path + " starts like " + Title(magic) +
-                          " image, but its library cannot open it and no "
-                          "partition table or filesystem shows through; is "
-                          "it damaged or incomplete?");
+                          " image, but its library cannot open it" +
+                          (refusal.empty() ? "" : " (" + refusal + ")") +
+                          " and no partition table or filesystem shows "
+                          "through; is it damaged or incomplete?");
     }
     if (!container) return std::nullopt;
     ev.volumes.clear();
@@ -576,11 +644,12 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
                                ev.format + ")"});
   }
   if (!magic.empty() && !container) {
-    // libvmdk/libvhdi refused a file with their magic, but a table or a
+    // libvhdi refused a file with its magic, but a table or a
     // filesystem shows through its bytes, as the data of a fixed VHD does.
+    const std::string why = refusal.empty() ? "" : " (" + refusal + ")";
     ev.warnings.push_back({"", "the file starts like " + Title(magic) +
-                                   " image but its library cannot open it; "
-                                   "read as a raw disk"});
+                                   " image but its library cannot open it" +
+                                   why + "; read as a raw disk"});
   }
   if (request.hash) ev.sha256 = HashImageFiles(*holder, path, ev.warnings);
   return ev;

@@ -1,6 +1,8 @@
 // Disk images as evidence, read in place through The Sleuth Kit: raw/dd (also
-// split .001, .002, ...), E01 (EWF), VMDK, VHD and VHDX; MBR (with nested
-// extended partitions) and GPT tables, or one bare filesystem.
+// split .001, .002, ...), E01 (EWF), VHD and VHDX (libewf, libvhdi), VMDK and
+// the VMDK of an OVA, QCOW2 (our readers); every image file opened by us,
+// O_NOATIME; MBR (with nested extended partitions) and GPT tables, or one
+// bare filesystem.
 #pragma once
 
 #include <optional>
