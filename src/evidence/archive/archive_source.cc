@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <map>
 #include <set>
@@ -133,7 +134,7 @@ la_ssize_t PipeReadCallback(struct archive* a, void* data, const void** out) {
   if (block.empty()) {
     const std::string error = in->pipeline->error();
     if (!error.empty()) {
-      archive_set_error(a, ARCHIVE_ERRNO_MISC, "%s", error.c_str());
+      archive_set_error(a, EIO, "%s", error.c_str());
       return ARCHIVE_FATAL;
     }
   }
@@ -339,7 +340,13 @@ class ArchiveReader {
       // The file from here on (what the pipeline did not read) is only
       // hashed; the pipeline's thread is done with it and with the hash.
       pipeline->Stop();
-      if (!pipeline->io_error().empty()) input_->error = pipeline->io_error();
+      if (!pipeline->io_error().empty()) {
+        input_->error = pipeline->io_error();
+      } else if (!pipeline->error().empty()) {
+        // libarchive words the end of its input its own way ("truncated
+        // input"): the decoder says what was wrong with the stream.
+        Warn(ev, "", pipeline->error());
+      }
       input_->pipeline = nullptr;
       ev.format += std::string(".") + CodecSuffix(codec);
     }
