@@ -103,7 +103,7 @@ class WantedTails {
 // by seeking instead of reading.
 struct Input {
   host::InputFile file;
-  std::vector<char> buf = std::vector<char>(kBlock);
+  std::vector<char> buf;  ///< kBlock once read directly (not when piped)
   Sha256* hash = nullptr;  ///< set when hashing a sequential read
   bool seeked = false;     ///< a seek happened: the hash needs its own pass
   uint64_t done = 0;
@@ -167,6 +167,7 @@ void NormalizeInto(std::string_view raw, std::string& out) {
 la_ssize_t ReadCallback(struct archive*, void* data, const void** out) {
   Input* in = static_cast<Input*>(data);
   try {
+    if (in->buf.empty()) in->buf.resize(kBlock);
     size_t n = in->file.Read(in->buf.data(), in->buf.size());
     if (in->hash && !in->seeked) in->hash->Update({in->buf.data(), n});
     in->done += n;
@@ -366,6 +367,7 @@ class ArchiveReader {
       } else {
         // The archive may end before the file does (padding, appended
         // data): the digest covers every byte of the container.
+        input_->buf.resize(kBlock);
         while (size_t n =
                    input_->file.Read(input_->buf.data(), input_->buf.size())) {
           hash.Update({input_->buf.data(), n});
