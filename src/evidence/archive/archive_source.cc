@@ -284,7 +284,8 @@ class ArchiveReader {
     // a thread of their own while this one parses the tar: two cores at work.
     char magic[4] = {};
     const size_t got = input_->file.ReadAt(magic, sizeof magic, 0);
-    const StreamCodec codec = SniffCodec({magic, got});
+    const StreamCodec codec =
+        limits_.pipeline ? SniffCodec({magic, got}) : StreamCodec::kNone;
     std::unique_ptr<DecompressPipeline> pipeline;
     if (codec != StreamCodec::kNone) {
       pipeline = std::make_unique<DecompressPipeline>(input_->file, codec,
@@ -643,8 +644,14 @@ class ArchiveReader {
 
 std::optional<OpenedEvidence> TryOpenArchive(const std::string& path,
                                              const OpenRequest& request) {
+  return TryOpenArchive(path, request, ArchiveLimits{});
+}
+
+std::optional<OpenedEvidence> TryOpenArchive(const std::string& path,
+                                             const OpenRequest& request,
+                                             const ArchiveLimits& limits) {
   if (host::PathType(path) != FileType::kRegular) return std::nullopt;
-  ArchiveReader reader(path, request, ArchiveLimits{});
+  ArchiveReader reader(path, request, limits);
   return reader.Read();
 }
 
