@@ -100,7 +100,12 @@ void WildcardSet::Add(std::string_view pattern, size_t id) {
   // the text's last (an unterminated '[' is literal, which keeps this true).
   const auto first = static_cast<unsigned char>(pattern.front());
   const auto last = static_cast<unsigned char>(pattern.back());
-  Glob g{std::string(pattern), id};
+  // The literal runs before the first wildcard and after the last one must
+  // begin and end the text: two memcmp calls reject most texts before the
+  // full match runs (a ']' or '[' ends a run even when it is literal, which
+  // only makes the run shorter).
+  Glob g{std::string(pattern), id, pattern.find_first_of("*?["),
+         pattern.size() - 1 - pattern.find_last_of("*?[]")};
   if (first != '*' && first != '?' && first != '[') {
     by_first_[first].push_back(std::move(g));
   } else if (last != '*' && last != '?' && last != ']') {
@@ -123,6 +128,12 @@ void WildcardSet::Match(std::string_view text, std::vector<size_t>& out) const {
   }
   auto scan = [&](const std::vector<Glob>& globs) {
     for (const Glob& g : globs) {
+      if (g.prefix + g.suffix > text.size() ||
+          text.compare(0, g.prefix, g.pattern, 0, g.prefix) != 0 ||
+          text.compare(text.size() - g.suffix, g.suffix, g.pattern,
+                       g.pattern.size() - g.suffix, g.suffix) != 0) {
+        continue;
+      }
       if (WildcardMatch(g.pattern, text)) out.push_back(g.id);
     }
   };

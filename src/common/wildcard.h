@@ -36,6 +36,7 @@ class WildcardSet {
   struct Glob {
     std::string pattern;
     size_t id;
+    size_t prefix = 0, suffix = 0;  ///< literal bytes at each end
   };
   std::deque<std::string> exact_names_;  ///< stable storage for the keys
   std::unordered_map<std::string_view, std::vector<size_t>> exact_;

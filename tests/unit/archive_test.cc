@@ -18,14 +18,15 @@ TEST_CASE("wildcard set: the same answers as WildcardMatch one by one",
       "status",  "status",    "*.desktop", "kaspersky*", "Kaspersky Lab",
       "?ctive",  "[ab]*",     "*",         "",           "[unterminated",
       "a*b*c",   "*[0-9]",    "x?",        "*.x[ml]l",   "desc",
-      "[!a]bc",  "history.log*"};
+      "[!a]bc",  "history.log*", "a*a",  "ab*ba", "x]y*z", "q*[xy]"};
   const std::vector<std::string> texts = {
       "status",    "status.d",    "zoom.desktop", ".desktop", "kaspersky",
       "kaspersky-free", "Kaspersky Lab", "active", "xctive", "ctive",
       "apple",     "banana",      "",             "[unterminated",
       "abc",       "aXbYc",       "ac",           "file7",  "x",
       "xy",        "a.xml",       "a.xll",        "desc",   "bbc",
-      "abc ",      "history.log.1", "Status"};
+      "abc ",      "history.log.1", "Status", "a", "aa", "aba", "abba",
+      "x]yz", "x]y-z", "qx", "qz", "q"};
   WildcardSet set;
   for (size_t i = 0; i < patterns.size(); ++i) set.Add(patterns[i], i);
   std::vector<size_t> got;
