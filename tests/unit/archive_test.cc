@@ -153,3 +153,25 @@ TEST_CASE("a truncated tar.zst or tar.gz keeps what precedes the cut",
     CHECK_THAT(all, Catch::Contains("truncated)"));  // the codec says why
   }
 }
+
+TEST_CASE("apk and ipa are told apart by names that are not otherwise kept",
+          "[archive]") {
+  if (!HaveTool("zip")) {
+    WARN("zip missing: skipped");
+    return;
+  }
+  TempDir dir;
+  dir.Write("apk/AndroidManifest.xml", "x");
+  dir.Write("apk/classes.dex", "x");
+  dir.Write("ipa/Payload/App.app/Info.plist", "x");
+  REQUIRE(Run("cd " + ShellQuote(dir.path()) +
+              " && (cd apk && zip -q -r ../a.apk .)"
+              " && (cd ipa && zip -q -D -r ../a.ipa .)")
+              .exit_code == 0);
+  std::optional<OpenedEvidence> apk = Open(dir.path() + "/a.apk");
+  REQUIRE(apk);
+  CHECK(apk->kind == "apk");
+  std::optional<OpenedEvidence> ipa = Open(dir.path() + "/a.ipa");
+  REQUIRE(ipa);
+  CHECK(ipa->kind == "ipa");  // zip -D: no folder entries at all
+}

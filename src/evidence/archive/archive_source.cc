@@ -429,6 +429,12 @@ class ArchiveReader {
     const std::string& path = path_buf_;
     if (path == "/") return;
     const PathTail tail = TailOf(path);
+    // An ipa holds its app under a top folder "Payload", often without an
+    // entry of its own: the folder is recorded once, whatever is kept.
+    if (!payload_seen_ && path.compare(0, 9, "/Payload/") == 0) {
+      tree_.AddDir("/Payload");
+      payload_seen_ = true;
+    }
 
     if (const char* link = archive_entry_hardlink(e)) {
       CopyHardLink(NormalizeEvidencePath(link), path, tail);
@@ -638,6 +644,7 @@ class ArchiveReader {
   static constexpr size_t kMaxLinks = 20000;
   std::map<std::string, size_t> warned_;
   size_t marker_dirs_ = 0;
+  bool payload_seen_ = false;
 };
 
 }  // namespace
