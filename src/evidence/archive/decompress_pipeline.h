@@ -32,8 +32,8 @@ const char* CodecSuffix(StreamCodec codec);
 
 class DecompressPipeline {
  public:
-  static constexpr size_t kBlockBytes = 1 << 20;
-  static constexpr size_t kBlocks = 4;
+  static constexpr size_t kBlockBytes = 256 << 10;
+  static constexpr size_t kBlocks = 8;
 
   /// Starts decompressing `file` from its current position. `hash`, when
   /// set, receives every byte read from the file, in order; it and `file`
