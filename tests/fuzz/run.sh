@@ -40,6 +40,19 @@ seeds_for() {
 make_seeds() {
   local t=$1 dir=$2
   case "$t" in
+    fuzz_archive)
+      # tar, tar.gz and tar.zst of a tiny root: the gzip and zstd ones take
+      # the piped read (a decompression thread feeding the tar parser).
+      local tmp
+      tmp=$(mktemp -d)
+      mkdir -p "$tmp/r/var/lib/dpkg/status.d" "$tmp/r/etc" "$tmp/r/opt/zoom"
+      printf 'Package: zoom\nStatus: install ok installed\nVersion: 1\n\n' > "$tmp/r/var/lib/dpkg/status"
+      ln "$tmp/r/var/lib/dpkg/status" "$tmp/r/var/lib/dpkg/status.d/zoom"
+      ln -s ../var "$tmp/r/etc/var"
+      tar -C "$tmp/r" --sort=name -cf "$dir/root.tar" .
+      gzip -c "$dir/root.tar" > "$dir/root.tar.gz"
+      if command -v zstd >/dev/null; then zstd -q -c "$dir/root.tar" > "$dir/root.tar.zst"; fi
+      rm -rf "$tmp" ;;
     fuzz_luks)
       command -v cryptsetup >/dev/null || return 0
       local f

@@ -4,12 +4,15 @@
 #include <archive_entry.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <map>
 #include <set>
 
 #include "common/sha256.h"
 #include "common/wildcard.h"
+#include "evidence/archive/decompress_pipeline.h"
 #include "evidence/host/host_os.h"
 #include "evidence/memory_vfs.h"
 #include "evidence/root_finder.h"
@@ -19,26 +22,43 @@ namespace {
 
 constexpr size_t kBlock = 1 << 20;
 
-std::vector<std::string> Components(std::string_view path) {
-  const std::vector<std::string_view> parts = SplitPath(path);
-  return {parts.begin(), parts.end()};
+// The last two components of a normalised evidence path ("/a/b/c": "c" and
+// "b"), and how many components it has, without allocating.
+struct PathTail {
+  std::string_view last, parent;
+  size_t depth = 0;
+};
+
+PathTail TailOf(std::string_view path) {
+  PathTail t;
+  if (path.size() <= 1) return t;
+  t.depth = static_cast<size_t>(std::count(path.begin(), path.end(), '/'));
+  const size_t slash = path.rfind('/');
+  t.last = path.substr(slash + 1);
+  if (slash > 0) {
+    const size_t before = path.rfind('/', slash - 1);
+    t.parent = path.substr(before + 1, slash - before - 1);
+  }
+  return t;
 }
 
 // Decides in the single pass which entries to keep. The evidence root is not
 // known yet (the archive may carry a top folder), so a request is matched on
 // its last two path components ("dpkg/status", "meta/snap.yaml"), which no
-// top folder changes; the exact glob runs later on the kept tree.
+// top folder changes; the exact glob runs later on the kept tree. Every
+// request's last component is compiled into one WildcardSet, so an entry
+// costs one hash lookup and a few bucketed globs, however many requests.
 class WantedTails {
  public:
   explicit WantedTails(const std::vector<FileRequest>& requests) {
     for (const FileRequest& r : requests) {
-      std::vector<std::string> c = Components(r.pattern);
+      const std::vector<std::string_view> c = SplitPath(r.pattern);
       if (c.empty()) continue;
       Tail t;
-      t.last = c.back();
       if (c.size() >= 2 && c[c.size() - 2] != "**") t.parent = c[c.size() - 2];
       t.max_bytes = r.max_bytes;
       t.name_only = r.name_only;
+      lasts_.Add(c.back(), tails_.size());
       tails_.push_back(std::move(t));
     }
   }
@@ -48,14 +68,14 @@ class WantedTails {
     bool name = false;                  ///< keep at least the name
   };
 
-  Want Wants(const std::vector<std::string>& path) const {
+  Want Wants(const PathTail& path) {
     Want want;
-    if (path.empty()) return want;
-    for (const Tail& t : tails_) {
-      if (!WildcardMatch(t.last, path.back())) continue;
+    if (path.depth == 0) return want;
+    lasts_.Match(path.last, hits_);
+    for (size_t i : hits_) {
+      const Tail& t = tails_[i];
       if (!t.parent.empty() &&
-          (path.size() < 2 ||
-           !WildcardMatch(t.parent, path[path.size() - 2]))) {
+          (path.depth < 2 || !WildcardMatch(t.parent, path.parent))) {
         continue;
       }
       want.name = true;
@@ -69,11 +89,13 @@ class WantedTails {
 
  private:
   struct Tail {
-    std::string last, parent;
+    std::string parent;
     uint64_t max_bytes;
     bool name_only;
   };
   std::vector<Tail> tails_;
+  WildcardSet lasts_;
+  std::vector<size_t> hits_;  ///< reused by every Wants
 };
 
 // libarchive pulls bytes through these callbacks, so the container is hashed
@@ -81,13 +103,14 @@ class WantedTails {
 // by seeking instead of reading.
 struct Input {
   host::InputFile file;
-  std::vector<char> buf = std::vector<char>(kBlock);
+  std::vector<char> buf;  ///< kBlock once read directly (not when piped)
   Sha256* hash = nullptr;  ///< set when hashing a sequential read
   bool seeked = false;     ///< a seek happened: the hash needs its own pass
   uint64_t done = 0;
   const std::function<void(uint64_t, uint64_t)>* progress = nullptr;
   std::chrono::steady_clock::time_point last_progress{};
   std::string error;
+  DecompressPipeline* pipeline = nullptr;  ///< set while a pipeline reads
 
   explicit Input(const std::string& path) : file(path) {}
 };
@@ -101,9 +124,50 @@ void ShowProgress(Input* in) {
   }
 }
 
+// The second stage of a piped read: libarchive parses the decompressed
+// blocks in this thread while the pipeline's thread decodes the next ones.
+la_ssize_t PipeReadCallback(struct archive* a, void* data, const void** out) {
+  Input* in = static_cast<Input*>(data);
+  const std::string_view block = in->pipeline->Next();
+  in->done = in->pipeline->bytes_read();
+  ShowProgress(in);
+  if (block.empty()) {
+    const std::string error = in->pipeline->error();
+    if (!error.empty()) {
+      archive_set_error(a, EIO, "%s", error.c_str());
+      return ARCHIVE_FATAL;
+    }
+  }
+  *out = block.data();
+  return static_cast<la_ssize_t>(block.size());
+}
+
+// Absolute and ".." paths are confined to the archive's own root: the same
+// result as NormalizeEvidencePath, into a reused buffer (one call per entry).
+void NormalizeInto(std::string_view raw, std::string& out) {
+  out.clear();
+  size_t pos = 0;
+  while (pos <= raw.size()) {
+    size_t slash = raw.find('/', pos);
+    if (slash == std::string_view::npos) slash = raw.size();
+    const std::string_view c = raw.substr(pos, slash - pos);
+    pos = slash + 1;
+    if (c.empty() || c == ".") continue;
+    if (c == "..") {
+      const size_t up = out.rfind('/');
+      out.resize(up == std::string::npos ? 0 : up);
+      continue;
+    }
+    out.push_back('/');
+    out.append(c);
+  }
+  if (out.empty()) out = "/";
+}
+
 la_ssize_t ReadCallback(struct archive*, void* data, const void** out) {
   Input* in = static_cast<Input*>(data);
   try {
+    if (in->buf.empty()) in->buf.resize(kBlock);
     size_t n = in->file.Read(in->buf.data(), in->buf.size());
     if (in->hash && !in->seeked) in->hash->Update({in->buf.data(), n});
     in->done += n;
@@ -192,6 +256,15 @@ struct ArchiveCloser {
   void operator()(struct archive* a) const { archive_read_free(a); }
 };
 
+void SupportFormats(struct archive* a) {
+  archive_read_support_format_tar(a);
+  archive_read_support_format_gnutar(a);
+  archive_read_support_format_zip(a);  // seekable when it can seek
+  archive_read_support_format_7zip(a);
+  archive_read_support_format_iso9660(a);
+  archive_read_support_format_cpio(a);
+}
+
 class ArchiveReader {
  public:
   ArchiveReader(const std::string& path, const OpenRequest& request,
@@ -207,18 +280,30 @@ class ArchiveReader {
     if (request_.hash) input_->hash = &hash;
     input_->progress = &request_.progress;
 
+    // tar.zst and tar.gz, the usual way to ship a tree, are decompressed in
+    // a thread of their own while this one parses the tar: two cores at work.
+    char magic[4] = {};
+    const size_t got = input_->file.ReadAt(magic, sizeof magic, 0);
+    const StreamCodec codec =
+        limits_.pipeline ? SniffCodec({magic, got}) : StreamCodec::kNone;
+    std::unique_ptr<DecompressPipeline> pipeline;
+    if (codec != StreamCodec::kNone) {
+      pipeline = std::make_unique<DecompressPipeline>(input_->file, codec,
+                                                      input_->hash);
+      input_->pipeline = pipeline.get();
+    }
+
     std::unique_ptr<struct archive, ArchiveCloser> a(archive_read_new());
     archive_read_support_filter_all(a.get());
-    archive_read_support_format_tar(a.get());
-    archive_read_support_format_gnutar(a.get());
-    archive_read_support_format_zip(a.get());  // seekable when it can seek
-    archive_read_support_format_7zip(a.get());
-    archive_read_support_format_iso9660(a.get());
-    archive_read_support_format_cpio(a.get());
+    SupportFormats(a.get());
     archive_read_set_callback_data(a.get(), input_.get());
-    archive_read_set_read_callback(a.get(), ReadCallback);
-    archive_read_set_seek_callback(a.get(), SeekCallback);
-    archive_read_set_skip_callback(a.get(), SkipCallback);
+    if (pipeline) {
+      archive_read_set_read_callback(a.get(), PipeReadCallback);
+    } else {
+      archive_read_set_read_callback(a.get(), ReadCallback);
+      archive_read_set_seek_callback(a.get(), SeekCallback);
+      archive_read_set_skip_callback(a.get(), SkipCallback);
+    }
     if (archive_read_open1(a.get()) != ARCHIVE_OK) return std::nullopt;
 
     struct archive_entry* entry = nullptr;
@@ -241,7 +326,7 @@ class ArchiveReader {
         break;
       }
       if (rc == ARCHIVE_WARN) {
-        Warn(ev, Name(entry), ErrorText(a.get()));
+        Warn(ev, std::string(Name(entry)), ErrorText(a.get()));
       }
       if (++entries > limits_.max_entries) {
         Warn(ev, "",
@@ -253,12 +338,28 @@ class ArchiveReader {
       rc = archive_read_next_header(a.get(), &entry);
     }
     ev.format = FormatName(a.get());
+    if (pipeline) {
+      // The file from here on (what the pipeline did not read) is only
+      // hashed; the pipeline's thread is done with it and with the hash.
+      pipeline->Stop();
+      if (!pipeline->io_error().empty()) {
+        input_->error = pipeline->io_error();
+      } else if (!pipeline->error().empty()) {
+        // libarchive words the end of its input its own way ("truncated
+        // input"): the decoder says what was wrong with the stream.
+        Warn(ev, "", pipeline->error());
+      }
+      input_->pipeline = nullptr;
+      ev.format += std::string(".") + CodecSuffix(codec);
+    }
     if (!input_->error.empty()) Warn(ev, "", input_->error);
-    if (listed_only_ > 0) {
+    if (entries > limits_.max_listed_entries) {
       Warn(ev, "",
-           std::to_string(listed_only_) + " entries past the first " +
+           std::to_string(entries - kept_names_) +
+               " entries were not recorded by name: of an archive of more "
+               "than " +
                std::to_string(limits_.max_listed_entries) +
-               " were not recorded by name (only wanted files were)");
+               " entries, only the names collectors ask for are kept");
     }
     FlushWarningCounts(ev);
     if (request_.hash) {
@@ -267,6 +368,7 @@ class ArchiveReader {
       } else {
         // The archive may end before the file does (padding, appended
         // data): the digest covers every byte of the container.
+        input_->buf.resize(kBlock);
         while (size_t n =
                    input_->file.Read(input_->buf.data(), input_->buf.size())) {
           hash.Update({input_->buf.data(), n});
@@ -293,7 +395,18 @@ class ArchiveReader {
     return s ? s : "unknown libarchive error";
   }
 
-  static std::string Name(struct archive_entry* e) {
+  // The entry's name as UTF-8. The raw name is used as it is when it is
+  // plain ASCII (the same bytes in any locale), which spares libarchive's
+  // multibyte conversion for almost every entry.
+  static std::string_view Name(struct archive_entry* e) {
+    if (const char* raw = archive_entry_pathname(e)) {
+      const std::string_view name(raw);
+      if (std::all_of(name.begin(), name.end(), [](char c) {
+            return static_cast<unsigned char>(c) < 0x80;
+          })) {
+        return name;
+      }
+    }
     const char* p = archive_entry_pathname_utf8(e);
     if (!p) p = archive_entry_pathname(e);
     return p ? p : "";
@@ -301,39 +414,56 @@ class ArchiveReader {
 
   void AddEntry(struct archive* a, struct archive_entry* e,
                 OpenedEvidence& ev) {
-    const std::string raw = Name(e);
+    const std::string_view raw = Name(e);
     if (raw.empty()) {
       Warn(ev, "", "an entry without a name was skipped");
       return;
     }
     if (raw.size() > limits_.max_path_bytes) {
-      Warn(ev, raw.substr(0, 200) + "...",
+      Warn(ev, std::string(raw.substr(0, 200)) + "...",
            "entry path longer than 64 KiB; skipped");
       return;
     }
     // Absolute and ".." paths are confined to the archive's own root.
-    const std::string path = NormalizeEvidencePath(raw);
+    NormalizeInto(raw, path_buf_);
+    const std::string& path = path_buf_;
     if (path == "/") return;
-    const std::vector<std::string> comps = Components(path);
+    const PathTail tail = TailOf(path);
+    // An ipa holds its app under a top folder "Payload", often without an
+    // entry of its own: the folder is recorded once, whatever is kept.
+    if (!payload_seen_ && path.compare(0, 9, "/Payload/") == 0) {
+      tree_.AddDir("/Payload");
+      payload_seen_ = true;
+    }
+
+    if (const char* link = archive_entry_hardlink(e)) {
+      CopyHardLink(NormalizeEvidencePath(link), path, tail);
+      return;
+    }
+    const WantedTails::Want want = wanted_.Wants(tail);
     const int64_t uid = archive_entry_uid(e);
     const int64_t mtime =
         archive_entry_mtime_is_set(e) ? archive_entry_mtime(e) : 0;
-
-    if (const char* link = archive_entry_hardlink(e)) {
-      CopyHardLink(NormalizeEvidencePath(link), path, ev);
-      return;
-    }
     switch (archive_entry_filetype(e)) {
       case AE_IFDIR:
-        if (Listable() || Marker(comps)) {
+        // Folders a request names (install markers such as /opt/zoom), and
+        // those that mark a system root, so the root is found; the parents
+        // of every kept entry come with it.
+        if (want.name || Marker(tail) || Identifies(tail)) {
           tree_.AddDir(path, uid);
           tree_.SetMeta(path, uid, mtime);
+          ++kept_names_;
         }
         return;
       case AE_IFLNK: {
+        // A link may lie on the way to a wanted file (/lib -> usr/lib), and
+        // which one cannot be told before the root is known: links are kept,
+        // up to a budget.
+        if (!want.name && ++links_ > kMaxLinks) return;
         const char* target = archive_entry_symlink_utf8(e);
         if (!target) target = archive_entry_symlink(e);
         tree_.AddSymlink(path, target ? target : "");
+        ++kept_names_;
         return;
       }
       case AE_IFREG:
@@ -342,7 +472,6 @@ class ArchiveReader {
         return;  // devices, fifos, sockets prove nothing about software
     }
 
-    const WantedTails::Want want = wanted_.Wants(comps);
     const std::optional<uint64_t>& limit = want.max_bytes;
     FileInfo info;
     info.type = FileType::kRegular;
@@ -350,14 +479,17 @@ class ArchiveReader {
     info.uid = uid;
     info.mtime = mtime;
     if (!limit) {
-      // Install markers are recorded whatever the listing budget.
-      if (want.name || Listable()) {
+      // Only names a request may need are recorded: install markers, and
+      // the few that tell an apk or an ipa; the rest is skipped unseen.
+      if (want.name || Identifies(tail)) {
         tree_.AddUnreadFile(path, info,
                             "its contents were not kept: no collector asked "
                             "for them");
+        ++kept_names_;
       }
       return;
     }
+    ++kept_names_;
     if (archive_entry_is_encrypted(e)) {
       tree_.AddUnreadFile(path, info, "it is encrypted in the archive");
       Warn(ev, path, "entry is encrypted; it was not read");
@@ -410,27 +542,37 @@ class ArchiveReader {
     tree_.SetMeta(path, uid, mtime);
   }
 
+  // A hard link shares its target's contents: the target came earlier in
+  // the archive, and was kept if a request wanted it.
   void CopyHardLink(const std::string& target, const std::string& path,
-                    OpenedEvidence& ev) {
-    try {
-      std::optional<FileInfo> info = tree_.Stat(target);
-      if (!info || info->type != FileType::kRegular) {
-        if (Listable())
-          tree_.AddUnreadFile(
-              path, FileInfo{},
-              "hard link to " + target + ", which is not in the archive");
-        return;
+                    const PathTail& tail) {
+    const WantedTails::Want want = wanted_.Wants(tail);
+    std::optional<FileInfo> info = tree_.Stat(target);
+    if (!info || info->type != FileType::kRegular) {
+      // Whether the target is absent or was not needed cannot be told any
+      // more: it was skipped unseen unless a request wanted its name.
+      if (want.name) {
+        tree_.AddUnreadFile(path, FileInfo{},
+                            "hard link to " + target +
+                                ", which was not kept or is not in the "
+                                "archive");
+        ++kept_names_;
       }
+      return;
+    }
+    try {
       std::string data = tree_.Read(target, UINT64_MAX);
       tree_.AddFile(path, std::move(data), info->uid);
+      ++kept_names_;
     } catch (const EvidenceError&) {
       // The target's contents were not kept: record the link by name only.
-      if (Listable())
+      if (want.name || Identifies(tail)) {
         tree_.AddUnreadFile(
             path, FileInfo{},
             "hard link to " + target + ", whose contents were not kept");
+        ++kept_names_;
+      }
     }
-    (void)ev;
   }
 
   // Identical problems are reported a few times each, then counted: one
@@ -451,21 +593,27 @@ class ArchiveReader {
     }
   }
 
-  // Folders that mark a system root are kept past the listing budget, so
-  // the evidence root is still found in a huge archive.
-  bool Marker(const std::vector<std::string>& comps) {
-    static const std::set<std::string> kMarkers = {
+  // Folders that mark a system root are kept, so the evidence root is still
+  // found. FindEvidenceRoot looks at most 4 levels down and 3 below that, so
+  // deeper ones cannot matter.
+  bool Marker(const PathTail& tail) {
+    static const std::set<std::string, std::less<>> kMarkers = {
         "etc",    "var",  "private", "windows",      "system32",
         "config", "data", "system",  "applications", "library"};
-    if (comps.empty() || !kMarkers.count(AsciiLower(comps.back())))
-      return false;
+    if (tail.depth == 0 || tail.depth > 7 || tail.last.size() > 12) return false;
+    char lower[16];
+    for (size_t i = 0; i < tail.last.size(); ++i) {
+      const char c = tail.last[i];
+      lower[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    if (!kMarkers.count(std::string_view(lower, tail.last.size()))) return false;
     return ++marker_dirs_ <= kMaxMarkerDirs;
   }
 
-  bool Listable() {
-    if (tree_.node_count() < limits_.max_listed_entries) return true;
-    ++listed_only_;
-    return false;
+  // The top-level names that tell an apk or an ipa from other zips.
+  static bool Identifies(const PathTail& tail) {
+    return tail.depth == 1 &&
+           (tail.last == "AndroidManifest.xml" || tail.last == "Payload");
   }
 
   std::string HashWholeFile() {
@@ -487,20 +635,30 @@ class ArchiveReader {
   WantedTails wanted_;
   std::unique_ptr<Input> input_;
   MemoryVfs tree_;
+  std::string path_buf_;  ///< the current entry's normalised path
   uint64_t kept_bytes_ = 0;
-  size_t listed_only_ = 0;
+  size_t kept_names_ = 0;
+  size_t links_ = 0;
   static constexpr size_t kWarningsPerKind = 20;
-  static constexpr size_t kMaxMarkerDirs = 100000;
+  static constexpr size_t kMaxMarkerDirs = 10000;
+  static constexpr size_t kMaxLinks = 20000;
   std::map<std::string, size_t> warned_;
   size_t marker_dirs_ = 0;
+  bool payload_seen_ = false;
 };
 
 }  // namespace
 
 std::optional<OpenedEvidence> TryOpenArchive(const std::string& path,
                                              const OpenRequest& request) {
+  return TryOpenArchive(path, request, ArchiveLimits{});
+}
+
+std::optional<OpenedEvidence> TryOpenArchive(const std::string& path,
+                                             const OpenRequest& request,
+                                             const ArchiveLimits& limits) {
   if (host::PathType(path) != FileType::kRegular) return std::nullopt;
-  ArchiveReader reader(path, request, ArchiveLimits{});
+  ArchiveReader reader(path, request, limits);
   return reader.Read();
 }
 

@@ -17,10 +17,16 @@ struct ArchiveLimits {
   size_t max_listed_entries = 200000;     ///< entries recorded by name only
   size_t max_entries = 10000000;          ///< entries read before giving up
   size_t max_path_bytes = 64 * 1024;
+  /// tar.zst / tar.gz decompressed by a second thread (off: libarchive's
+  /// own filters in one thread, kept to compare the two on the same bytes).
+  bool pipeline = true;
 };
 
 /// Nothing when `path` is not an archive libarchive recognises.
 std::optional<OpenedEvidence> TryOpenArchive(const std::string& path,
                                              const OpenRequest& request);
+std::optional<OpenedEvidence> TryOpenArchive(const std::string& path,
+                                             const OpenRequest& request,
+                                             const ArchiveLimits& limits);
 
 }  // namespace contraband
