@@ -27,6 +27,7 @@ seeds_for() {
     fuzz_disk_image) echo "$corpus/disk_images/plaso" ;;
     fuzz_history) echo "$here/regressions/fuzz_history" ;;
     fuzz_desktop_entry) echo "/usr/share/applications" ;;
+    fuzz_registry) echo "$corpus/windows_registry" ;;
   esac
 }
 
@@ -71,6 +72,16 @@ make_seeds() {
         qemu-img convert -O qcow2 "$tmp/pv.img" "$dir/lvm.qcow2"
       fi
       rm -rf "$tmp" ;;
+    fuzz_registry)
+      # A dirty hive with its LOG1 behind a 4-byte length: the input shape
+      # that reaches log replay.
+      local reg=$corpus/windows_registry/regipy_transactions_NTUSER.DAT
+      [ -f "$reg" ] && [ -f "$reg.LOG1" ] || return 0
+      local n
+      n=$(stat -c %s "$reg")
+      printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n & 255)) $((n >> 8 & 255)) \
+        $((n >> 16 & 255)) $((n >> 24 & 255)))" >"$dir/dirty_hive_with_log1"
+      cat "$reg" "$reg.LOG1" >>"$dir/dirty_hive_with_log1" ;;
   esac
 }
 

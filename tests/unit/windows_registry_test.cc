@@ -1,0 +1,240 @@
+// Registry hives read by our own regf reader, checked against what a real
+// tool (hivexregedit, from libwin-hivex-perl) exports from the same corpus
+// hives; transaction log replay on a real dirty hive; the windows-registry
+// collector on hives laid out as a Windows tree.
+#include <catch2/catch.hpp>
+#include <set>
+#include <string>
+
+#include "collectors/windows/uninstall_entries.h"
+#include "evidence/memory_vfs.h"
+#include "formats/parse_error.h"
+#include "formats/regf_hive.h"
+#include "formats/regf_log.h"
+#include "support/test_support.h"
+
+using namespace contraband;
+using namespace contraband::testing;
+
+namespace {
+
+const char kReg[] = "windows_registry/";
+
+// The value names of `key` as `hivexregedit --export` prints them.
+std::set<std::string> HivexValueNames(const std::string& hive,
+                                      const std::string& key) {
+  RunResult r = Run("hivexregedit --export " + ShellQuote(hive) + " " +
+                    ShellQuote(key));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::set<std::string> names;
+  size_t pos = 0;
+  const std::string header = "[" + key + "]\n";
+  const size_t start = r.out.find(header);
+  REQUIRE(start != std::string::npos);
+  pos = start + header.size();
+  while (pos < r.out.size() && r.out[pos] == '"') {
+    const size_t end = r.out.find('"', pos + 1);
+    names.insert(r.out.substr(pos + 1, end - pos - 1));
+    pos = r.out.find('\n', end);
+    if (pos == std::string::npos) break;
+    ++pos;
+  }
+  return names;
+}
+
+std::set<std::string> OurValueNames(const RegfHive& hive,
+                                    const std::string& key) {
+  std::optional<uint32_t> k = hive.Find(hive.root(), key);
+  REQUIRE(k);
+  std::set<std::string> names;
+  for (const RegfValue& v : hive.Values(*k)) names.insert(v.name);
+  return names;
+}
+
+std::string ValueText(const RegfHive& hive, const std::string& key,
+                      const std::string& name) {
+  std::optional<uint32_t> k = hive.Find(hive.root(), key);
+  REQUIRE(k);
+  for (const RegfValue& v : hive.Values(*k)) {
+    if (v.name == name) return RegfValueText(v);
+  }
+  return "<absent>";
+}
+
+}  // namespace
+
+TEST_CASE("regf: Uninstall entries of a real hive as hivexregedit shows them",
+          "[windows][regf]") {
+  auto path = CorpusPath(std::string(kReg) + "regipy_ntuser_software_partial.hive");
+  SKIP_UNLESS_CORPUS(path);
+  if (!HaveTool("hivexregedit")) {
+    WARN("hivexregedit absent (libwin-hivex-perl): skipped");
+    return;
+  }
+  const std::string bytes = ReadHostFile(*path);
+  RegfHive hive(bytes);
+  CHECK_FALSE(hive.base().dirty());
+  const std::string key = "Microsoft\\Windows\\CurrentVersion\\Uninstall\\gitkraken";
+  CHECK(OurValueNames(hive, key) == HivexValueNames(*path, "\\" + key));
+  // hivexregedit prints REG_SZ as hex(1) UTF-16: the text is checked here.
+  CHECK(ValueText(hive, key, "DisplayName") == "GitKraken");
+  CHECK(ValueText(hive, key, "DisplayVersion") == "5.0.4");
+  CHECK(ValueText(hive, key, "Publisher") == "Axosoft, LLC");
+  CHECK(ValueText(hive, key, "EstimatedSize") == std::to_string(0x1d1ee));
+
+  // Every Uninstall subkey hivex lists, we list.
+  RunResult r = Run("hivexregedit --export " + ShellQuote(*path) +
+                    " '\\Microsoft\\Windows\\CurrentVersion\\Uninstall'");
+  REQUIRE(r.exit_code == 0);
+  std::set<std::string> hivex_keys;
+  const std::string prefix = "[\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\";
+  for (size_t p = r.out.find(prefix); p != std::string::npos;
+       p = r.out.find(prefix, p + 1)) {
+    const size_t end = r.out.find("]\n", p);
+    const std::string sub = r.out.substr(p + prefix.size(), end - p - prefix.size());
+    if (sub.find('\\') == std::string::npos) hivex_keys.insert(sub);
+  }
+  std::set<std::string> ours;
+  for (const auto& [name, off] :
+       hive.Subkeys(*hive.Find(hive.root(),
+                               "Microsoft\\Windows\\CurrentVersion\\Uninstall"))) {
+    ours.insert(name);
+  }
+  CHECK(ours == hivex_keys);
+  CHECK(ours.count("OneDriveSetup.exe") == 1);
+}
+
+TEST_CASE("regf: a dirty hive's logs are replayed in memory",
+          "[windows][regf]") {
+  auto hive_path = CorpusPath(std::string(kReg) + "regipy_transactions_NTUSER.DAT");
+  auto log1 = CorpusPath(std::string(kReg) + "regipy_transactions_NTUSER.DAT.LOG1");
+  auto log2 = CorpusPath(std::string(kReg) + "regipy_transactions_NTUSER.DAT.LOG2");
+  SKIP_UNLESS_CORPUS(hive_path, log1, log2);
+  if (!HaveTool("hivexregedit")) {
+    WARN("hivexregedit absent (libwin-hivex-perl): skipped");
+    return;
+  }
+  const std::string key = "Software\\RegisteredApplications";
+  // Only the log has this value: hivex (which does not replay) lacks it.
+  const std::string only_in_log = "AppXkxxnbed2z8qadrc61cr3rqc59k6bymrz";
+  const std::set<std::string> hivex = HivexValueNames(*hive_path, "\\" + key);
+  REQUIRE(hivex.count(only_in_log) == 0);
+
+  std::string bytes = ReadHostFile(*hive_path);
+  {
+    RegfHive plain(bytes);
+    CHECK(plain.base().dirty());
+    CHECK(plain.base().primary_sequence == 567);
+    CHECK(plain.base().secondary_sequence == 566);
+    CHECK(OurValueNames(plain, key) == hivex);  // before replay: as hivex
+  }
+  const std::string l1 = ReadHostFile(*log1), l2 = ReadHostFile(*log2);
+  RegfReplay replay = ReplayRegfLogs(bytes, {l1, l2});
+  INFO(replay.problems.size());
+  // LOG1 holds 566..588; 566 was already written, 567 on are applied. LOG2
+  // holds only an older entry (562).
+  CHECK(replay.entries_applied == 22);
+  CHECK(replay.first_sequence == 567);
+  CHECK(replay.last_sequence == 588);
+  RegfHive replayed(bytes);
+  CHECK_FALSE(replayed.base().dirty());
+  const std::set<std::string> after = OurValueNames(replayed, key);
+  CHECK(after.count(only_in_log) == 1);
+  for (const std::string& name : hivex) CHECK(after.count(name) == 1);
+  CHECK(ValueText(replayed, key, only_in_log).find(
+            "Microsoft.PPIProjection_10.0.15063.0_neutral_neutral_cw5n1h2txyewy") !=
+        std::string::npos);
+}
+
+TEST_CASE("regf: a log entry with a wrong hash is not applied",
+          "[windows][regf]") {
+  auto hive_path = CorpusPath(std::string(kReg) + "regipy_transactions_NTUSER.DAT");
+  auto log1 = CorpusPath(std::string(kReg) + "regipy_transactions_NTUSER.DAT.LOG1");
+  SKIP_UNLESS_CORPUS(hive_path, log1);
+  std::string bytes = ReadHostFile(*hive_path);
+  const std::string original = bytes;
+  std::string log = ReadHostFile(*log1);
+  // The first entry (566) is skipped as already written; corrupt the second.
+  const size_t second = 512 + 241152;
+  REQUIRE(log.substr(second, 4) == "HvLE");
+  log[second + 200] ^= 0x55;
+  RegfReplay replay = ReplayRegfLogs(bytes, {log});
+  CHECK(replay.entries_applied == 0);
+  CHECK(bytes == original);
+  REQUIRE_FALSE(replay.problems.empty());
+  CHECK(replay.problems[0].find("hash mismatch") != std::string::npos);
+}
+
+TEST_CASE("regf: a truncated hive is read as far as it goes",
+          "[windows][regf]") {
+  auto path = CorpusPath(std::string(kReg) + "regipy_ntuser_software_partial.hive");
+  SKIP_UNLESS_CORPUS(path);
+  const std::string whole = ReadHostFile(*path);
+  // Cut after the first 64 KiB of hive bins: the base block still claims
+  // all of them.
+  const std::string cut = whole.substr(0, 4096 + 65536);
+  RegfHive hive(cut);
+  REQUIRE(hive.problems().size() == 1);
+  CHECK(hive.problems()[0].find("truncated") != std::string::npos);
+  // The root key is near the start; its subkeys whose cells lie past the
+  // cut fail one by one instead of ending the hive.
+  CHECK_NOTHROW(hive.Name(hive.root()));
+
+  MemoryVfs vfs;
+  vfs.AddFile("/Windows/System32/config/SOFTWARE", cut);
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("windows-registry"));
+  const std::string warnings = AllWarnings(r);
+  CHECK(warnings.find("truncated") != std::string::npos);
+}
+
+TEST_CASE("regf: not a hive", "[windows][regf]") {
+  CHECK_THROWS_AS(RegfHive(std::string(8192, 'x')), ParseError);
+  std::string tiny = "regf";
+  tiny.resize(600);
+  CHECK_THROWS_AS(RegfHive(tiny), ParseError);
+}
+
+TEST_CASE("windows: packed product codes and Windows paths",
+          "[windows]") {
+  // {B2C5A8D7-3E0F-4C21-9A6B-0D7E1F2A3B4C} as Windows Installer packs it.
+  CHECK(UnpackProductCode("7D8A5C2BF0E312C4A9B6D0E7F1A2B3C4") ==
+        "{B2C5A8D7-3E0F-4C21-9A6B-0D7E1F2A3B4C}");
+  CHECK(UnpackProductCode("not-a-code").empty());
+  CHECK(EvidencePathOfWindowsPath("C:\\Program Files\\Zoom\\") ==
+        "/Program Files/Zoom");
+  CHECK(EvidencePathOfWindowsPath("\"D:\\Apps\\x\"") == "/Apps/x");
+  CHECK(EvidencePathOfWindowsPath("relative\\path").empty());
+}
+
+TEST_CASE("windows-registry: per-user Uninstall entries of real NTUSER hives",
+          "[windows]") {
+  auto partial = CorpusPath(std::string(kReg) + "regipy_ntuser_software_partial.hive");
+  auto dirty = CorpusPath(std::string(kReg) + "regipy_transactions_NTUSER.DAT");
+  auto log1 = CorpusPath(std::string(kReg) + "regipy_transactions_NTUSER.DAT.LOG1");
+  SKIP_UNLESS_CORPUS(partial, dirty, log1);
+  MemoryVfs vfs;
+  // The partial hive has Uninstall at its root, as SOFTWARE does.
+  vfs.AddFile("/Windows/System32/config/SOFTWARE", ReadHostFile(*partial));
+  vfs.AddFile("/Users/tony/ntuser.dat", ReadHostFile(*dirty));
+  vfs.AddFile("/Users/tony/ntuser.dat.LOG1", ReadHostFile(*log1));
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("windows-registry"));
+  const std::string warnings = AllWarnings(r);
+  INFO(warnings);
+  const Software* git = FindSoftware(r, "gitkraken");
+  REQUIRE(git);
+  CHECK(git->ecosystem == "windows");
+  CHECK(git->name == "GitKraken");
+  CHECK(git->version == "5.0.4");
+  CHECK(git->publisher == "Axosoft, LLC");
+  CHECK(git->installed_at == "2019-04-10");
+  CHECK(git->location == "/Users/tony/AppData/Local/gitkraken");
+  CHECK(git->source == "/Windows/System32/config/SOFTWARE");
+  CHECK(git->source_key ==
+        "Microsoft\\Windows\\CurrentVersion\\Uninstall\\gitkraken");
+  CHECK(git->user.empty());
+  // The dirty hive was replayed, and the report says so.
+  CHECK(warnings.find("/Users/tony/ntuser.dat: hive is dirty (sequence "
+                      "numbers 567/566): replayed 22 log entries") !=
+        std::string::npos);
+}
