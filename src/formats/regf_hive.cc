@@ -107,12 +107,22 @@ RegfHive::RegfHive(std::string_view bytes) : bytes_(bytes) {
   }
   if (size == 0) size = present;  // a zeroed size field: use the file
   bins_ = bytes.substr(kRegfBaseBlockSize, static_cast<size_t>(size));
+  // A cell is at least 8 bytes, so an honest reader visits each a few
+  // times at most; the constants leave room for lookups by path.
+  cells_left_ = bins_.size() / 2 + (4u << 20);
+  data_left_ = uint64_t{bins_.size()} * 2 + (64u << 20);
   if (bins_.substr(0, 4) != "hbin") {
     problems_.push_back("the first hive bin has no hbin signature");
   }
 }
 
 std::string_view RegfHive::Cell(uint32_t offset, const char* what) const {
+  if (exhausted()) {
+    throw ParseError(
+        "the hive's cells are read over and over (lists that share cells): "
+        "reading stopped at its bound");
+  }
+  --cells_left_;
   if (offset == 0xFFFFFFFFu || offset >= bins_.size() ||
       bins_.size() - offset < 4) {
     throw ParseError(std::string(what) + ": cell offset " +
@@ -250,6 +260,13 @@ std::string RegfHive::ValueData(std::string_view vk) const {
                      "-byte limit");
   }
   if (raw_size == 0) return {};
+  if (raw_size > data_left_) {
+    data_left_ = 0;
+    throw ParseError(
+        "the hive's value data is read over and over (values that share "
+        "cells): reading stopped at its bound");
+  }
+  data_left_ -= raw_size;
   std::string_view cell = Cell(data_offset, "value data");
   if (raw_size > kBigDataSegment && cell.substr(0, 2) == "db" &&
       (base_.minor > 3)) {

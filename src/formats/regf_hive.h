@@ -81,6 +81,12 @@ class RegfHive {
   /// Every value (at most kMaxValues).
   std::vector<RegfValue> Values(uint32_t key) const;
 
+  /// Whether this hive has used up its reading budget: cells can be shared
+  /// by many lists (a damaged or hostile hive), so the cells read and the
+  /// value bytes copied are bounded by a multiple of the hive's size; past
+  /// it every accessor throws.
+  bool exhausted() const { return cells_left_ == 0 || data_left_ == 0; }
+
  private:
   struct KeyNode;
   std::string_view Cell(uint32_t offset, const char* what) const;
@@ -93,6 +99,8 @@ class RegfHive {
   std::string_view bins_;  ///< hive bins data actually present
   RegfBaseBlock base_;
   std::vector<std::string> problems_;
+  mutable uint64_t cells_left_ = 0;
+  mutable uint64_t data_left_ = 0;
 };
 
 /// UTF-16LE bytes as UTF-8, up to the first NUL (REG_SZ data).

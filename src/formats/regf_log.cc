@@ -171,6 +171,11 @@ RegfReplay ReplayRegfLogs(std::string& hive,
     PutLe32(hive, 4, out.last_sequence);
     PutLe32(hive, 8, out.last_sequence);
     PutLe32(hive, 40, hbins_size);
+    uint32_t sum = 0;
+    for (size_t i = 0; i < 508; i += 4) sum ^= Le32At(hive, i);
+    if (sum == 0xFFFFFFFFu) sum = 0xFFFFFFFEu;
+    if (sum == 0) sum = 1;
+    PutLe32(hive, 508, sum);
   }
   return out;
 }

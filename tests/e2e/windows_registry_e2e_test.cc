@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -122,7 +123,9 @@ std::map<std::string, nlohmann::json> FindingsByProduct(
   return out;
 }
 
-void CheckFindings(const nlohmann::json& report) {
+// `where`: the "EVIDENCE#VOLUME:" a location starts with inside a disk.
+void CheckFindings(const nlohmann::json& report,
+                   const std::string& where = "") {
   const auto found = FindingsByProduct(report);
   std::vector<std::string> products;
   for (const auto& [p, f] : found) products.push_back(p);
@@ -137,7 +140,8 @@ void CheckFindings(const nlohmann::json& report) {
   CHECK(kas["source"] == "/Windows/System32/config/SOFTWARE");
   CHECK(kas["source_key"] == kUninstall + "{B2C5A8D7-3E0F-4C21-9A6B-0D7E1F2A3B4C}");
   CHECK(kas["installed_at"] == "2024-01-15");
-  CHECK(kas["location"] == "/Program Files (x86)/Kaspersky Lab/KES.12.3.0");
+  CHECK(kas["location"] ==
+        where + "/Program Files (x86)/Kaspersky Lab/KES.12.3.0");
   CHECK(kas["user"] == "");
 
   const nlohmann::json& wechat = found.at("wechat")["software"];
@@ -202,4 +206,46 @@ TEST_CASE("windows registry: a Windows tree as a folder and as a zip",
   INFO(zipped.err);
   CHECK(zipped.exit_code == 1);
   CheckFindings(ParseJson(zipped.out));
+}
+
+TEST_CASE("windows registry: the Windows tree in an NTFS partition of an E01",
+          "[windows][e2e]") {
+  auto software = CorpusPath("windows_registry/regipy_ntuser_software_partial.hive");
+  auto ntuser = CorpusPath("windows_registry/velociraptor_ntuser.dat");
+  SKIP_UNLESS_CORPUS(software, ntuser);
+  for (const char* tool :
+       {"hivexregedit", "mkntfs", "ntfs-3g", "sgdisk", "ewfacquire"}) {
+    if (!HaveTool(tool)) {
+      WARN(std::string(tool) + " absent: skipped");
+      return;
+    }
+  }
+  TempDir dir;
+  const std::string root = BuildWindowsTree(dir, *software, *ntuser);
+  const std::string script = R"(set -e
+cd "$1"
+truncate -s 32M ntfs.img
+mkntfs -F -q -f ntfs.img >/dev/null 2>&1
+mkdir mnt
+ntfs-3g ntfs.img mnt
+cp -r root/Windows root/Users mnt/
+umount mnt
+truncate -s 40M disk.raw
+sgdisk -o -n 1:2048:+32M -t 1:0700 disk.raw >/dev/null
+dd if=ntfs.img of=disk.raw bs=1M seek=1 conv=notrunc status=none
+ewfacquire -u -q -c fast -t disk disk.raw >/dev/null
+)";
+  RunResult built = Run("bash -c " + ShellQuote(script) + " x " +
+                        ShellQuote(dir.path()));
+  INFO(built.err);
+  REQUIRE(built.exit_code == 0);
+  const std::string e01 = dir.path() + "/disk.E01";
+  RunResult r = RunContraband("scan --format json " + ShellQuote(e01));
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  nlohmann::json report = ParseJson(r.out);
+  for (const nlohmann::json& f : report["findings"]) {
+    CHECK(f["software"]["volume"] == "p1");
+  }
+  CheckFindings(report, e01 + "#p1:");
 }

@@ -77,7 +77,9 @@ Software Record(const std::string& id, const Values& v,
 }
 
 // Every subkey of `path` with its values; a damaged subkey is a warning.
-template <typename Fn>
+// Nested inside another EachSubkey, a `path` that cannot be listed is the
+// outer entry's damage (counted there) rather than a warning of its own.
+template <bool kNested = false, typename Fn>
 void EachSubkey(const RegfHive& hive, std::string_view path,
                 const UninstallOutput& out, Fn fn) {
   std::vector<std::pair<std::string, uint32_t>> subkeys;
@@ -86,17 +88,33 @@ void EachSubkey(const RegfHive& hive, std::string_view path,
     if (!key) return;
     subkeys = hive.Subkeys(*key);
   } catch (const ParseError& e) {
+    if (kNested) throw;
     out.warn(std::string(path) + ": " + e.what() +
              "; its entries cannot be listed");
     return;
   }
+  constexpr size_t kListedDamage = 20;
+  size_t damaged = 0;
   for (const auto& [name, offset] : subkeys) {
+    if (hive.exhausted()) {  // every further key would fail the same way
+      out.warn(std::string(path) +
+               ": the hive's reading bound was reached; the rest of its "
+               "entries are not read");
+      break;
+    }
     const std::string sub = std::string(path) + "\\" + name;
     try {
       fn(name.empty() ? hive.Name(offset) : name, offset, sub);
     } catch (const ParseError& e) {
-      out.warn(sub + ": " + e.what() + "; the entry is skipped");
+      if (++damaged <= kListedDamage) {
+        out.warn(sub + ": " + e.what() + "; the entry is skipped");
+      }
     }
+  }
+  if (damaged > kListedDamage) {
+    out.warn(std::string(path) + ": " +
+             std::to_string(damaged - kListedDamage) +
+             " more damaged entries skipped, not listed");
   }
 }
 
@@ -192,7 +210,7 @@ void ReadMachineUninstall(const RegfHive& hive,
   };
   EachSubkey(hive, kUserData, out,
              [&](const std::string& sid, uint32_t, const std::string& sid_path) {
-               EachSubkey(
+               EachSubkey<true>(
                    hive, sid_path + "\\Products", out,
                    [&](const std::string& packed, uint32_t product,
                        const std::string& product_path) {

@@ -6,12 +6,14 @@
 // A dirty hive is replayed from its .LOG1/.LOG2 in memory first.
 //
 // Windows paths are case-insensitive. Until the evidence layer folds case
-// for Windows volumes, every letter of the requested paths is a bracket
-// class ("[Ww][Ii]..."): each folder on the way is listed and the names
-// match in any case, so a hive is found under its real spelling, once.
+// for Windows volumes, every letter of the requested paths below the top
+// folder is a bracket class ("[Ss][Yy]..."): each folder on the way is
+// listed and the names match in any case, so a hive is found under its
+// real spelling, once.
 #include <map>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include "collectors/collector.h"
 #include "collectors/windows/uninstall_entries.h"
@@ -27,12 +29,20 @@ namespace {
 constexpr uint64_t kMaxHiveBytes = 512ull << 20;
 constexpr uint64_t kMaxLogBytes = 256ull << 20;
 
-constexpr std::string_view kConfigDir = "/Windows/System32/config";
+// Each path is a top folder spelled as Windows spells it, then parts in
+// any case (see AnyCase). The top folder is not a class: listing the
+// evidence root once per request would cost a listing each, and a host
+// folder's root listing can only be done once per scan today (see the
+// report of this change); NTFS and FAT in images find it in any case.
+constexpr std::pair<std::string_view, std::string_view> kConfigDir = {
+    "/Windows", "/System32/config"};
 // Profile folders: Users (Vista+), Documents and Settings (XP), and the
 // service profiles ProfileList names outside Users.
-constexpr std::string_view kProfileDirs[] = {
-    "/Users/*", "/Documents and Settings/*", "/Windows/ServiceProfiles/*",
-    "/Windows/System32/config/systemprofile"};
+constexpr std::pair<std::string_view, std::string_view> kProfileDirs[] = {
+    {"/Users", "/*"},
+    {"/Documents and Settings", "/*"},
+    {"/Windows", "/ServiceProfiles/*"},
+    {"/Windows", "/System32/config/systemprofile"}};
 
 // "NTUSER.DAT" -> "[Nn][Tt][Uu][Ss][Ee][Rr].[Dd][Aa][Tt]".
 std::string AnyCase(std::string_view name) {
@@ -70,8 +80,11 @@ class WindowsRegistryCollector : public Collector {
       log.stream = true;  // read only when the hive is dirty
       out.push_back(log);
     };
-    add(AnyCase(kConfigDir), "SOFTWARE");
-    for (std::string_view dir : kProfileDirs) add(AnyCase(dir), "NTUSER.DAT");
+    auto dir = [](std::pair<std::string_view, std::string_view> d) {
+      return std::string(d.first) + AnyCase(d.second);
+    };
+    add(dir(kConfigDir), "SOFTWARE");
+    for (const auto& d : kProfileDirs) add(dir(d), "NTUSER.DAT");
     return out;
   }
 
