@@ -13,47 +13,16 @@
 #include <string>
 #include <vector>
 
+#include "support/hive_merge.h"
 #include "support/test_support.h"
 
 using namespace contraband::testing;
 
 namespace {
 
-struct RegKey {
-  std::string path;  // below the hive root, backslash-separated
-  std::vector<std::pair<std::string, std::string>> strings;
-};
-
-// A .reg file for hivexregedit --merge, which creates a key only when its
-// parent exists: every ancestor gets its own (empty) section first.
-std::string RegFile(const std::vector<RegKey>& keys) {
-  std::string out = "Windows Registry Editor Version 5.00\n\n";
-  for (const RegKey& k : keys) {
-    for (size_t p = k.path.find('\\'); p != std::string::npos;
-         p = k.path.find('\\', p + 1)) {
-      out += "[\\" + k.path.substr(0, p) + "]\n\n";
-    }
-    out += "[\\" + k.path + "]\n";
-    for (const auto& [name, value] : k.strings) {
-      std::string escaped;
-      for (char c : value) {
-        if (c == '\\' || c == '"') escaped += '\\';
-        escaped += c;
-      }
-      out += "\"" + name + "\"=\"" + escaped + "\"\n";
-    }
-    out += "\n";
-  }
-  return out;
-}
-
 void Merge(const TempDir& dir, const std::string& hive,
            const std::vector<RegKey>& keys) {
-  const std::string reg = dir.Write("merge.reg", RegFile(keys));
-  RunResult r = Run("hivexregedit --merge " + ShellQuote(hive) + " " +
-                    ShellQuote(reg));
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  MergeIntoHive(hive, keys, dir.path());
 }
 
 const std::string kUninstall = "Microsoft\\Windows\\CurrentVersion\\Uninstall\\";

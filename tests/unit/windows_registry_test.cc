@@ -11,6 +11,7 @@
 #include "formats/parse_error.h"
 #include "formats/regf_hive.h"
 #include "formats/regf_log.h"
+#include "support/hive_merge.h"
 #include "support/test_support.h"
 
 using namespace contraband;
@@ -237,4 +238,107 @@ TEST_CASE("windows-registry: per-user Uninstall entries of real NTUSER hives",
   CHECK(warnings.find("/Users/tony/ntuser.dat: hive is dirty (sequence "
                       "numbers 567/566): replayed 22 log entries") !=
         std::string::npos);
+}
+
+TEST_CASE("windows-registry: Windows Installer registrations and ProfileList",
+          "[windows]") {
+  auto partial = CorpusPath(std::string(kReg) + "regipy_ntuser_software_partial.hive");
+  SKIP_UNLESS_CORPUS(partial);
+  if (!HaveTool("hivexregedit")) {
+    WARN("hivexregedit absent (libwin-hivex-perl): skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string hive = dir.path() + "/SOFTWARE";
+  WriteHostFile(hive, ReadHostFile(*partial));
+  const std::string carol = "S-1-5-21-1111111111-2222222222-3333333333-1001";
+  const std::string dave = "S-1-5-21-1111111111-2222222222-3333333333-1002";
+  const std::string profiles = "Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\";
+  const std::string user_data =
+      "Microsoft\\Windows\\CurrentVersion\\Installer\\UserData\\";
+  MergeIntoHive(
+      hive,
+      {{profiles + carol, {{"ProfileImagePath", "C:\\Users\\carol"}}, {}},
+       {profiles + dave, {{"ProfileImagePath", "D:\\Profiles\\dave"}}, {}},
+       {profiles + "S-1-5-18",
+        {{"ProfileImagePath", "%systemroot%\\system32\\config\\systemprofile"}},
+        {}},
+       // Zoom's MSI for carol only, its Uninstall entry gone: the product
+       // code {334503B4-0A36-45A2-8206-A6B37A1F8B5B}, packed.
+       {user_data + carol +
+            "\\Products\\4B30543363A02A5428606A3BA7F1B8B5\\InstallProperties",
+        {{"DisplayName", "Zoom (64-bit)"},
+         {"DisplayVersion", "5.17.11.34827"},
+         {"Publisher", "Zoom Video Communications, Inc."},
+         {"InstallDate", "20240301"}},
+        {{"SystemComponent", 1}}},
+       // A per-machine product known only to Classes\Installer\Products.
+       {"Classes\\Installer\\Products\\7D8A5C2BF0E312C4A9B6D0E7F1A2B3C4",
+        {{"ProductName", "Kaspersky Security Center Network Agent"}},
+        {{"Version", (14u << 24) | (2u << 16) | 1234u}}},
+       // And the same product again in the machine's UserData: one record.
+       {user_data +
+            "S-1-5-18\\Products\\7D8A5C2BF0E312C4A9B6D0E7F1A2B3C4\\InstallProperties",
+        {{"DisplayName", "Kaspersky Security Center Network Agent"},
+         {"DisplayVersion", "14.2.0.1234"},
+         {"Publisher", "AO Kaspersky Lab"}},
+        {}}},
+      dir.path());
+  MemoryVfs vfs;
+  vfs.AddFile("/Windows/System32/config/SOFTWARE", ReadHostFile(hive));
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("windows-registry"));
+  const std::string warnings = AllWarnings(r);
+  INFO(warnings);
+
+  const Software* zoom = FindSoftware(r, "{334503B4-0A36-45A2-8206-A6B37A1F8B5B}");
+  REQUIRE(zoom);
+  CHECK(zoom->name == "Zoom (64-bit)");
+  CHECK(zoom->user == "carol");
+  CHECK(zoom->installed_at == "2024-03-01");
+  CHECK(zoom->source_key ==
+        user_data + carol +
+            "\\Products\\4B30543363A02A5428606A3BA7F1B8B5\\InstallProperties");
+
+  size_t agents = 0;
+  for (const Software& s : r.software) {
+    if (s.id == "{B2C5A8D7-3E0F-4C21-9A6B-0D7E1F2A3B4C}") {
+      ++agents;
+      CHECK(s.user.empty());  // S-1-5-18: the machine
+      CHECK(s.version == "14.2.0.1234");
+      CHECK(s.publisher == "AO Kaspersky Lab");
+    }
+  }
+  CHECK(agents == 1);
+  // carol's and the system profile are where ProfileList says; dave's is on
+  // D:, which this evidence does not hold, and carol has no hive here.
+  CHECK(warnings.find("D:\\Profiles\\dave") != std::string::npos);
+  CHECK(warnings.find("C:\\Users\\carol") != std::string::npos);
+}
+
+TEST_CASE("windows-registry: the Installer's product without UserData",
+          "[windows]") {
+  auto partial = CorpusPath(std::string(kReg) + "regipy_ntuser_software_partial.hive");
+  SKIP_UNLESS_CORPUS(partial);
+  if (!HaveTool("hivexregedit")) {
+    WARN("hivexregedit absent (libwin-hivex-perl): skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string hive = dir.path() + "/SOFTWARE";
+  WriteHostFile(hive, ReadHostFile(*partial));
+  MergeIntoHive(
+      hive,
+      {{"Classes\\Installer\\Products\\7D8A5C2BF0E312C4A9B6D0E7F1A2B3C4",
+        {{"ProductName", "Kaspersky Security Center Network Agent"}},
+        {{"Version", (14u << 24) | (2u << 16) | 1234u}}}},
+      dir.path());
+  MemoryVfs vfs;
+  vfs.AddFile("/Windows/System32/config/SOFTWARE", ReadHostFile(hive));
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("windows-registry"));
+  const Software* agent = FindSoftware(r, "{B2C5A8D7-3E0F-4C21-9A6B-0D7E1F2A3B4C}");
+  REQUIRE(agent);
+  CHECK(agent->name == "Kaspersky Security Center Network Agent");
+  CHECK(agent->version == "14.2.1234");
+  CHECK(agent->source_key ==
+        "Classes\\Installer\\Products\\7D8A5C2BF0E312C4A9B6D0E7F1A2B3C4");
 }
