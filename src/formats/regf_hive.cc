@@ -232,15 +232,22 @@ std::optional<uint32_t> RegfHive::Subkey(uint32_t key,
   return std::nullopt;
 }
 
-std::optional<uint32_t> RegfHive::Find(uint32_t key,
-                                       std::string_view path) const {
+std::optional<uint32_t> RegfHive::Find(uint32_t key, std::string_view path,
+                                       std::string* spelled) const {
   std::optional<uint32_t> at = key;
+  if (spelled) spelled->clear();
   size_t pos = 0;
   while (at && pos <= path.size()) {
     size_t end = path.find('\\', pos);
     if (end == std::string_view::npos) end = path.size();
     const std::string_view part = path.substr(pos, end - pos);
-    if (!part.empty()) at = Subkey(*at, part);
+    if (!part.empty()) {
+      at = Subkey(*at, part);
+      if (at && spelled) {
+        if (!spelled->empty()) *spelled += '\\';
+        *spelled += Name(*at);
+      }
+    }
     pos = end + 1;
   }
   return at;

@@ -74,8 +74,10 @@ class RegfHive {
   /// The subkey called `name` (ASCII case-insensitive, as Windows compares
   /// the names we ask for), or nullopt.
   std::optional<uint32_t> Subkey(uint32_t key, std::string_view name) const;
-  /// The key at backslash-separated `path` below `key`, or nullopt.
-  std::optional<uint32_t> Find(uint32_t key, std::string_view path) const;
+  /// The key at backslash-separated `path` below `key`, or nullopt; with
+  /// `spelled`, also the path as the hive spells its names.
+  std::optional<uint32_t> Find(uint32_t key, std::string_view path,
+                               std::string* spelled = nullptr) const;
   /// Every subkey with its name, in the hive's order (at most kMaxSubkeys).
   std::vector<std::pair<std::string, uint32_t>> Subkeys(uint32_t key) const;
   /// Every value (at most kMaxValues).

@@ -117,7 +117,8 @@ void CheckFindings(const nlohmann::json& report,
   CHECK(wechat["id"] == "WeChat");
   CHECK(wechat["arch"] == "x86");
   CHECK(wechat["source"] == "/Windows/System32/config/SOFTWARE");
-  CHECK(wechat["source_key"] == "WOW6432Node\\" + kUninstall + "WeChat");
+  // As the hive spells it (hivex merged into the existing Wow6432Node).
+  CHECK(wechat["source_key"] == "Wow6432Node\\" + kUninstall + "WeChat");
 
   const nlohmann::json& zoom = found.at("zoom")["software"];
   CHECK(zoom["id"] == "ZoomUMX");

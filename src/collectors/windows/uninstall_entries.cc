@@ -83,8 +83,9 @@ template <bool kNested = false, typename Fn>
 void EachSubkey(const RegfHive& hive, std::string_view path,
                 const UninstallOutput& out, Fn fn) {
   std::vector<std::pair<std::string, uint32_t>> subkeys;
+  std::string spelled;  // the key names as the hive writes them
   try {
-    std::optional<uint32_t> key = hive.Find(hive.root(), path);
+    std::optional<uint32_t> key = hive.Find(hive.root(), path, &spelled);
     if (!key) return;
     subkeys = hive.Subkeys(*key);
   } catch (const ParseError& e) {
@@ -102,12 +103,13 @@ void EachSubkey(const RegfHive& hive, std::string_view path,
                "entries are not read");
       break;
     }
-    const std::string sub = std::string(path) + "\\" + name;
     try {
-      fn(name.empty() ? hive.Name(offset) : name, offset, sub);
+      const std::string own = name.empty() ? hive.Name(offset) : name;
+      fn(own, offset, spelled + "\\" + own);
     } catch (const ParseError& e) {
       if (++damaged <= kListedDamage) {
-        out.warn(sub + ": " + e.what() + "; the entry is skipped");
+        out.warn(spelled + "\\" + name + ": " + e.what() +
+                 "; the entry is skipped");
       }
     }
   }
