@@ -107,10 +107,11 @@ RegfHive::RegfHive(std::string_view bytes) : bytes_(bytes) {
   }
   if (size == 0) size = present;  // a zeroed size field: use the file
   bins_ = bytes.substr(kRegfBaseBlockSize, static_cast<size_t>(size));
-  // A cell is at least 8 bytes, so an honest reader visits each a few
-  // times at most; the constants leave room for lookups by path.
-  cells_left_ = bins_.size() / 2 + (4u << 20);
-  data_left_ = uint64_t{bins_.size()} * 2 + (64u << 20);
+  // A cell is at least 8 bytes, so this lets an honest reader visit each
+  // cell twice (lookups by path walk sibling lists again), and copy each
+  // byte twice; the constants are for small hives.
+  cells_left_ = bins_.size() / 4 + 65536;
+  data_left_ = uint64_t{bins_.size()} * 2 + (16u << 20);
   if (bins_.substr(0, 4) != "hbin") {
     problems_.push_back("the first hive bin has no hbin signature");
   }

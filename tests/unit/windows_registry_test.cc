@@ -342,3 +342,145 @@ TEST_CASE("windows-registry: the Installer's product without UserData",
   CHECK(agent->source_key ==
         "Classes\\Installer\\Products\\7D8A5C2BF0E312C4A9B6D0E7F1A2B3C4");
 }
+
+namespace {
+
+// A hive built cell by cell, for shapes no tool writes: lists whose
+// entries all point to the same cells.
+class HiveBuilder {
+ public:
+  uint32_t Cell(const std::string& payload) {
+    const uint32_t at = static_cast<uint32_t>(bins_.size());
+    size_t size = (payload.size() + 4 + 7) / 8 * 8;
+    Put32(bins_, static_cast<uint32_t>(-static_cast<int32_t>(size)));
+    bins_ += payload;
+    bins_.append(size - 4 - payload.size(), '\0');
+    return at;
+  }
+  uint32_t Key(const std::string& name, uint32_t subkeys, uint32_t list,
+               uint32_t values, uint32_t value_list) {
+    std::string p = "nk";
+    Put16(p, 0x20);
+    p.append(12, '\0');  // timestamp, access bits
+    Put32(p, 0);         // parent
+    Put32(p, subkeys);
+    Put32(p, 0);
+    Put32(p, list);
+    Put32(p, 0xFFFFFFFFu);
+    Put32(p, values);
+    Put32(p, value_list);
+    Put32(p, 0xFFFFFFFFu);  // security
+    Put32(p, 0xFFFFFFFFu);  // class
+    p.append(20, '\0');
+    Put16(p, static_cast<uint16_t>(name.size()));
+    Put16(p, 0);
+    return Cell(p + name);
+  }
+  uint32_t StringValue(const std::string& name, const std::string& ascii) {
+    std::string utf16;
+    for (char c : ascii + '\0') {
+      utf16 += c;
+      utf16 += '\0';
+    }
+    const uint32_t data = Cell(utf16);
+    std::string p = "vk";
+    Put16(p, static_cast<uint16_t>(name.size()));
+    Put32(p, static_cast<uint32_t>(utf16.size()));
+    Put32(p, data);
+    Put32(p, kRegSz);
+    Put16(p, 1);
+    Put16(p, 0);
+    return Cell(p + name);
+  }
+  uint32_t List(const char* sig, const std::vector<uint32_t>& offsets) {
+    std::string p = sig;
+    Put16(p, static_cast<uint16_t>(offsets.size()));
+    for (uint32_t o : offsets) {
+      Put32(p, o);
+      if (std::string(sig) == "lf") Put32(p, 0);  // name hint
+    }
+    return Cell(p);
+  }
+  uint32_t ValueList(const std::vector<uint32_t>& offsets) {
+    std::string p;
+    for (uint32_t o : offsets) Put32(p, o);
+    return Cell(p);
+  }
+  std::string Hive(uint32_t root) {
+    std::string bins = bins_;
+    bins.resize((bins.size() + 4095) / 4096 * 4096, '\0');
+    std::string hbin = bins.substr(0, 32);
+    std::string head = "hbin";
+    Put32(head, 0);
+    Put32(head, static_cast<uint32_t>(bins.size()));
+    bins.replace(0, head.size(), head);
+    std::string base = "regf";
+    Put32(base, 1);
+    Put32(base, 1);
+    base.append(8, '\0');
+    Put32(base, 1);
+    Put32(base, 5);
+    Put32(base, 0);
+    Put32(base, 1);
+    Put32(base, root);
+    Put32(base, static_cast<uint32_t>(bins.size()));
+    base.resize(508, '\0');
+    uint32_t sum = 0;
+    for (size_t i = 0; i < 508; i += 4) {
+      uint32_t v = 0;
+      for (int k = 3; k >= 0; --k) v = (v << 8) | static_cast<unsigned char>(base[i + k]);
+      sum ^= v;
+    }
+    Put32(base, sum);
+    base.resize(4096, '\0');
+    return base + bins;
+  }
+
+ private:
+  static void Put16(std::string& s, uint16_t v) {
+    s += static_cast<char>(v);
+    s += static_cast<char>(v >> 8);
+  }
+  static void Put32(std::string& s, uint32_t v) {
+    for (int i = 0; i < 4; ++i) s += static_cast<char>(v >> (8 * i));
+  }
+  std::string bins_ = std::string(32, '\0');  // the hbin header, filled last
+};
+
+}  // namespace
+
+TEST_CASE("windows-registry: lists sharing cells stop at the reading bound",
+          "[windows][regf]") {
+  HiveBuilder b;
+  const uint32_t name = b.StringValue("DisplayName", "Zoom");
+  const uint32_t app = b.Key("ZoomUMX", 0, 0xFFFFFFFFu, 1, b.ValueList({name}));
+  // One lf of 65535 entries, all the same key; one ri of 65535 entries,
+  // all the same lf: four billion subkeys in a few hundred kilobytes.
+  const uint32_t lf = b.List("lf", std::vector<uint32_t>(65535, app));
+  const uint32_t ri = b.List("ri", std::vector<uint32_t>(65535, lf));
+  uint32_t key = b.Key("Uninstall", 65535u * 65535u, ri, 0, 0xFFFFFFFFu);
+  for (const char* parent :
+       {"CurrentVersion", "Windows", "Microsoft", "Software"}) {
+    key = b.Key(parent, 1, b.List("lf", {key}), 0, 0xFFFFFFFFu);
+  }
+  const uint32_t root = b.Key("ROOT", 1, b.List("lf", {key}), 0, 0xFFFFFFFFu);
+  const std::string hive = b.Hive(root);
+  {
+    RegfHive h(hive);
+    std::optional<uint32_t> u = h.Find(
+        h.root(), "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall");
+    REQUIRE(u);
+    CHECK(h.Subkeys(*u).size() == RegfHive::kMaxSubkeys);
+  }
+  MemoryVfs vfs;
+  vfs.AddFile("/Users/eve/NTUSER.DAT", hive);
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("windows-registry"));
+  const std::string warnings = AllWarnings(r);
+  INFO(warnings.substr(0, 2000));
+  CHECK(warnings.find("reading bound") != std::string::npos);
+  CHECK(r.warnings.size() < 5);
+  // Listing the million names alone uses up the bound: what matters is that
+  // the scan ends with a warning, not what little it reports.
+  CHECK(r.software.size() < RegfHive::kMaxSubkeys);
+  for (const Software& sw : r.software) CHECK(sw.user == "eve");
+}
