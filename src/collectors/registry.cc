@@ -17,6 +17,7 @@ std::unique_ptr<Collector> MakeDpkgHistoryCollector();
 std::unique_ptr<Collector> MakeAptHistoryCollector();
 std::unique_ptr<Collector> MakeRpmHistoryCollector();
 std::unique_ptr<Collector> MakePacmanHistoryCollector();
+std::unique_ptr<Collector> MakeWindowsRegistryCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -54,6 +55,11 @@ const std::vector<CollectorInfo>& AllCollectors() {
       {"pacman-history", "pacman",
        "pacman.log: packages installed, then removed",
        &MakePacmanHistoryCollector},
+      {"windows-registry", "windows",
+       "Windows registry hives: SOFTWARE (Uninstall, WOW6432Node, Windows "
+       "Installer products) and every profile's NTUSER.DAT; dirty hives "
+       "replayed from .LOG1/.LOG2 in memory",
+       &MakeWindowsRegistryCollector},
   };
   return kCollectors;
 }

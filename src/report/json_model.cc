@@ -18,6 +18,7 @@ ordered_json SoftwareJson(const Software& sw) {
   j["user"] = sw.user;
   j["location"] = sw.location;
   j["source"] = sw.source;
+  if (!sw.source_key.empty()) j["source_key"] = sw.source_key;
   if (!sw.source_sha256.empty()) j["source_sha256"] = sw.source_sha256;
   if (!sw.also_sources.empty()) {
     ordered_json also = ordered_json::array();

@@ -33,6 +33,7 @@ void Table(const std::vector<std::vector<std::string>>& rows, std::ostream& out)
 
 std::string Where(const Software& sw, bool several_evidence) {
   std::string where = sw.source;
+  if (!sw.source_key.empty()) where += " [" + sw.source_key + "]";
   for (const AlsoSource& a : sw.also_sources) where += " + " + a.path;
   // Inside a partition the volume names where: "#p1:/var/lib/dpkg/status".
   if (!sw.volume.empty()) where = "#" + sw.volume + ":" + where;

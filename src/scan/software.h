@@ -43,6 +43,9 @@ struct Software {
   std::string user;      ///< owner of a per-user install
   std::string location;  ///< where the software lives inside the evidence
   std::string source;    ///< the record file that proves it
+  /// Where inside `source` the record is, for record files that are trees:
+  /// a registry key path ("Microsoft\\Windows\\...\\Uninstall\\ZoomUMX").
+  std::string source_key;
   std::string source_sha256;  ///< SHA-256 of `source` as read (with --hash)
   /// Other files recording the same event (a removal logged by both dpkg.log
   /// and apt's history.log); see scan/repeated_records.h.
@@ -60,7 +63,8 @@ struct Software {
 
   /// Total order used to make reports deterministic.
   auto SortKey() const {
-    return std::tie(evidence, volume, ecosystem, id, version, arch, source, location,
+    return std::tie(evidence, volume, ecosystem, id, version, arch, source,
+                    source_key, location,
                     user, name, publisher, state);
   }
 };

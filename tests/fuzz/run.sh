@@ -31,6 +31,7 @@ seeds_for() {
     fuzz_vmdk) echo "$corpus/disk_images/plaso/image.vmdk $corpus/disk_images/dfvfs/ext2.vmdk" ;;
     fuzz_history) echo "$here/regressions/fuzz_history" ;;
     fuzz_desktop_entry) echo "/usr/share/applications" ;;
+    fuzz_registry) echo "$corpus/windows_registry" ;;
   esac
 }
 
@@ -108,6 +109,22 @@ make_seeds() {
         qemu-img convert -O qcow2 "$tmp/pv.img" "$dir/lvm.qcow2"
       fi
       rm -rf "$tmp" ;;
+    fuzz_registry)
+      # A dirty hive with its LOG1 behind a 4-byte length: the input shape
+      # that reaches log replay.
+      local reg=$corpus/windows_registry/regipy_transactions_NTUSER.DAT
+      [ -f "$reg" ] && [ -f "$reg.LOG1" ] || return 0
+      local n
+      n=$(stat -c %s "$reg")
+      printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n & 255)) $((n >> 8 & 255)) \
+        $((n >> 16 & 255)) $((n >> 24 & 255)))" >"$dir/dirty_hive_with_log1"
+      cat "$reg" "$reg.LOG1" >>"$dir/dirty_hive_with_log1"
+      # Small hives run a hundred times faster: the first 64 KiB of hive
+      # bins of two real ones (a truncated hive, read as far as it goes).
+      for f in velociraptor_ntuser.dat regipy_ntuser_software_partial.hive; do
+        [ -f "$corpus/windows_registry/$f" ] &&
+          head -c $((4096 + 65536)) "$corpus/windows_registry/$f" >"$dir/small_$f"
+      done ;;
   esac
 }
 

@@ -1,0 +1,221 @@
+// A Windows tree built from real corpus hives with Uninstall keys added by
+// hivexregedit --merge (libwin-hivex-perl): Kaspersky in SOFTWARE, WeChat in
+// its WOW6432Node, Zoom only in alice's NTUSER.DAT, Telegram only in bob's
+// lower-case ntuser.dat, and the look-alikes ZoomIt (Sysinternals) and Zoom
+// Player (Inmatrix). Scanned by the real binary as a folder and as a zip:
+// the findings are exactly kaspersky, wechat, zoom and telegram, each with
+// its hive and key (and user for the per-user ones).
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/hive_merge.h"
+#include "support/test_support.h"
+
+using namespace contraband::testing;
+
+namespace {
+
+void Merge(const TempDir& dir, const std::string& hive,
+           const std::vector<RegKey>& keys) {
+  MergeIntoHive(hive, keys, dir.path());
+}
+
+const std::string kUninstall = "Microsoft\\Windows\\CurrentVersion\\Uninstall\\";
+
+// Lays the tree out in dir/root; returns the root.
+std::string BuildWindowsTree(const TempDir& dir, const std::string& software,
+                             const std::string& ntuser) {
+  namespace fs = std::filesystem;
+  const std::string root = dir.path() + "/root";
+  const std::string config = root + "/Windows/System32/config";
+  fs::create_directories(config);
+  fs::create_directories(root + "/Users/alice");
+  fs::create_directories(root + "/Users/bob");
+  const std::string sw = config + "/SOFTWARE";
+  const std::string alice = root + "/Users/alice/NTUSER.DAT";
+  const std::string bob = root + "/Users/bob/ntuser.dat";
+  fs::copy_file(software, sw);
+  fs::copy_file(ntuser, alice);
+  fs::copy_file(ntuser, bob);
+  for (const std::string& f : {sw, alice, bob}) {
+    fs::permissions(f, fs::perms::owner_write, fs::perm_options::add);
+  }
+  Merge(dir, sw,
+        {{kUninstall + "{B2C5A8D7-3E0F-4C21-9A6B-0D7E1F2A3B4C}",
+          {{"DisplayName", "Kaspersky Endpoint Security for Windows"},
+           {"DisplayVersion", "12.3.0.493"},
+           {"Publisher", "AO Kaspersky Lab"},
+           {"InstallDate", "20240115"},
+           {"InstallLocation",
+            "C:\\Program Files (x86)\\Kaspersky Lab\\KES.12.3.0\\"}}},
+         {kUninstall + "ZoomIt",
+          {{"DisplayName", "ZoomIt"},
+           {"DisplayVersion", "8.01"},
+           {"Publisher", "Sysinternals - www.sysinternals.com"}}},
+         {kUninstall + "Zoom Player MAX_is1",
+          {{"DisplayName", "Zoom Player MAX"},
+           {"DisplayVersion", "19.0"},
+           {"Publisher", "Inmatrix LTD"}}},
+         {"WOW6432Node\\" + kUninstall + "WeChat",
+          {{"DisplayName", "WeChat"},
+           {"DisplayVersion", "3.9.8.25"},
+           {"Publisher", "Tencent"}}}});
+  Merge(dir, alice,
+        {{"Software\\" + kUninstall + "ZoomUMX",
+          {{"DisplayName", "Zoom Workplace"},
+           {"DisplayVersion", "6.1.1 (41705)"},
+           {"Publisher", "Zoom Video Communications, Inc."}}}});
+  Merge(dir, bob,
+        {{"Software\\" + kUninstall + "{53F49750-6209-4FBF-9CA8-7A333C87D1ED}_is1",
+          {{"DisplayName", "Telegram Desktop"},
+           {"DisplayVersion", "5.2.3"},
+           {"Publisher", "Telegram FZ-LLC"},
+           {"InstallDate", "20240702"}}}});
+  return root;
+}
+
+// product -> its finding, failing on a product found twice.
+std::map<std::string, nlohmann::json> FindingsByProduct(
+    const nlohmann::json& report) {
+  std::map<std::string, nlohmann::json> out;
+  for (const nlohmann::json& f : report["findings"]) {
+    const std::string product = f["product"];
+    INFO(f.dump());
+    CHECK(out.count(product) == 0);
+    out[product] = f;
+  }
+  return out;
+}
+
+// `where`: the "EVIDENCE#VOLUME:" a location starts with inside a disk.
+void CheckFindings(const nlohmann::json& report,
+                   const std::string& where = "") {
+  const auto found = FindingsByProduct(report);
+  std::vector<std::string> products;
+  for (const auto& [p, f] : found) products.push_back(p);
+  CHECK(products ==
+        std::vector<std::string>{"kaspersky", "telegram", "wechat", "zoom"});
+  if (products.size() != 4) return;
+  const nlohmann::json& kas = found.at("kaspersky")["software"];
+  CHECK(kas["ecosystem"] == "windows");
+  CHECK(kas["id"] == "{B2C5A8D7-3E0F-4C21-9A6B-0D7E1F2A3B4C}");
+  CHECK(kas["name"] == "Kaspersky Endpoint Security for Windows");
+  CHECK(kas["version"] == "12.3.0.493");
+  CHECK(kas["source"] == "/Windows/System32/config/SOFTWARE");
+  CHECK(kas["source_key"] == kUninstall + "{B2C5A8D7-3E0F-4C21-9A6B-0D7E1F2A3B4C}");
+  CHECK(kas["installed_at"] == "2024-01-15");
+  CHECK(kas["location"] ==
+        where + "/Program Files (x86)/Kaspersky Lab/KES.12.3.0");
+  CHECK(kas["user"] == "");
+
+  const nlohmann::json& wechat = found.at("wechat")["software"];
+  CHECK(wechat["id"] == "WeChat");
+  CHECK(wechat["arch"] == "x86");
+  CHECK(wechat["source"] == "/Windows/System32/config/SOFTWARE");
+  // As the hive spells it (hivex merged into the existing Wow6432Node).
+  CHECK(wechat["source_key"] == "Wow6432Node\\" + kUninstall + "WeChat");
+
+  const nlohmann::json& zoom = found.at("zoom")["software"];
+  CHECK(zoom["id"] == "ZoomUMX");
+  CHECK(zoom["user"] == "alice");
+  CHECK(zoom["source"] == "/Users/alice/NTUSER.DAT");
+  CHECK(zoom["source_key"] == "Software\\" + kUninstall + "ZoomUMX");
+  CHECK(found.at("zoom")["confidence"] == "high");
+
+  const nlohmann::json& tg = found.at("telegram")["software"];
+  CHECK(tg["id"] == "{53F49750-6209-4FBF-9CA8-7A333C87D1ED}_is1");
+  CHECK(tg["user"] == "bob");
+  CHECK(tg["source"] == "/Users/bob/ntuser.dat");
+  CHECK(tg["installed_at"] == "2024-07-02");
+}
+
+}  // namespace
+
+TEST_CASE("windows registry: a Windows tree as a folder and as a zip",
+          "[windows][e2e]") {
+  auto software = CorpusPath("windows_registry/regipy_ntuser_software_partial.hive");
+  auto ntuser = CorpusPath("windows_registry/velociraptor_ntuser.dat");
+  SKIP_UNLESS_CORPUS(software, ntuser);
+  if (!HaveTool("hivexregedit")) {
+    WARN("hivexregedit absent (libwin-hivex-perl): skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string root = BuildWindowsTree(dir, *software, *ntuser);
+
+  RunResult folder = RunContraband("scan --format json " + ShellQuote(root));
+  INFO(folder.err);
+  CHECK(folder.exit_code == 1);
+  nlohmann::json report = ParseJson(folder.out);
+  CheckFindings(report);
+  // The look-alikes are inventory, not findings.
+  RunResult inv = RunContraband("inventory --format json " + ShellQuote(root));
+  nlohmann::json inventory = ParseJson(inv.out);
+  std::set<std::string> names;
+  for (const nlohmann::json& sw : inventory["software"]) {
+    if (sw["ecosystem"] == "windows") names.insert(sw["name"]);
+  }
+  CHECK(names.count("ZoomIt") == 1);
+  CHECK(names.count("Zoom Player MAX") == 1);
+  CHECK(names.count("GitKraken") == 1);  // the corpus hive's own entries
+
+  if (!HaveTool("zip")) {
+    WARN("zip absent: the archive half is skipped");
+    return;
+  }
+  RunResult z = Run("cd " + ShellQuote(root) +
+                    " && zip -qr ../windows.zip Windows Users");
+  REQUIRE(z.exit_code == 0);
+  RunResult zipped =
+      RunContraband("scan --format json " + ShellQuote(dir.path() + "/windows.zip"));
+  INFO(zipped.err);
+  CHECK(zipped.exit_code == 1);
+  CheckFindings(ParseJson(zipped.out));
+}
+
+TEST_CASE("windows registry: the Windows tree in an NTFS partition of an E01",
+          "[windows][e2e]") {
+  auto software = CorpusPath("windows_registry/regipy_ntuser_software_partial.hive");
+  auto ntuser = CorpusPath("windows_registry/velociraptor_ntuser.dat");
+  SKIP_UNLESS_CORPUS(software, ntuser);
+  for (const char* tool :
+       {"hivexregedit", "mkntfs", "ntfs-3g", "sgdisk", "ewfacquire"}) {
+    if (!HaveTool(tool)) {
+      WARN(std::string(tool) + " absent: skipped");
+      return;
+    }
+  }
+  TempDir dir;
+  const std::string root = BuildWindowsTree(dir, *software, *ntuser);
+  const std::string script = R"(set -e
+cd "$1"
+truncate -s 32M ntfs.img
+mkntfs -F -q -f ntfs.img >/dev/null 2>&1
+mkdir mnt
+ntfs-3g ntfs.img mnt
+cp -r root/Windows root/Users mnt/
+umount mnt
+truncate -s 40M disk.raw
+sgdisk -o -n 1:2048:+32M -t 1:0700 disk.raw >/dev/null
+dd if=ntfs.img of=disk.raw bs=1M seek=1 conv=notrunc status=none
+ewfacquire -u -q -c fast -t disk disk.raw >/dev/null
+)";
+  RunResult built = Run("bash -c " + ShellQuote(script) + " x " +
+                        ShellQuote(dir.path()));
+  INFO(built.err);
+  REQUIRE(built.exit_code == 0);
+  const std::string e01 = dir.path() + "/disk.E01";
+  RunResult r = RunContraband("scan --format json " + ShellQuote(e01));
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  nlohmann::json report = ParseJson(r.out);
+  for (const nlohmann::json& f : report["findings"]) {
+    CHECK(f["software"]["volume"] == "p1");
+  }
+  CheckFindings(report, e01 + "#p1:");
+}
