@@ -200,3 +200,19 @@ TEST_CASE("memory vfs: ReadChunks cuts at the size asked for",
   CHECK(vfs.files_read() == 2);
   CHECK_THROWS_AS(vfs.ReadChunks("/f", 6, collect), EvidenceError);
 }
+
+TEST_CASE("directory vfs: the root lists the same every time", "[vfs]") {
+  // The root's folder handle once shared its read position with the
+  // evidence root handle: every listing of "/" after the first was empty,
+  // so a second collector globbing "/*/..." found nothing.
+  TempDir root;
+  root.Write("Users/alice/x", "1");
+  root.Write("Windows/y", "2");
+  DirectoryVfs vfs(root.path());
+  for (int i = 0; i < 3; ++i) {
+    auto entries = vfs.List("/");
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[0].name == "Users");
+    CHECK(entries[1].name == "Windows");
+  }
+}

@@ -106,7 +106,9 @@ std::string RootHandle::ReadLink(const std::string& rel) const {
 }
 
 int RootHandle::OpenDirBeneath(const std::string& rel) const {
-  int dir = fcntl(root_fd_, F_DUPFD_CLOEXEC, 0);
+  // A fresh open of the root, not a dup of root_fd_: a dup shares its read
+  // position, so a second listing of "/" would start at its end and be empty.
+  int dir = OpenNoAtime(root_fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0) throw EvidenceError("cannot open " + root_ + ": " + Errno(errno));
   const std::string path = Relative(rel);
   size_t pos = 0;
