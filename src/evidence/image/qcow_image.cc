@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <unordered_map>
 
+#include "evidence/image/confined_path.h"
 #include "formats/byte_reader.h"
 #include "formats/parse_error.h"
 #include "formats/qcow2.h"
@@ -181,15 +182,6 @@ class Qcow2Device : public BlockDevice {
   uint64_t inflated_index_ = UINT64_MAX;
 };
 
-bool IsUnder(const fs::path& path, const fs::path& dir) {
-  auto p = path.begin();
-  for (auto d = dir.begin(); d != dir.end(); ++d, ++p) {
-    if (d->empty()) continue;  // a trailing separator
-    if (p == path.end() || *p != *d) return false;
-  }
-  return true;
-}
-
 // Where the backing file named `name` in image `path` is, once allowed.
 fs::path BackingPath(const std::string& path, const std::string& name,
                      const std::vector<fs::path>& allowed,
@@ -199,33 +191,8 @@ fs::path BackingPath(const std::string& path, const std::string& name,
                         "\", which is not a file (a qemu protocol); scan a "
                         "flattened copy made with qemu-img convert");
   }
-  const fs::path image_dir = fs::path(path).parent_path();
-  const fs::path backing =
-      fs::path(name).is_absolute()
-          ? fs::path(name)
-          : (image_dir.empty() ? fs::path(".") : image_dir) / name;
-  std::error_code ec;
-  const fs::path real = fs::weakly_canonical(backing, ec);
-  if (ec || !fs::exists(real, ec)) {
-    throw EvidenceError("QCOW image " + path + " needs its backing file \"" +
-                        name + "\" (looked for " + backing.string() +
-                        "); put it beside the image under that name");
-  }
-  bool ok = false;
-  for (const fs::path& dir : allowed) ok = ok || IsUnder(real, dir);
-  if (!ok) {
-    throw EvidenceError(
-        "QCOW image " + path + " names backing file " + real.string() +
-        ", outside the image's folder; it is read only with --allow-backing " +
-        real.parent_path().string());
-  }
-  for (const std::string& seen : chain) {
-    if (fs::weakly_canonical(seen, ec) == real) {
-      throw EvidenceError("QCOW image " + path + " has backing file " +
-                          real.string() + ", which is already in its chain");
-    }
-  }
-  return real;
+  return ConfinedPath(path, name, allowed, chain, "QCOW image " + path,
+                      "backing file");
 }
 
 std::shared_ptr<BlockDevice> OpenChain(const std::string& path,
@@ -287,12 +254,8 @@ std::shared_ptr<BlockDevice> OpenChain(const std::string& path,
 
 QcowImage OpenQcowImage(const std::string& path,
                         const std::vector<std::string>& allowed_backing_dirs) {
-  std::error_code ec;
-  std::vector<fs::path> allowed;
-  allowed.push_back(fs::weakly_canonical(fs::path(path), ec).parent_path());
-  for (const std::string& dir : allowed_backing_dirs) {
-    allowed.push_back(fs::weakly_canonical(dir, ec));
-  }
+  const std::vector<fs::path> allowed =
+      AllowedImageDirs(path, allowed_backing_dirs);
   QcowImage out;
   out.device = OpenChain(path, allowed, out);
   return out;
