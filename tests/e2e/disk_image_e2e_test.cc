@@ -49,6 +49,7 @@ struct Images {
   // into a descriptor and extent files, flat, and inside an OVA.
   std::string renamed_sparse, renamed_stream, split_sparse, flat, split_flat,
       ova;
+  std::string bare_tar_vmdk;  ///< a tar of the VMDK alone, no .ovf
   std::string segmented_e01;  ///< seg/disk.E01, .E02, ...
 
   Images() {
@@ -88,6 +89,7 @@ mkdir ova
 printf '<?xml version="1.0"?>\n<Envelope/>\n' >ova/appliance.ovf
 qemu-img convert -O vmdk -o subformat=streamOptimized disk.raw ova/appliance-disk1.vmdk
 tar -C ova -cf appliance.ova appliance.ovf appliance-disk1.vmdk
+tar -C ova -cf disk-only.tar appliance-disk1.vmdk
 rm -r ova
 truncate -s 32M fat.img
 mkfs.fat fat.img >/dev/null
@@ -116,6 +118,7 @@ umount mnt
     split_flat = d + "/twogbflat/disk.vmdk";
     segmented_e01 = d + "/seg/disk.E01";
     ova = d + "/appliance.ova";
+    bare_tar_vmdk = d + "/disk-only.tar";
   }
 };
 
@@ -188,6 +191,8 @@ TEST_CASE("one Debian root in every kind of disk image gives the same findings",
                  Case{&images.segmented_e01, "ewf", "p1", "gpt > ext4",
                       48 * kMiB},
                  Case{&images.ova, "ova", "p1", "vmdk > gpt > ext4",
+                      48 * kMiB},
+                 Case{&images.bare_tar_vmdk, "ova", "p1", "vmdk > gpt > ext4",
                       48 * kMiB},
                  Case{&images.fat, "raw", "", "fat16", 32 * kMiB},
                  Case{&images.ntfs, "raw", "", "ntfs", 16 * kMiB}}) {

@@ -156,12 +156,19 @@ std::string ContainerMagic(host::InputFile& file) {
   if (StartsWith(head, "AFF10\r\n\0"sv)) return "aff";
   if (StartsWith(head, "QFI\xfb"sv)) return "qcow";
   if (LooksLikeTar(head)) {
-    // An OVA is a tar whose first member is its .ovf descriptor.
+    // An OVA is a tar whose first member is its .ovf descriptor; a tar
+    // made by hand around one disk starts with the .vmdk itself. Either way
+    // the disk is the evidence: read as a plain archive it would show
+    // nothing and say so cleanly.
     try {
-      const std::string name = ParseTarHeader(head).name;
-      if (name.size() > 4 && name.substr(name.size() - 4) == ".ovf") {
-        return "ova";
-      }
+      std::string name = ParseTarHeader(head).name;
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto ends = [&](std::string_view suffix) {
+        return name.size() > suffix.size() &&
+               name.compare(name.size() - suffix.size(), suffix.size(),
+                            suffix) == 0;
+      };
+      if (ends(".ovf") || ends(".vmdk")) return "ova";
     } catch (const ParseError&) {
     }
     return {};
