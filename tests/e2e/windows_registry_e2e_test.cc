@@ -32,11 +32,12 @@ std::string BuildWindowsTree(const TempDir& dir, const std::string& software,
                              const std::string& ntuser) {
   namespace fs = std::filesystem;
   const std::string root = dir.path() + "/root";
-  const std::string config = root + "/Windows/System32/config";
+  // Letter case as Windows leaves it on some systems: every part is found.
+  const std::string config = root + "/WINDOWS/system32/CONFIG";
   fs::create_directories(config);
   fs::create_directories(root + "/Users/alice");
   fs::create_directories(root + "/Users/bob");
-  const std::string sw = config + "/SOFTWARE";
+  const std::string sw = config + "/software";
   const std::string alice = root + "/Users/alice/NTUSER.DAT";
   const std::string bob = root + "/Users/bob/ntuser.dat";
   fs::copy_file(software, sw);
@@ -106,7 +107,7 @@ void CheckFindings(const nlohmann::json& report,
   CHECK(kas["id"] == "{B2C5A8D7-3E0F-4C21-9A6B-0D7E1F2A3B4C}");
   CHECK(kas["name"] == "Kaspersky Endpoint Security for Windows");
   CHECK(kas["version"] == "12.3.0.493");
-  CHECK(kas["source"] == "/Windows/System32/config/SOFTWARE");
+  CHECK(kas["source"] == "/WINDOWS/system32/CONFIG/software");
   CHECK(kas["source_key"] == kUninstall + "{B2C5A8D7-3E0F-4C21-9A6B-0D7E1F2A3B4C}");
   CHECK(kas["installed_at"] == "2024-01-15");
   CHECK(kas["location"] ==
@@ -116,7 +117,7 @@ void CheckFindings(const nlohmann::json& report,
   const nlohmann::json& wechat = found.at("wechat")["software"];
   CHECK(wechat["id"] == "WeChat");
   CHECK(wechat["arch"] == "x86");
-  CHECK(wechat["source"] == "/Windows/System32/config/SOFTWARE");
+  CHECK(wechat["source"] == "/WINDOWS/system32/CONFIG/software");
   // As the hive spells it (hivex merged into the existing Wow6432Node).
   CHECK(wechat["source_key"] == "Wow6432Node\\" + kUninstall + "WeChat");
 
@@ -169,7 +170,7 @@ TEST_CASE("windows registry: a Windows tree as a folder and as a zip",
     return;
   }
   RunResult z = Run("cd " + ShellQuote(root) +
-                    " && zip -qr ../windows.zip Windows Users");
+                    " && zip -qr ../windows.zip WINDOWS Users");
   REQUIRE(z.exit_code == 0);
   RunResult zipped =
       RunContraband("scan --format json " + ShellQuote(dir.path() + "/windows.zip"));
@@ -198,7 +199,7 @@ truncate -s 32M ntfs.img
 mkntfs -F -q -f ntfs.img >/dev/null 2>&1
 mkdir mnt
 ntfs-3g ntfs.img mnt
-cp -r root/Windows root/Users mnt/
+cp -r root/WINDOWS root/Users mnt/
 umount mnt
 truncate -s 40M disk.raw
 sgdisk -o -n 1:2048:+32M -t 1:0700 disk.raw >/dev/null

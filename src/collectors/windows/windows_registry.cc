@@ -29,11 +29,9 @@ namespace {
 constexpr uint64_t kMaxHiveBytes = 512ull << 20;
 constexpr uint64_t kMaxLogBytes = 256ull << 20;
 
-// Each path is a top folder spelled as Windows spells it, then parts in
-// any case (see AnyCase). The top folder is not a class: listing the
-// evidence root once per request would cost a listing each, and a host
-// folder's root listing can only be done once per scan today (see the
-// report of this change); NTFS and FAT in images find it in any case.
+// Each path is a top folder and the parts below it, every letter matched in
+// any case (see AnyCase): `WINDOWS/system32/CONFIG/software` is found as
+// well as `Windows/System32/config/SOFTWARE`.
 constexpr std::pair<std::string_view, std::string_view> kConfigDir = {
     "/Windows", "/System32/config"};
 // Profile folders: Users (Vista+), Documents and Settings (XP), and the
@@ -81,7 +79,7 @@ class WindowsRegistryCollector : public Collector {
       out.push_back(log);
     };
     auto dir = [](std::pair<std::string_view, std::string_view> d) {
-      return std::string(d.first) + AnyCase(d.second);
+      return AnyCase(d.first) + AnyCase(d.second);
     };
     add(dir(kConfigDir), "SOFTWARE");
     for (const auto& d : kProfileDirs) add(dir(d), "NTUSER.DAT");
