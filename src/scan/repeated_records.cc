@@ -41,10 +41,10 @@ void Absorb(Software& kept, Software&& other) {
 // Merges the removed items of `items` that share a key; `software` and
 // `key` reach into an item, `better` says which of two stays.
 template <typename T, typename GetSoftware, typename GetKey, typename Better>
-void Merge(std::vector<T>& items, GetSoftware software, GetKey key,
-           Better better) {
+void Merge(std::vector<T>& items, size_t first, GetSoftware software,
+           GetKey key, Better better) {
   std::map<Key, std::vector<size_t>> groups;
-  for (size_t i = 0; i < items.size(); ++i) {
+  for (size_t i = first; i < items.size(); ++i) {
     if (software(items[i]).state == SoftwareState::kRemoved) {
       groups[key(items[i])].push_back(i);
     }
@@ -60,8 +60,8 @@ void Merge(std::vector<T>& items, GetSoftware software, GetKey key,
       gone[index[j]] = true;
     }
   }
-  size_t out = 0;
-  for (size_t i = 0; i < items.size(); ++i) {
+  size_t out = first;
+  for (size_t i = first; i < items.size(); ++i) {
     if (!gone[i]) {
       if (out != i) items[out] = std::move(items[i]);
       ++out;
@@ -72,16 +72,16 @@ void Merge(std::vector<T>& items, GetSoftware software, GetKey key,
 
 }  // namespace
 
-void MergeRepeatedRemovals(std::vector<Software>& records) {
+void MergeRepeatedRemovals(std::vector<Software>& records, size_t first) {
   Merge(
-      records, [](Software& sw) -> Software& { return sw; },
+      records, first, [](Software& sw) -> Software& { return sw; },
       [](const Software& sw) { return KeyOf(sw, ""); },
       [](const Software& a, const Software& b) { return a.source < b.source; });
 }
 
 void MergeRepeatedRemovals(std::vector<Finding>& findings) {
   Merge(
-      findings, [](Finding& f) -> Software& { return f.software; },
+      findings, 0, [](Finding& f) -> Software& { return f.software; },
       [](const Finding& f) { return KeyOf(f.software, f.product->id); },
       // The most confident match stays; then the file that sorts first.
       [](const Finding& a, const Finding& b) {

@@ -4,6 +4,7 @@
 // names every file that proves it.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 #include "catalog/matcher.h"
@@ -15,7 +16,9 @@ namespace contraband {
 /// (evidence, volume, ecosystem, id) but come from different files: the
 /// record whose source sorts first stays, fields it lacks (version, arch,
 /// dates) are taken from the others, and their files go to also_sources.
-void MergeRepeatedRemovals(std::vector<Software>& records);
+/// Only records from index `first` on are looked at (one volume's, at the
+/// end of a report's inventory).
+void MergeRepeatedRemovals(std::vector<Software>& records, size_t first = 0);
 
 /// The same for findings: merged when they also name the same product.
 void MergeRepeatedRemovals(std::vector<Finding>& findings);

@@ -100,16 +100,7 @@ class EvidenceScan {
       }
     }
     MergeRepeatedRemovals(found_);
-    if (first_record < report_.software.size()) {
-      std::vector<Software> volume_records(
-          std::make_move_iterator(report_.software.begin() + first_record),
-          std::make_move_iterator(report_.software.end()));
-      report_.software.resize(first_record);
-      MergeRepeatedRemovals(volume_records);
-      for (Software& sw : volume_records) {
-        report_.software.push_back(std::move(sw));
-      }
-    }
+    MergeRepeatedRemovals(report_.software, first_record);
     DropMarkersOfPackagedProducts(found_);
     for (Finding& f : found_) report_.findings.push_back(std::move(f));
     found_.clear();

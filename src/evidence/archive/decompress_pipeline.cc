@@ -174,17 +174,23 @@ void DecompressPipeline::DecodeGzip() {
   std::vector<char> in(kBlockBytes);
   Block* out = Acquire();
   bool eof = false;
-  while (out) {
-    if (z.avail_in == 0 && !eof) {
-      size_t n = 0;
-      if (!ReadInput(in, &n)) {
-        Publish(out);
-        return Finish("read error: " + io_error());
-      }
-      eof = n == 0;
-      z.next_in = reinterpret_cast<Bytef*>(in.data());
-      z.avail_in = static_cast<uInt>(n);
+  // Refills the input when it is used up; false after a read error, which
+  // has been reported with what was decoded so far.
+  auto refill = [&]() {
+    if (z.avail_in != 0 || eof) return true;
+    size_t n = 0;
+    if (!ReadInput(in, &n)) {
+      Publish(out);
+      Finish("read error: " + io_error());
+      return false;
     }
+    eof = n == 0;
+    z.next_in = reinterpret_cast<Bytef*>(in.data());
+    z.avail_in = static_cast<uInt>(n);
+    return true;
+  };
+  while (out) {
+    if (!refill()) return;
     z.next_out = reinterpret_cast<Bytef*>(out->bytes.data() + out->size);
     z.avail_out = static_cast<uInt>(out->bytes.size() - out->size);
     const int rc = inflate(&z, Z_NO_FLUSH);
@@ -192,16 +198,7 @@ void DecompressPipeline::DecodeGzip() {
     if (rc == Z_STREAM_END) {
       // gzip files may hold several members, one after the other; bytes
       // after the last that are not a member are ignored, as gzip does.
-      if (z.avail_in == 0 && !eof) {
-        size_t n = 0;
-        if (!ReadInput(in, &n)) {
-          Publish(out);
-          return Finish("read error: " + io_error());
-        }
-        eof = n == 0;
-        z.next_in = reinterpret_cast<Bytef*>(in.data());
-        z.avail_in = static_cast<uInt>(n);
-      }
+      if (!refill()) return;
       if (z.avail_in == 0 || z.next_in[0] != 0x1f) {
         Publish(out);
         return;
