@@ -7,6 +7,7 @@
 #include "evidence/host/directory_vfs.h"
 #include "evidence/image/disk_image_source.h"
 #include "evidence/host/host_os.h"
+#include "evidence/windows_roots.h"
 
 namespace contraband {
 namespace {
@@ -72,6 +73,7 @@ OpenedEvidence OpenEvidence(const std::string& path,
     if (!as.empty() && as != s.kind) continue;
     if (std::optional<OpenedEvidence> ev = s.open(path, request)) {
       if (request.as_kind == "host") ev->kind = "host";
+      PrepareWindowsVolumes(*ev);
       return std::move(*ev);
     }
     if (!as.empty()) {

@@ -91,6 +91,7 @@ bool GlobMatch(std::string_view pattern, std::string_view path) {
 std::vector<std::string> Glob(Vfs& vfs, std::string_view pattern,
                               size_t max_results, int max_depth) {
   const std::vector<std::string_view> parts = SplitPath(pattern);
+  const bool fold = vfs.fold_case();
   std::vector<std::string> out;
 
   auto list = [&](const std::string& dir) -> std::vector<DirEntry> {
@@ -124,12 +125,15 @@ std::vector<std::string> Glob(Vfs& vfs, std::string_view pattern,
           }
           return;
         }
-        if (!HasWildcard(comp)) {
+        // A literal name is looked up directly, unless the root folds case:
+        // then the folder is listed so the name is found, and returned, in
+        // whatever spelling the evidence has.
+        if (!fold && !HasWildcard(comp)) {
           expand(Join(prefix, comp), idx + 1, depth);
           return;
         }
         for (const DirEntry& e : list(prefix)) {
-          if (WildcardMatch(comp, e.name)) {
+          if (WildcardMatch(comp, e.name, fold)) {
             expand(Join(prefix, e.name), idx + 1, depth);
           }
         }

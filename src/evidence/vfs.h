@@ -47,6 +47,10 @@ struct FileRequest {
   /// is read, so memory does not grow with the file: for record databases
   /// that may hold millions of records (dpkg's status).
   bool stream = false;
+  /// Asked only of roots whose names match in any case (Vfs::fold_case):
+  /// Windows volumes, where a broad pattern ("/*/*/NTUSER.DAT") is cheap
+  /// and meaningful, not of every Linux root.
+  bool fold_case_only = false;
 };
 
 /// Receives a file's bytes one piece at a time, in order.
@@ -83,6 +87,16 @@ class Vfs {
   uint64_t bytes_read() const { return bytes_read_; }
   uint64_t files_read() const { return files_read_; }
 
+  /// Whether names in this root compare without regard to ASCII case, as
+  /// Windows (and a case-insensitive macOS volume) sees them. Decided once
+  /// per root: by the filesystem itself (NTFS, FAT, exFAT, case-insensitive
+  /// HFS+ and APFS), or by the evidence layer for a Windows tree copied to a
+  /// folder or an archive (see evidence/windows_roots.h). Glob honours it, so
+  /// a collector's "/Windows/System32/config/SOFTWARE" finds
+  /// "WINDOWS/system32/CONFIG/software" under its real spelling.
+  virtual bool fold_case() const { return fold_case_; }
+  void set_fold_case(bool fold) { fold_case_ = fold; }
+
  protected:
   void CountRead(uint64_t bytes) {
     bytes_read_ += bytes;
@@ -98,6 +112,7 @@ class Vfs {
  private:
   uint64_t bytes_read_ = 0;
   uint64_t files_read_ = 0;
+  bool fold_case_ = false;
 };
 
 /// The non-empty components of a '/'-separated path, as views into it: no
@@ -118,7 +133,9 @@ std::string_view BaseName(std::string_view path);
 bool GlobMatch(std::string_view pattern, std::string_view path);
 
 /// Every existing path in `vfs` that matches `pattern` (see GlobMatch),
-/// sorted. Walks only the folders the pattern can reach; descends at most
+/// sorted, each under its real spelling. On a root that folds case
+/// (Vfs::fold_case) every component, literal or not, matches in any ASCII
+/// case. Walks only the folders the pattern can reach; descends at most
 /// `max_depth` levels for `**` and returns at most `max_results` paths.
 std::vector<std::string> Glob(Vfs& vfs, std::string_view pattern,
                               size_t max_results = 100000,

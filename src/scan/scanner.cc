@@ -178,8 +178,19 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
     instances.push_back(Instantiate(collectors[i], options.catalog));
     if (!instances.back()) continue;
     for (const FileRequest& req : instances.back()->Requests()) {
+      if (req.fold_case_only && !vfs.fold_case()) continue;
       for (const std::string& path : Glob(vfs, req.pattern)) {
-        wanted[path].push_back(
+        // Two patterns of one collector may name the same file (a profile
+        // hive under Users/* and under */*): it gets the file once.
+        std::vector<Want>& wants = wanted[path];
+        auto same = std::find_if(wants.begin(), wants.end(),
+                                 [&](const Want& w) { return w.collector == i; });
+        if (same != wants.end()) {
+          same->max_bytes = std::max(same->max_bytes, req.max_bytes);
+          same->name_only = same->name_only && req.name_only;
+          continue;
+        }
+        wants.push_back(
             {i, req.max_bytes, req.name_only, req.stream && !req.name_only});
       }
     }

@@ -215,6 +215,7 @@ TEST_CASE("windows-registry: per-user Uninstall entries of real NTUSER hives",
   auto log1 = CorpusPath(std::string(kReg) + "regipy_transactions_NTUSER.DAT.LOG1");
   SKIP_UNLESS_CORPUS(partial, dirty, log1);
   MemoryVfs vfs;
+  vfs.set_fold_case(true);  // as the evidence layer decides for Windows roots
   // The partial hive has Uninstall at its root, as SOFTWARE does.
   vfs.AddFile("/Windows/System32/config/SOFTWARE", ReadHostFile(*partial));
   vfs.AddFile("/Users/tony/ntuser.dat", ReadHostFile(*dirty));

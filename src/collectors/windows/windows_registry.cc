@@ -5,11 +5,9 @@
 //   <profile>/NTUSER.DAT               per-user installs (Zoom, Telegram, ...)
 // A dirty hive is replayed from its .LOG1/.LOG2 in memory first.
 //
-// Windows paths are case-insensitive. Until the evidence layer folds case
-// for Windows volumes, every letter of the requested paths below the top
-// folder is a bracket class ("[Ss][Yy]..."): each folder on the way is
-// listed and the names match in any case, so a hive is found under its
-// real spelling, once.
+// Windows paths are case-insensitive: the evidence layer decides that once
+// per Windows volume (Vfs::fold_case), so the paths below are written as
+// Windows spells them and found under whatever spelling the evidence has.
 #include <map>
 #include <optional>
 #include <set>
@@ -29,36 +27,17 @@ namespace {
 constexpr uint64_t kMaxHiveBytes = 512ull << 20;
 constexpr uint64_t kMaxLogBytes = 256ull << 20;
 
-// Each path is a top folder and the parts below it, every letter matched in
-// any case (see AnyCase): `WINDOWS/system32/CONFIG/software` is found as
-// well as `Windows/System32/config/SOFTWARE`.
-constexpr std::pair<std::string_view, std::string_view> kConfigDir = {
-    "/Windows", "/System32/config"};
-// Profile folders: Users (Vista+), Documents and Settings (XP), and the
-// service profiles ProfileList names outside Users.
-constexpr std::pair<std::string_view, std::string_view> kProfileDirs[] = {
-    {"/Users", "/*"},
-    {"/Documents and Settings", "/*"},
-    {"/Windows", "/ServiceProfiles/*"},
-    {"/Windows", "/System32/config/systemprofile"}};
-
-// "NTUSER.DAT" -> "[Nn][Tt][Uu][Ss][Ee][Rr].[Dd][Aa][Tt]".
-std::string AnyCase(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-    const char upper = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
-    if (lower == upper) {
-      out += c;
-    } else {
-      out += '[';
-      out += upper;
-      out += lower;
-      out += ']';
-    }
-  }
-  return out;
-}
+constexpr std::string_view kSoftwareHive = "/Windows/System32/config/SOFTWARE";
+// Profile folders: Users (Vista+), Documents and Settings (XP), the service
+// profiles, and any folder two levels down (profiles ProfileList places
+// outside Users, C:\Profiles\bob; deeper ones are warned about in
+// Finish). That last one is asked only of Windows volumes.
+constexpr std::string_view kUserHives[] = {
+    "/Users/*/NTUSER.DAT",
+    "/Documents and Settings/*/NTUSER.DAT",
+    "/Windows/ServiceProfiles/*/NTUSER.DAT",
+    "/Windows/System32/config/systemprofile/NTUSER.DAT",
+    "/*/*/NTUSER.DAT"};
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() &&
@@ -69,20 +48,19 @@ class WindowsRegistryCollector : public Collector {
  public:
   std::vector<FileRequest> Requests() const override {
     std::vector<FileRequest> out;
-    auto add = [&](const std::string& dir, std::string_view hive) {
-      FileRequest h{dir + "/" + AnyCase(hive), kMaxHiveBytes};
+    auto add = [&](std::string_view hive) {
+      FileRequest h{std::string(hive), kMaxHiveBytes};
       h.stream = true;  // we keep the one copy, and patch it in place
       out.push_back(h);
-      FileRequest log{dir + "/" + AnyCase(std::string(hive) + ".LOG") + "[12]",
-                      kMaxLogBytes};
+      FileRequest log{std::string(hive) + ".LOG[12]", kMaxLogBytes};
       log.stream = true;  // read only when the hive is dirty
       out.push_back(log);
     };
-    auto dir = [](std::pair<std::string_view, std::string_view> d) {
-      return AnyCase(d.first) + AnyCase(d.second);
-    };
-    add(dir(kConfigDir), "SOFTWARE");
-    for (const auto& d : kProfileDirs) add(dir(d), "NTUSER.DAT");
+    add(kSoftwareHive);
+    for (std::string_view hive : kUserHives) add(hive);
+    for (FileRequest& r : out) {
+      if (r.pattern.rfind("/*/*/", 0) == 0) r.fold_case_only = true;
+    }
     return out;
   }
 

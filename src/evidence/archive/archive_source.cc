@@ -16,6 +16,7 @@
 #include "evidence/host/host_os.h"
 #include "evidence/memory_vfs.h"
 #include "evidence/root_finder.h"
+#include "evidence/windows_roots.h"
 
 namespace contraband {
 namespace {
@@ -48,6 +49,9 @@ PathTail TailOf(std::string_view path) {
 // top folder changes; the exact glob runs later on the kept tree. Every
 // request's last component is compiled into one WildcardSet, so an entry
 // costs one hash lookup and a few bucketed globs, however many requests.
+// Whether the root is a Windows tree (whose names match in any case) is not
+// known yet either, so names are compared in lower case here: a few more
+// entries may be kept, and the exact glob decides.
 class WantedTails {
  public:
   explicit WantedTails(const std::vector<FileRequest>& requests) {
@@ -58,7 +62,7 @@ class WantedTails {
       if (c.size() >= 2 && c[c.size() - 2] != "**") t.parent = c[c.size() - 2];
       t.max_bytes = r.max_bytes;
       t.name_only = r.name_only;
-      lasts_.Add(c.back(), tails_.size());
+      lasts_.Add(AsciiLower(c.back()), tails_.size());
       tails_.push_back(std::move(t));
     }
   }
@@ -71,11 +75,11 @@ class WantedTails {
   Want Wants(const PathTail& path) {
     Want want;
     if (path.depth == 0) return want;
-    lasts_.Match(path.last, hits_);
+    lasts_.Match(Lower(path.last), hits_);
     for (size_t i : hits_) {
       const Tail& t = tails_[i];
       if (!t.parent.empty() &&
-          (path.depth < 2 || !WildcardMatch(t.parent, path.parent))) {
+          (path.depth < 2 || !WildcardMatch(t.parent, path.parent, true))) {
         continue;
       }
       want.name = true;
@@ -93,9 +97,24 @@ class WantedTails {
     uint64_t max_bytes;
     bool name_only;
   };
+  // `name` in lower case, in a buffer reused by every entry (most names
+  // are lower case already and are returned as they are).
+  std::string_view Lower(std::string_view name) {
+    if (std::none_of(name.begin(), name.end(),
+                     [](char c) { return c >= 'A' && c <= 'Z'; })) {
+      return name;
+    }
+    lower_.assign(name);
+    for (char& c : lower_) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    return lower_;
+  }
+
   std::vector<Tail> tails_;
   WildcardSet lasts_;
   std::vector<size_t> hits_;  ///< reused by every Wants
+  std::string lower_;
 };
 
 // libarchive pulls bytes through these callbacks, so the container is hashed
@@ -381,7 +400,10 @@ class ArchiveReader {
     else if (tree_.Contains("/Payload"))
       ev.kind = "ipa";
 
-    const std::string root = FindEvidenceRoot(tree_);
+    // A triage collection's drives are found later, each its own volume;
+    // no single one of them is the root.
+    const std::string root =
+        FindWindowsDrives(tree_).empty() ? FindEvidenceRoot(tree_) : "/";
     std::string chain = ev.format;
     if (root != "/") chain += " > " + root.substr(1);
     ev.volumes.push_back(

@@ -38,7 +38,9 @@ const InodeTreeVfs::Entry* InodeTreeVfs::Dir::Lookup(const std::string& name,
 }
 
 InodeTreeVfs::InodeTreeVfs(std::unique_ptr<InodeTree> tree)
-    : tree_(std::move(tree)), fold_case_(tree_->fold_case()) {}
+    : tree_(std::move(tree)), fold_case_(tree_->fold_case()) {
+  set_fold_case(fold_case_);
+}
 
 InodeTreeVfs::~InodeTreeVfs() = default;
 

@@ -235,6 +235,7 @@ class TskVfs::Impl {
     is_ntfs_ = TSK_FS_TYPE_ISNTFS(fs_->ftype);
   }
   ~Impl() { tsk_fs_close(fs_); }
+  bool fold_case() const { return fold_case_; }
 
   struct Node {
     FileInfo info;
@@ -499,7 +500,9 @@ class TskVfs::Impl {
 };
 
 TskVfs::TskVfs(TSK_FS_INFO* fs, std::shared_ptr<void> keep_alive)
-    : impl_(std::make_unique<Impl>(fs, std::move(keep_alive))) {}
+    : impl_(std::make_unique<Impl>(fs, std::move(keep_alive))) {
+  set_fold_case(impl_->fold_case());
+}
 
 TskVfs::~TskVfs() = default;
 
