@@ -253,6 +253,11 @@ TEST_CASE("windows catalog: Skype 8 matches skype, Skype for Business does not",
                              "Skype Technologies S.A."));
   CHECK(f.product->id == "skype");
   CHECK(f.confidence == Confidence::kHigh);
+  // Classic Skype 7 (MSI) under WOW6432Node.
+  f = Only(Uninstall("{7A3C7E05-EE37-47D6-99E1-2EB05A3DA3F7}", "Skype™ 7.40",
+                     "Skype Technologies S.A."));
+  CHECK(f.product->id == "skype");
+  CHECK(f.confidence == Confidence::kMedium);
   // The skype product is consumer Skype; Skype for Business (Lync, part of
   // Office) is left out of it.
   CHECK(Products(Uninstall("{90160000-012B-0409-1000-0000000FF1CE}",
