@@ -131,7 +131,8 @@ void PrepareWindowsVolumes(OpenedEvidence& ev) {
     std::shared_ptr<Vfs> base(std::move(vol.vfs));
     for (WindowsDrive& d : drives) {
       EvidenceVolume drive;
-      const std::string letter = std::string(1, d.letter) + ":";
+      // "C", so a location reads "collection.zip#C:/Program Files/...".
+      const std::string letter(1, d.letter);
       drive.name = vol.name.empty() ? letter : vol.name + "/" + letter;
       drive.chain = vol.chain;
       for (size_t i = 0; i < d.folders.size(); ++i) {

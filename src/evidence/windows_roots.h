@@ -33,7 +33,7 @@ struct WindowsDrive {
 std::vector<WindowsDrive> FindWindowsDrives(Vfs& vfs);
 
 /// Applied to every opened evidence: each volume that is a triage
-/// collection becomes one volume per drive (named "C:", or "p2/C:" inside a
+/// collection becomes one volume per drive (named "C", or "p2/C" inside a
 /// partition; its chain ends with the folder, "zip > uploads/auto/C%3A"),
 /// and every volume that is a Windows tree is set to fold case.
 void PrepareWindowsVolumes(OpenedEvidence& ev);

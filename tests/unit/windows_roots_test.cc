@@ -80,9 +80,9 @@ TEST_CASE("windows roots: KAPE and CyLR drives, each its own volume",
   ev.volumes.push_back({"", "directory", std::move(vfs), {}, {}});
   PrepareWindowsVolumes(ev);
   REQUIRE(ev.volumes.size() == 2);
-  CHECK(ev.volumes[0].name == "C:");
+  CHECK(ev.volumes[0].name == "C");
   CHECK(ev.volumes[0].chain == "directory > kape/C");
-  CHECK(ev.volumes[1].name == "D:");
+  CHECK(ev.volumes[1].name == "D");
   Vfs& d = *ev.volumes[1].vfs;
   CHECK(d.fold_case());
   CHECK(Glob(d, "/Users/*/ntuser.dat") ==
@@ -115,7 +115,7 @@ TEST_CASE("windows roots: a Velociraptor collection, names decoded, "
   ev.volumes.push_back({"", "zip", std::move(vfs), {}, {}});
   PrepareWindowsVolumes(ev);
   REQUIRE(ev.volumes.size() == 1);
-  CHECK(ev.volumes[0].name == "C:");
+  CHECK(ev.volumes[0].name == "C");
   CHECK(ev.volumes[0].chain ==
         "zip > uploads/auto/C%3A + uploads/ntfs/%5C%5C.%5CC%3A");
   Vfs& c = *ev.volumes[0].vfs;
