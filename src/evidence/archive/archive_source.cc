@@ -315,6 +315,7 @@ class ArchiveReader {
     std::unique_ptr<struct archive, ArchiveCloser> a(archive_read_new());
     archive_read_support_filter_all(a.get());
     SupportFormats(a.get());
+    AddPassphrases(a.get());
     archive_read_set_callback_data(a.get(), input_.get());
     if (pipeline) {
       archive_read_set_read_callback(a.get(), PipeReadCallback);
@@ -335,28 +336,8 @@ class ArchiveReader {
     ev.path = path_;
     ev.kind = "archive";
     ev.size = input_->file.size();
-    size_t entries = 0;
-    while (rc != ARCHIVE_EOF) {
-      if (rc == ARCHIVE_FATAL) {
-        Warn(ev, "",
-             "the archive is damaged or truncated after " +
-                 std::to_string(entries) + " entries (" + ErrorText(a.get()) +
-                 "); scanned what could be read");
-        break;
-      }
-      if (rc == ARCHIVE_WARN) {
-        Warn(ev, std::string(Name(entry)), ErrorText(a.get()));
-      }
-      if (++entries > limits_.max_entries) {
-        Warn(ev, "",
-             "more than " + std::to_string(limits_.max_entries) +
-                 " entries; the rest was not read");
-        break;
-      }
-      AddEntry(a.get(), entry, ev);
-      rc = archive_read_next_header(a.get(), &entry);
-    }
-    ev.format = FormatName(a.get());
+    ReadEntries(a.get(), entry, rc, ev);
+    ev.format = FormatName(a.get()) + inner_format_;
     if (pipeline) {
       // The file from here on (what the pipeline did not read) is only
       // hashed; the pipeline's thread is done with it and with the hash.
@@ -372,9 +353,9 @@ class ArchiveReader {
       ev.format += std::string(".") + CodecSuffix(codec);
     }
     if (!input_->error.empty()) Warn(ev, "", input_->error);
-    if (entries > limits_.max_listed_entries) {
+    if (entries_ > limits_.max_listed_entries) {
       Warn(ev, "",
-           std::to_string(entries - kept_names_) +
+           std::to_string(entries_ - kept_names_) +
                " entries were not recorded by name: of an archive of more "
                "than " +
                std::to_string(limits_.max_listed_entries) +
@@ -402,6 +383,9 @@ class ArchiveReader {
 
     // A triage collection's drives are found later, each its own volume;
     // no single one of them is the root.
+    // The collection itself could not be opened: nothing of it was read,
+    // which is no verdict (the scan says so and exits 3).
+    if (container_unread_) return ev;
     const std::string root =
         FindWindowsDrives(tree_).empty() ? FindEvidenceRoot(tree_) : "/";
     std::string chain = ev.format;
@@ -432,6 +416,127 @@ class ArchiveReader {
     const char* p = archive_entry_pathname_utf8(e);
     if (!p) p = archive_entry_pathname(e);
     return p ? p : "";
+  }
+
+  // Every entry from `entry` (just read with result `rc`) to the end.
+  void ReadEntries(struct archive* a, struct archive_entry* entry, int rc,
+                   OpenedEvidence& ev) {
+    while (rc != ARCHIVE_EOF) {
+      if (rc == ARCHIVE_FATAL) {
+        Warn(ev, "",
+             "the archive is damaged or truncated after " +
+                 std::to_string(entries_) + " entries (" + ErrorText(a) +
+                 "); scanned what could be read");
+        break;
+      }
+      if (rc == ARCHIVE_WARN) {
+        Warn(ev, std::string(Name(entry)), ErrorText(a));
+      }
+      if (++entries_ > limits_.max_entries) {
+        Warn(ev, "",
+             "more than " + std::to_string(limits_.max_entries) +
+                 " entries; the rest was not read");
+        break;
+      }
+      if (!IsCollectorContainer(entry) || !ReadContainer(a, entry, ev)) {
+        AddEntry(a, entry, ev);
+      }
+      rc = archive_read_next_header(a, &entry);
+    }
+  }
+
+  void AddPassphrases(struct archive* a) const {
+    for (const VolumeKey& key : request_.keys) {
+      if (key.kind == VolumeKey::Kind::kPassword) {
+        archive_read_add_passphrase(a, key.secret.c_str());
+      }
+    }
+  }
+
+  bool HavePassword() const {
+    return std::any_of(request_.keys.begin(), request_.keys.end(),
+                       [](const VolumeKey& k) {
+                         return k.kind == VolumeKey::Kind::kPassword;
+                       });
+  }
+
+  // Velociraptor's offline collector, when told to encrypt, writes its
+  // collection as a zip ("data.zip") inside a zip whose only entry is that
+  // one, encrypted with the password (AES): the collection is the inner
+  // zip. Only the top archive's data.zip is such a container.
+  bool IsCollectorContainer(struct archive_entry* e) const {
+    if (in_container_ || archive_entry_filetype(e) != AE_IFREG) return false;
+    const std::string_view name = Name(e);
+    return name == "data.zip" || name == "/data.zip";
+  }
+
+  struct ContainerInput {
+    struct archive* outer;
+    std::string error;
+  };
+
+  static la_ssize_t ContainerRead(struct archive*, void* data,
+                                  const void** out) {
+    ContainerInput* in = static_cast<ContainerInput*>(data);
+    const void* block = nullptr;
+    size_t size = 0;
+    la_int64_t offset = 0;
+    const int r = archive_read_data_block(in->outer, &block, &size, &offset);
+    if (r == ARCHIVE_EOF) return 0;
+    if (r < ARCHIVE_WARN) {
+      in->error = ErrorText(in->outer);
+      return -1;
+    }
+    *out = block;
+    return static_cast<la_ssize_t>(size);
+  }
+
+  // Streams the container's data.zip through a second reader as it is
+  // decrypted and inflated: nothing is written and only the wanted entries
+  // are kept, as for any archive. False when data.zip is not a zip (then it
+  // is an ordinary entry).
+  bool ReadContainer(struct archive* outer, struct archive_entry* e,
+                     OpenedEvidence& ev) {
+    if (archive_entry_is_encrypted(e) && !HavePassword()) {
+        Warn(ev, "/data.zip",
+           "the collection (data.zip) is encrypted; give its password with "
+           "--password to read it");
+      container_unread_ = true;
+      return true;
+    }
+    ContainerInput input{outer, {}};
+    std::unique_ptr<struct archive, ArchiveCloser> inner(archive_read_new());
+    archive_read_support_format_zip_streamable(inner.get());
+    archive_read_set_callback_data(inner.get(), &input);
+    archive_read_set_read_callback(inner.get(), ContainerRead);
+    if (archive_read_open1(inner.get()) != ARCHIVE_OK) {
+      Warn(ev, "/data.zip",
+           "data.zip cannot be read as a collection (" +
+               (input.error.empty() ? ErrorText(inner.get()) : input.error) +
+               (archive_entry_is_encrypted(e)
+                    ? "); is the --password right?"
+                    : ")"));
+      container_unread_ = true;
+      return true;
+    }
+    struct archive_entry* entry = nullptr;
+    const int rc = archive_read_next_header(inner.get(), &entry);
+    if (rc == ARCHIVE_FATAL) {
+      Warn(ev, "/data.zip",
+           "data.zip cannot be read as a collection (" +
+               (input.error.empty() ? ErrorText(inner.get()) : input.error) +
+               (archive_entry_is_encrypted(e) ? "); is the --password right?"
+                                              : ")"));
+      container_unread_ = true;
+      return true;
+    }
+    in_container_ = true;
+    ReadEntries(inner.get(), entry, rc, ev);
+    in_container_ = false;
+    if (!input.error.empty()) Warn(ev, "/data.zip", input.error);
+    inner_format_ = archive_entry_is_encrypted(e) ? " > data.zip (encrypted)"
+                                                  : " > data.zip";
+    return true;
   }
 
   void AddEntry(struct archive* a, struct archive_entry* e,
@@ -512,9 +617,11 @@ class ArchiveReader {
       return;
     }
     ++kept_names_;
-    if (archive_entry_is_encrypted(e)) {
+    if (archive_entry_is_encrypted(e) && !HavePassword()) {
       tree_.AddUnreadFile(path, info, "it is encrypted in the archive");
-      Warn(ev, path, "entry is encrypted; it was not read");
+      Warn(ev, path,
+           "entry is encrypted; it was not read (give the archive's "
+           "password with --password)");
       return;
     }
     if (info.size > *limit) {
@@ -660,6 +767,10 @@ class ArchiveReader {
   std::string path_buf_;  ///< the current entry's normalised path
   uint64_t kept_bytes_ = 0;
   size_t kept_names_ = 0;
+  size_t entries_ = 0;
+  bool in_container_ = false;   ///< reading a collector's inner data.zip
+  bool container_unread_ = false;  ///< ... which could not be opened
+  std::string inner_format_;    ///< " > data.zip" once one was read
   size_t links_ = 0;
   static constexpr size_t kWarningsPerKind = 20;
   static constexpr size_t kMaxMarkerDirs = 10000;
