@@ -1,17 +1,23 @@
-// Fuzz target: symlink resolution and globbing over a tree the input builds.
-// Each line is "f PATH", "d PATH" or "l PATH TARGET"; the last line is a glob.
+// Fuzz target: symlink resolution and globbing over a tree the input builds,
+// then the same tree as a triage collection (drive folders, URL-encoded
+// names, case folding). Each line is "f PATH", "d PATH" or "l PATH TARGET";
+// the last line is a glob.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <sstream>
 #include <string>
 
 #include "common/wildcard.h"
 #include "evidence/memory_vfs.h"
+#include "evidence/rerooted_vfs.h"
+#include "evidence/windows_roots.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace contraband;
   std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
-  MemoryVfs vfs;
+  auto owned = std::make_unique<MemoryVfs>();
+  MemoryVfs& vfs = *owned;
   std::string line, last;
   int n = 0;
   while (std::getline(in, line) && ++n < 200) {
@@ -33,5 +39,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     GlobMatch(last, p);
   }
   WildcardMatch(last, line, true);
+  PercentDecode(last);
+
+  OpenedEvidence ev;
+  ev.kind = "directory";
+  ev.volumes.push_back({"", "directory", std::move(owned), {}, {}});
+  PrepareWindowsVolumes(ev);
+  for (EvidenceVolume& vol : ev.volumes) {
+    for (const std::string& p : Glob(*vol.vfs, last, 1000, 8)) {
+      try {
+        vol.vfs->Read(p, 16);
+        vol.vfs->List(ParentPath(p));
+      } catch (const EvidenceError&) {
+      }
+    }
+  }
   return 0;
 }
