@@ -19,6 +19,9 @@ ordered_json SoftwareJson(const Software& sw) {
   j["location"] = sw.location;
   j["source"] = sw.source;
   if (!sw.source_key.empty()) j["source_key"] = sw.source_key;
+  if (!sw.uninstall_command.empty()) {
+    j["uninstall_command"] = sw.uninstall_command;
+  }
   if (!sw.source_sha256.empty()) j["source_sha256"] = sw.source_sha256;
   if (!sw.also_sources.empty()) {
     ordered_json also = ordered_json::array();

@@ -43,6 +43,25 @@ void DropMarkersOfPackagedProducts(std::vector<Finding>& found) {
   });
 }
 
+// A `removed` record without a removal date says only that the software was
+// there once (Amcache saw it run; an install event with no removal after
+// it). Where the same volume shows the product installed now, that is the
+// finding; the sighting is not a second, contradicting one. Records that do
+// date a removal stay: the product was removed and installed again.
+void DropSightingsOfInstalledProducts(std::vector<Finding>& found) {
+  std::set<std::pair<std::string, std::string>> installed;
+  for (const Finding& f : found) {
+    if (f.software.state == SoftwareState::kInstalled) {
+      installed.insert({f.software.volume, f.product->id});
+    }
+  }
+  std::erase_if(found, [&](const Finding& f) {
+    return f.software.state == SoftwareState::kRemoved &&
+           f.software.removed_at.empty() &&
+           installed.count({f.software.volume, f.product->id}) > 0;
+  });
+}
+
 // One evidence argument, opened: its volumes collected and matched into the
 // report.
 class EvidenceScan {
@@ -102,6 +121,7 @@ class EvidenceScan {
     MergeRepeatedRemovals(found_);
     MergeRepeatedRemovals(report_.software, first_record);
     DropMarkersOfPackagedProducts(found_);
+    DropSightingsOfInstalledProducts(found_);
     for (Finding& f : found_) report_.findings.push_back(std::move(f));
     found_.clear();
   }

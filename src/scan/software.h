@@ -46,6 +46,9 @@ struct Software {
   /// Where inside `source` the record is, for record files that are trees:
   /// a registry key path ("Microsoft\\Windows\\...\\Uninstall\\ZoomUMX").
   std::string source_key;
+  /// The command the platform runs to remove it, as recorded (a Windows
+  /// Uninstall entry's UninstallString): where its uninstaller lives.
+  std::string uninstall_command;
   std::string source_sha256;  ///< SHA-256 of `source` as read (with --hash)
   /// Other files recording the same event (a removal logged by both dpkg.log
   /// and apt's history.log); see scan/repeated_records.h.

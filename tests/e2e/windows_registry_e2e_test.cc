@@ -53,7 +53,9 @@ std::string BuildWindowsTree(const TempDir& dir, const std::string& software,
            {"Publisher", "AO Kaspersky Lab"},
            {"InstallDate", "20240115"},
            {"InstallLocation",
-            "C:\\Program Files (x86)\\Kaspersky Lab\\KES.12.3.0\\"}}},
+            "C:\\Program Files (x86)\\Kaspersky Lab\\KES.12.3.0\\"},
+           {"UninstallString",
+            "MsiExec.exe /X{B2C5A8D7-3E0F-4C21-9A6B-0D7E1F2A3B4C}"}}},
          {kUninstall + "ZoomIt",
           {{"DisplayName", "ZoomIt"},
            {"DisplayVersion", "8.01"},
@@ -113,6 +115,8 @@ void CheckFindings(const nlohmann::json& report,
   CHECK(kas["location"] ==
         where + "/Program Files (x86)/Kaspersky Lab/KES.12.3.0");
   CHECK(kas["user"] == "");
+  CHECK(kas["uninstall_command"] ==
+        "MsiExec.exe /X{B2C5A8D7-3E0F-4C21-9A6B-0D7E1F2A3B4C}");
 
   const nlohmann::json& wechat = found.at("wechat")["software"];
   CHECK(wechat["id"] == "WeChat");

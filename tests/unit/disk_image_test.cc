@@ -311,8 +311,12 @@ TEST_CASE("Windows paths find their files whatever their case", "[disk]") {
   Vfs& vfs = *ev.volumes[0].vfs;
   CHECK(vfs.Stat("/Windows/System32/config/syslog"));
   CHECK(vfs.Stat("/WINDOWS/system32/CONFIG/SysLog"));
+  // Globs match in any case and name the file as the volume spells it.
+  CHECK(vfs.fold_case());
   CHECK(Glob(vfs, "/windows/system32/config/*") ==
-        std::vector<std::string>{"/windows/system32/config/syslog"});
+        std::vector<std::string>{"/Windows/System32/config/syslog"});
+  CHECK(Glob(vfs, "/windows/system32/config/SYSLOG") ==
+        std::vector<std::string>{"/Windows/System32/config/syslog"});
 }
 
 namespace {
@@ -395,8 +399,9 @@ TEST_CASE("NTFS built by ntfs-3g: case, symbolic links and junctions",
   REQUIRE(Chains(ev) == "=raw > ntfs");
   Vfs& vfs = *ev.volumes[0].vfs;
   CHECK(vfs.Read("/Windows/System32/config/SOFTWARE", 1 << 20) == "regf");
+  // Found in any case, named as the volume spells it.
   CHECK(Glob(vfs, "/Windows/System32/config/SOFTWARE") ==
-        std::vector<std::string>{"/Windows/System32/config/SOFTWARE"});
+        std::vector<std::string>{"/WINDOWS/system32/config/SOFTWARE"});
   // Links are links in listings, so ** never descends a junction loop.
   CHECK(TypeIn(vfs, "/", "junction") == FileType::kSymlink);
   CHECK(TypeIn(vfs, "/", "rel.lnk") == FileType::kSymlink);

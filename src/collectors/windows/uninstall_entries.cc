@@ -73,6 +73,7 @@ Software Record(const std::string& id, const Values& v,
   sw.location = EvidencePathOfWindowsPath(Get(v, "installlocation"));
   sw.installed_at = InstallDate(Get(v, "installdate"));
   sw.source_key = key_path;
+  sw.uninstall_command = Get(v, "uninstallstring");
   return sw;
 }
 
