@@ -32,6 +32,7 @@ seeds_for() {
     fuzz_history) echo "$here/regressions/fuzz_history" ;;
     fuzz_desktop_entry) echo "/usr/share/applications" ;;
     fuzz_registry) echo "$corpus/windows_registry" ;;
+    fuzz_appx_manifest) echo "$corpus/windows_appx" ;;
   esac
 }
 
