@@ -56,7 +56,7 @@ void WriteCatalog(const TempDir& dir) {
                 {"ecosystem": "msix", "field": "id",
                  "equals": ["5319275A.WhatsAppDesktop_cv1g1gvanyjgm"],
                  "confidence": "high"}]})");
-  dir.Write("catalog/builder.json",
+  dir.Write("catalog/builder3d.json",
             R"({"schema": "contraband/product/v1", "id": "builder3d",
                 "name": "3D Builder", "vendor": "Microsoft", "rules": [
                 {"ecosystem": "msix", "field": "id",
