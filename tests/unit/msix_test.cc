@@ -348,6 +348,29 @@ TEST_CASE("msix collector: installed per user, residue when staged for nobody",
     CHECK(users == std::set<std::string>{"alice", "S-1-5-21-9-9-9-1005"});
   }
 
+  SECTION("a bundle folder counts only when no package of its family does") {
+    const std::string bundle_dir =
+        apps + "5319275A.WhatsAppDesktop_2.2450.6.0_neutral_~_cv1g1gvanyjgm";
+    const std::string bundle =
+        "<Bundle xmlns=\"http://schemas.microsoft.com/appx/2013/bundle\">"
+        "<Identity Name=\"5319275A.WhatsAppDesktop\" "
+        "Publisher=\"CN=24803D75-212C-471A-BC57-9EF86AB91435\" "
+        "Version=\"2.2450.6.0\"/></Bundle>";
+    MemoryVfs alone;
+    alone.AddFile(bundle_dir + "/AppxMetadata/AppxBundleManifest.xml", bundle);
+    CollectResult r = CollectSoftware(alone, "ev", CollectorNamed("msix"));
+    REQUIRE(r.software.size() == 1);
+    CHECK(r.software[0].id == "5319275A.WhatsAppDesktop_cv1g1gvanyjgm");
+    CHECK(r.software[0].arch == "neutral");
+    CHECK(r.software[0].location == bundle_dir);
+    MemoryVfs both = alone;
+    both.AddFile(apps + whatsapp + "/AppxManifest.xml", whatsapp_manifest);
+    r = CollectSoftware(both, "ev", CollectorNamed("msix"));
+    REQUIRE(r.software.size() == 1);
+    CHECK(r.software[0].arch == "x64");
+    CHECK(r.software[0].location == apps + whatsapp);
+  }
+
   SECTION("a damaged manifest is a warning, the rest is read") {
     MemoryVfs vfs;
     vfs.AddFile(apps + builder + "/AppxManifest.xml", "<Package><Ident");
