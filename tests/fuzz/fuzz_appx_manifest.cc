@@ -2,7 +2,8 @@
 // DOCTYPE refusal, the identity fields) and the identity arithmetic on what
 // they yield (publisher id, family and full names, full-name splitting);
 // input that starts like a registry hive goes to the AppModel package reader
-// instead (UsrClass.dat).
+// instead (UsrClass.dat), and an SQLite database to the StateRepository
+// reader.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -11,6 +12,7 @@
 #include "formats/appx_manifest.h"
 #include "formats/parse_error.h"
 #include "formats/regf_hive.h"
+#include "formats/state_repository.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace contraband;
@@ -22,6 +24,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (const AppModelPackage& p : repo.packages) {
         (void)ParseAppxFullName(p.full_name);
       }
+    } catch (const ParseError&) {
+    }
+    return 0;
+  }
+  if (bytes.rfind("SQLite format 3", 0) == 0) {
+    try {
+      (void)ReadStateRepository(bytes);
     } catch (const ParseError&) {
     }
     return 0;
