@@ -1,8 +1,7 @@
 #include "formats/appx_manifest.h"
 
-#include <pugixml.hpp>
-
 #include <cstring>
+#include <pugixml.hpp>
 
 #include "common/sha256.h"
 #include "common/text.h"
@@ -54,10 +53,15 @@ std::string Utf16Le(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     const auto b = static_cast<unsigned char>(s[i]);
-    size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3
-                                 : (b >> 3) == 30 ? 4 : 0;
-    uint32_t cp = len == 1 ? b : len == 2 ? (b & 0x1f) : len == 3 ? (b & 0x0f)
-                                                                   : (b & 0x07);
+    size_t len = b < 0x80         ? 1
+                 : (b >> 5) == 6  ? 2
+                 : (b >> 4) == 14 ? 3
+                 : (b >> 3) == 30 ? 4
+                                  : 0;
+    uint32_t cp = len == 1   ? b
+                  : len == 2 ? (b & 0x1f)
+                  : len == 3 ? (b & 0x0f)
+                             : (b & 0x07);
     bool ok = len > 0 && i + len <= s.size();
     for (size_t k = 1; ok && k < len; ++k) {
       const auto c = static_cast<unsigned char>(s[i + k]);
@@ -65,8 +69,8 @@ std::string Utf16Le(std::string_view s) {
       cp = (cp << 6) | (c & 0x3f);
     }
     static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (ok && (cp < kMin[len] || cp > 0x10ffff ||
-               (cp >= 0xd800 && cp <= 0xdfff))) {
+    if (ok &&
+        (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))) {
       ok = false;
     }
     if (!ok) {
@@ -104,8 +108,7 @@ std::string AppxPublisherId(std::string_view publisher) {
   std::string out;
   for (int i = 0; i < 13; ++i) {
     const int shift = 59 - 5 * i;  // in `bits`: one less than in the 65
-    const uint64_t group =
-        shift >= 0 ? (bits >> shift) & 31 : (bits << 1) & 31;
+    const uint64_t group = shift >= 0 ? (bits >> shift) & 31 : (bits << 1) & 31;
     out += kCrockford[group];
   }
   return out;

@@ -21,14 +21,14 @@ inline constexpr uint64_t kMaxAppxManifestBytes = 4u << 20;
 /// as written: "ms-resource:AppName" display names are not resolved (that
 /// needs the package's resources.pri).
 struct AppxManifest {
-  bool bundle = false;  ///< an AppxBundleManifest.xml (<Bundle>)
-  std::string name;     ///< Identity Name
+  bool bundle = false;    ///< an AppxBundleManifest.xml (<Bundle>)
+  std::string name;       ///< Identity Name
   std::string publisher;  ///< Identity Publisher, the signer's subject DN
   std::string version;    ///< Identity Version, "1.2.3.4"
   /// Identity ProcessorArchitecture (x86, x64, arm, arm64, neutral, ...);
   /// "neutral" when absent, as Windows takes it.
   std::string architecture;
-  std::string resource_id;  ///< Identity ResourceId, usually empty
+  std::string resource_id;             ///< Identity ResourceId, usually empty
   std::string display_name;            ///< Properties/DisplayName
   std::string publisher_display_name;  ///< Properties/PublisherDisplayName
 

@@ -43,10 +43,10 @@ class SqliteImage::PrivateFolder {
     if (ec) base = "/tmp";
     std::string tmpl = (base / "contraband-sqlite-XXXXXX").string();
     if (mkdtemp(tmpl.data()) == nullptr) {
-      throw ParseError(label_ +
-                       ": cannot make a private temporary folder under " +
-                       base.string() + " to replay the write-ahead log: " +
-                       std::strerror(errno));
+      throw ParseError(
+          label_ + ": cannot make a private temporary folder under " +
+          base.string() +
+          " to replay the write-ahead log: " + std::strerror(errno));
     }
     path_ = tmpl;
   }
@@ -121,8 +121,8 @@ SqliteImage::SqliteImage(std::string_view db, std::string_view wal,
   folder_ = std::make_unique<PrivateFolder>(label);
   const std::string db_path = folder_->Write("db.sqlite", db);
   folder_->Write("db.sqlite-wal", wal);
-  if (sqlite3_open_v2(db_path.c_str(), &db_, SQLITE_OPEN_READWRITE,
-                      nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(db_path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) !=
+      SQLITE_OK) {
     const std::string e = error();
     sqlite3_close_v2(db_);
     throw ParseError(label + ": cannot open the temporary copy: " + e);
@@ -151,8 +151,8 @@ std::optional<std::string> SqliteTruncation(std::string_view db,
   if (db.size() >= pages * page_size) return std::nullopt;
   return "the database is truncated: its header names " +
          std::to_string(pages) + " pages of " + std::to_string(page_size) +
-         " bytes but the file holds " + std::to_string(db.size()) +
-         " bytes; " + std::string(what) + " on the missing pages are lost";
+         " bytes but the file holds " + std::to_string(db.size()) + " bytes; " +
+         std::string(what) + " on the missing pages are lost";
 }
 
 }  // namespace contraband

@@ -133,9 +133,10 @@ void CheckFindings(const nlohmann::json& report, const std::string& where,
 
 }  // namespace
 
-TEST_CASE("msix: WhatsApp per user from UsrClass.dat and the StateRepository, "
-          "as a folder and as a zip",
-          "[msix][windows][e2e]") {
+TEST_CASE(
+    "msix: WhatsApp per user from UsrClass.dat and the StateRepository, "
+    "as a folder and as a zip",
+    "[msix][windows][e2e]") {
   auto manifest = CorpusPath(
       "windows_appx/Microsoft.3DBuilder_20.0.4.0_x64/AppxManifest.xml");
   auto usrclass = CorpusPath("windows_registry/regipy_UsrClass.dat");
@@ -149,7 +150,8 @@ TEST_CASE("msix: WhatsApp per user from UsrClass.dat and the StateRepository, "
   TempDir dir;
   const std::string root = BuildTree(dir, *manifest, *usrclass);
   WriteCatalog(dir);
-  const std::string catalog = "--catalog " + ShellQuote(dir.path() + "/catalog");
+  const std::string catalog =
+      "--catalog " + ShellQuote(dir.path() + "/catalog");
 
   RunResult folder =
       RunContraband("scan --format json " + catalog + " " + ShellQuote(root));
@@ -168,8 +170,9 @@ TEST_CASE("msix: WhatsApp per user from UsrClass.dat and the StateRepository, "
     WARN("zip absent: the archive half is skipped");
     return;
   }
-  RunResult z = Run("cd " + ShellQuote(root) +
-                    " && zip -qr ../msix.zip 'Program Files' ProgramData Users");
+  RunResult z =
+      Run("cd " + ShellQuote(root) +
+          " && zip -qr ../msix.zip 'Program Files' ProgramData Users");
   REQUIRE(z.exit_code == 0);
   RunResult zipped = RunContraband("scan --format json " + catalog + " " +
                                    ShellQuote(dir.path() + "/msix.zip"));

@@ -65,15 +65,16 @@ CREATE TABLE PackageUser(_PackageUserID INTEGER PRIMARY KEY NOT NULL,
     if (!families.count(family)) {
       const int id = static_cast<int>(families.size()) + 1;
       families[family] = id;
-      sql += "INSERT INTO PackageFamily VALUES(" + std::to_string(id) +
-             ",1,'" + family + "','" + name + "','CN=x','" +
+      sql += "INSERT INTO PackageFamily VALUES(" + std::to_string(id) + ",1,'" +
+             family + "','" + name + "','CN=x','" +
              family.substr(family.rfind('_') + 1) + "');\n";
     }
     ++package_id;
-    sql += "INSERT INTO Package(_PackageID,PackageFamily,PackageFullName) "
-           "VALUES(" +
-           std::to_string(package_id) + "," + std::to_string(families[family]) +
-           ",'" + p.full_name + "');\n";
+    sql +=
+        "INSERT INTO Package(_PackageID,PackageFamily,PackageFullName) "
+        "VALUES(" +
+        std::to_string(package_id) + "," + std::to_string(families[family]) +
+        ",'" + p.full_name + "');\n";
     for (const std::string& sid : p.user_sids) {
       if (!users.count(sid)) {
         const int id = static_cast<int>(users.size()) + 1;

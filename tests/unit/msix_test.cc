@@ -83,12 +83,12 @@ TEST_CASE("appx: the corpus manifest of Microsoft 3D Builder", "[msix]") {
 }
 
 TEST_CASE("appx: ms-resource names are kept, bundles read", "[msix]") {
-  const AppxManifest m = ParseAppxManifest(Manifest(
-      "<Identity Name=\"5319275A.WhatsAppDesktop\" "
-      "Publisher=\"CN=24803D75-212C-471A-BC57-9EF86AB91435\" "
-      "Version=\"2.2450.6.0\" ProcessorArchitecture=\"x64\"/>",
-      "<DisplayName>ms-resource:AppName</DisplayName>"
-      "<PublisherDisplayName>WhatsApp Inc.</PublisherDisplayName>"));
+  const AppxManifest m = ParseAppxManifest(
+      Manifest("<Identity Name=\"5319275A.WhatsAppDesktop\" "
+               "Publisher=\"CN=24803D75-212C-471A-BC57-9EF86AB91435\" "
+               "Version=\"2.2450.6.0\" ProcessorArchitecture=\"x64\"/>",
+               "<DisplayName>ms-resource:AppName</DisplayName>"
+               "<PublisherDisplayName>WhatsApp Inc.</PublisherDisplayName>"));
   CHECK(m.display_name == "ms-resource:AppName");
   CHECK(IsAppxResourceReference(m.display_name));
   CHECK(IsAppxResourceReference("@{Microsoft.SkypeApp_x?ms-resource://a}"));
@@ -102,7 +102,8 @@ TEST_CASE("appx: ms-resource names are kept, bundles read", "[msix]") {
       "Version=\"12.1811.248.0\"/><Packages/></Bundle>");
   CHECK(b.bundle);
   CHECK(b.architecture == "neutral");
-  CHECK(b.FullName() == "Microsoft.SkypeApp_12.1811.248.0_neutral_~_kzf8qxf38zg5c");
+  CHECK(b.FullName() ==
+        "Microsoft.SkypeApp_12.1811.248.0_neutral_~_kzf8qxf38zg5c");
 }
 
 TEST_CASE("appx: package full names split into their parts", "[msix]") {
@@ -133,8 +134,9 @@ TEST_CASE("appx: hostile and broken manifests are parse errors", "[msix]") {
     }
     lol += "\">\n";
   }
-  lol += "]>\n<Package><Identity Name=\"&lol9;\" Publisher=\"CN=x\"/>"
-         "</Package>\n";
+  lol +=
+      "]>\n<Package><Identity Name=\"&lol9;\" Publisher=\"CN=x\"/>"
+      "</Package>\n";
   const auto start = std::chrono::steady_clock::now();
   CHECK_THROWS_WITH(ParseAppxManifest(lol), Catch::Contains("DOCTYPE"));
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
@@ -164,8 +166,9 @@ TEST_CASE("appx: hostile and broken manifests are parse errors", "[msix]") {
   CHECK_THROWS_AS(ParseAppxManifest(""), ParseError);
 }
 
-TEST_CASE("appx: AppModel packages of a real UsrClass.dat as hivexsh lists them",
-          "[msix][windows]") {
+TEST_CASE(
+    "appx: AppModel packages of a real UsrClass.dat as hivexsh lists them",
+    "[msix][windows]") {
   auto path = CorpusPath(kUsrClass);
   SKIP_UNLESS_CORPUS(path);
   const std::string bytes = ReadHostFile(*path);
@@ -188,9 +191,10 @@ TEST_CASE("appx: AppModel packages of a real UsrClass.dat as hivexsh lists them"
     return;
   }
   // hivexsh reads the primary file as it is, like RegfHive without replay.
-  RunResult r = Run("printf 'cd %s\\nls\\n' " +
-                    ShellQuote(std::string(kAppModelPackagesKey)) +
-                    " | sed 's/\\\\/\\\\\\\\/g' | hivexsh " + ShellQuote(*path));
+  RunResult r =
+      Run("printf 'cd %s\\nls\\n' " +
+          ShellQuote(std::string(kAppModelPackagesKey)) +
+          " | sed 's/\\\\/\\\\\\\\/g' | hivexsh " + ShellQuote(*path));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   std::set<std::string> theirs;
@@ -202,9 +206,11 @@ TEST_CASE("appx: AppModel packages of a real UsrClass.dat as hivexsh lists them"
   CHECK(ours == theirs);
 }
 
-TEST_CASE("state repository: users of each package from a real sqlite3 database",
-          "[msix]") {
-  CHECK(SidToString(std::string("\x01\x01\x00\x00\x00\x00\x00\x05\x12\x00\x00\x00", 12)) ==
+TEST_CASE(
+    "state repository: users of each package from a real sqlite3 database",
+    "[msix]") {
+  CHECK(SidToString(std::string(
+            "\x01\x01\x00\x00\x00\x00\x00\x05\x12\x00\x00\x00", 12)) ==
         "S-1-5-18");
   CHECK(SidToString("x").empty());
   if (!HaveTool("sqlite3")) {
@@ -226,10 +232,13 @@ TEST_CASE("state repository: users of each package from a real sqlite3 database"
         std::vector<std::string>{kCorpusSid, "S-1-5-21-1-2-3-1002"});
   CHECK(c.packages[1].user_sids.empty());  // staged for no user
 
-  CHECK_THROWS_WITH(ReadStateRepository("hello"), Catch::Contains("not an SQLite"));
+  CHECK_THROWS_WITH(ReadStateRepository("hello"),
+                    Catch::Contains("not an SQLite"));
   // An SQLite database without the tables.
   const std::string other = dir.path() + "/other.db";
-  REQUIRE(Run("sqlite3 " + ShellQuote(other) + " 'CREATE TABLE t(x);'").exit_code == 0);
+  REQUIRE(
+      Run("sqlite3 " + ShellQuote(other) + " 'CREATE TABLE t(x);'").exit_code ==
+      0);
   CHECK_THROWS_WITH(ReadStateRepository(ReadHostFile(other)),
                     Catch::Contains("no readable Package"));
   // Cut short: a parse error or a problem, never a crash or a silent read.
@@ -252,7 +261,8 @@ TEST_CASE("msix collector: installed per user, residue when staged for nobody",
   SKIP_UNLESS_CORPUS(manifest, usrclass, log1, log2);
   const std::string apps = "/Program Files/WindowsApps/";
   const std::string builder = "Microsoft.3DBuilder_20.0.4.0_x64__8wekyb3d8bbwe";
-  const std::string whatsapp = "5319275A.WhatsAppDesktop_2.2450.6.0_x64__cv1g1gvanyjgm";
+  const std::string whatsapp =
+      "5319275A.WhatsAppDesktop_2.2450.6.0_x64__cv1g1gvanyjgm";
   const std::string whatsapp_manifest = Manifest(
       "<Identity Name=\"5319275A.WhatsAppDesktop\" "
       "Publisher=\"CN=24803D75-212C-471A-BC57-9EF86AB91435\" "
@@ -268,10 +278,12 @@ TEST_CASE("msix collector: installed per user, residue when staged for nobody",
     INFO(AllWarnings(r));
     CHECK(r.warnings.empty());
     REQUIRE(r.software.size() == 2);
-    const Software* wa = FindSoftware(r, "5319275A.WhatsAppDesktop_cv1g1gvanyjgm");
+    const Software* wa =
+        FindSoftware(r, "5319275A.WhatsAppDesktop_cv1g1gvanyjgm");
     REQUIRE(wa);
     CHECK(wa->ecosystem == "msix");
-    CHECK(wa->name == "5319275A.WhatsAppDesktop");  // DisplayName is ms-resource:
+    CHECK(wa->name ==
+          "5319275A.WhatsAppDesktop");  // DisplayName is ms-resource:
     CHECK(wa->publisher == "WhatsApp Inc.");
     CHECK(wa->version == "2.2450.6.0");
     CHECK(wa->arch == "x64");
@@ -299,8 +311,8 @@ TEST_CASE("msix collector: installed per user, residue when staged for nobody",
       const std::string db = dir.path() + "/srd";
       // WhatsApp for alice (her UsrClass.dat does not list it) and for a
       // user with no profile folder in the evidence.
-      WriteStateRepository(db, {{whatsapp, {kCorpusSid, "S-1-5-21-9-9-9-1005"}},
-                                {builder, {}}});
+      WriteStateRepository(
+          db, {{whatsapp, {kCorpusSid, "S-1-5-21-9-9-9-1005"}}, {builder, {}}});
       vfs.AddFile(
           "/ProgramData/Microsoft/Windows/AppRepository/"
           "StateRepository-Machine.srd",
@@ -378,7 +390,7 @@ TEST_CASE("msix collector: installed per user, residue when staged for nobody",
     CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("msix"));
     CHECK(r.software.size() == 1);
     CHECK(AllWarnings(r).find(builder + "/AppxManifest.xml: cannot parse: "
-                              "manifest is not well-formed") !=
+                                        "manifest is not well-formed") !=
           std::string::npos);
   }
 }

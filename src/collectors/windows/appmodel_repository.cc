@@ -32,8 +32,8 @@ AppModelRepository ReadAppModelRepository(const RegfHive& hive) {
     if (!key) return out;
     subkeys = hive.Subkeys(*key);
   } catch (const ParseError& e) {
-    out.problems.push_back(std::string(kAppModelPackagesKey) + ": " +
-                           e.what() + "; its packages cannot be listed");
+    out.problems.push_back(std::string(kAppModelPackagesKey) + ": " + e.what() +
+                           "; its packages cannot be listed");
     return out;
   }
   size_t damaged = 0;

@@ -107,8 +107,8 @@ class MsixPackagesCollector : public Collector {
     if (EndsWith(lower, ".xml")) {
       manifests_.push_back({file.path, ParseAppxManifest(file.data)});
     } else if (EndsWith(lower, ".srd")) {
-      state_repository_ = {file.path, ReadWholeFile(file, kMaxStateRepositoryBytes),
-                           {}};
+      state_repository_ = {
+          file.path, ReadWholeFile(file, kMaxStateRepositoryBytes), {}};
     } else if (EndsWith(lower, ".srd-wal")) {
       if (state_repository_) {
         state_repository_->wal = ReadWholeFile(file, kMaxStateRepositoryBytes);
@@ -180,7 +180,8 @@ class MsixPackagesCollector : public Collector {
     for (Registration& have : list) {
       if (have.user == r.user) {
         // The same user from both files: one record, both sources.
-        if (have.source != r.source) also_[key + "\n" + r.user].insert(r.source);
+        if (have.source != r.source)
+          also_[key + "\n" + r.user].insert(r.source);
         return;
       }
     }
@@ -287,10 +288,10 @@ class MsixPackagesCollector : public Collector {
         Software sw;
         sw.ecosystem = "msix";
         sw.id = full->FamilyName();
-        sw.name = r.display_name.empty() ||
-                          IsAppxResourceReference(r.display_name)
-                      ? full->name
-                      : r.display_name;
+        sw.name =
+            r.display_name.empty() || IsAppxResourceReference(r.display_name)
+                ? full->name
+                : r.display_name;
         sw.version = full->version;
         sw.arch = full->architecture;
         sw.user = r.user;

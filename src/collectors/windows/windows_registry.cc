@@ -141,7 +141,8 @@ class WindowsRegistryCollector : public Collector {
   }
 
   void Read(HiveFile& p, CollectorSink& sink) {
-    p.Replay([&](std::string message) { sink.Warn(p.path, std::move(message)); });
+    p.Replay(
+        [&](std::string message) { sink.Warn(p.path, std::move(message)); });
     RegfHive hive(p.bytes);
     for (const std::string& problem : hive.problems()) {
       sink.Warn(p.path, problem);
