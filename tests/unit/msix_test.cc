@@ -383,6 +383,34 @@ TEST_CASE("msix collector: installed per user, residue when staged for nobody",
     CHECK(r.software[0].location == apps + whatsapp);
   }
 
+  SECTION("many staged packages: twenty named, the rest counted") {
+    MemoryVfs vfs;
+    vfs.AddFile("/Users/alice/AppData/Local/Microsoft/Windows/UsrClass.dat",
+                ReadHostFile(*usrclass));
+    for (int i = 0; i < 25; ++i) {
+      const std::string name = "Staged.App" + std::to_string(i);
+      vfs.AddFile(apps + name + "_1.0.0.0_x64__8wekyb3d8bbwe/AppxManifest.xml",
+                  Manifest("<Identity Name=\"" + name +
+                               "\" Publisher=\"CN=Microsoft Corporation, "
+                               "O=Microsoft Corporation, L=Redmond, "
+                               "S=Washington, C=US\" Version=\"1.0.0.0\" "
+                               "ProcessorArchitecture=\"x64\"/>",
+                           ""));
+    }
+    CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("msix"));
+    size_t named = 0, residue = 0;
+    for (const auto& w : r.warnings) {
+      if (w.message.find("is staged") != std::string::npos) ++named;
+    }
+    for (const Software& sw : r.software) {
+      if (sw.state == SoftwareState::kResidue) ++residue;
+    }
+    CHECK(named == 20);
+    CHECK(residue == 25);
+    CHECK(AllWarnings(r).find("5 more packages are staged but registered "
+                              "for no user") != std::string::npos);
+  }
+
   SECTION("a damaged manifest is a warning, the rest is read") {
     MemoryVfs vfs;
     vfs.AddFile(apps + builder + "/AppxManifest.xml", "<Package><Ident");

@@ -43,6 +43,10 @@ constexpr std::string_view kUsrClass =
 constexpr uint64_t kMaxStateRepositoryBytes = 512ull << 20;
 constexpr uint64_t kMaxHiveBytes = 256ull << 20;
 constexpr uint64_t kMaxLogBytes = 256ull << 20;
+constexpr size_t kNamedStaged = 20;
+constexpr char kResidueNote[] =
+    "reported as residue (files Windows keeps for provisioning or has not "
+    "cleaned up), not installed";
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() &&
@@ -221,9 +225,18 @@ class MsixPackagesCollector : public Collector {
     }
   }
 
+  std::string EvidenceFiles() const {
+    std::string files;
+    for (const std::string& f : user_evidence_) {
+      files += (files.empty() ? "" : ", ") + f;
+    }
+    return files;
+  }
+
   void Report(CollectorSink& sink) {
     std::set<std::string> families;  // reported by a package manifest
     std::set<std::string> used;      // registrations matched to a manifest
+    size_t staged = 0;               // packages registered for nobody
     // Packages first, then bundles whose family no package reported.
     std::stable_sort(manifests_.begin(), manifests_.end(),
                      [](const Manifest& a, const Manifest& b) {
@@ -259,21 +272,25 @@ class MsixPackagesCollector : public Collector {
         }
       } else if (!user_evidence_.empty()) {
         sw.state = SoftwareState::kResidue;
-        std::string files;
-        for (const std::string& f : user_evidence_) {
-          files += (files.empty() ? "" : ", ") + f;
+        // A machine can stage hundreds: the first few are named, the rest
+        // counted in one warning at the end.
+        if (++staged <= kNamedStaged) {
+          sink.Warn(mf.path, "package " + mf.m.FullName() +
+                                 " is staged (its files are present) but "
+                                 "registered for no user in " +
+                                 EvidenceFiles() + "; " + kResidueNote);
         }
-        sink.Warn(mf.path,
-                  "package " + mf.m.FullName() +
-                      " is staged (its files are present) but registered "
-                      "for no user in " +
-                      files +
-                      "; reported as residue (files Windows keeps for "
-                      "provisioning or has not cleaned up), not installed");
         sink.Add(std::move(sw));
       } else {
         sink.Add(std::move(sw));  // no file says who has it
       }
+    }
+    if (staged > kNamedStaged) {
+      sink.Warn(std::string(kWindowsApps),
+                std::to_string(staged - kNamedStaged) +
+                    " more packages are staged but registered for no user "
+                    "in " +
+                    EvidenceFiles() + "; " + kResidueNote);
     }
     // Registrations whose package folder is not in the evidence.
     for (const auto& [key, regs] : registrations_) {
