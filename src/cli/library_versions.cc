@@ -17,6 +17,7 @@
 
 #include <CLI/Version.hpp>
 #include <nlohmann/json.hpp>
+#include <pugixml.hpp>
 #include <sstream>
 
 namespace contraband {
@@ -42,6 +43,11 @@ std::vector<LibraryVersion> LinkedLibraries() {
       // RE2 has no version call or macro: the build records its package's.
       {"RE2", CONTRABAND_RE2_VERSION, "BSD-3-Clause"},
       {"CLI11", CLI11_VERSION, "BSD-3-Clause"},
+      // PUGIXML_VERSION is major * 1000 + minor * 10 (1130: 1.13).
+      {"pugixml",
+       std::to_string(PUGIXML_VERSION / 1000) + "." +
+           std::to_string(PUGIXML_VERSION % 1000 / 10),
+       "MIT"},
       {"nlohmann/json",
        std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +
            std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." +

@@ -32,6 +32,7 @@ seeds_for() {
     fuzz_history) echo "$here/regressions/fuzz_history" ;;
     fuzz_desktop_entry) echo "/usr/share/applications" ;;
     fuzz_registry) echo "$corpus/windows_registry" ;;
+    fuzz_appx_manifest) echo "$corpus/windows_appx" ;;
   esac
 }
 
@@ -65,6 +66,22 @@ make_seeds() {
           head -c 300000 "$f" >"$dir/$type"
         rm -f "$f"
       done ;;
+    fuzz_appx_manifest)
+      # A StateRepository-shaped database made by the sqlite3 shell: packages,
+      # users by binary and by text SID, a registration of a missing user.
+      command -v sqlite3 >/dev/null || return 0
+      sqlite3 "$dir/StateRepository-Machine.srd" "CREATE TABLE Package(
+        _PackageID INTEGER PRIMARY KEY, PackageFullName TEXT NOT NULL UNIQUE);
+        CREATE TABLE \"User\"(_UserID INTEGER PRIMARY KEY, UserSid BLOB);
+        CREATE TABLE PackageUser(_PackageUserID INTEGER PRIMARY KEY,
+          Package INTEGER NOT NULL, \"User\" INTEGER NOT NULL);
+        INSERT INTO Package VALUES
+          (1,'Microsoft.SkypeApp_12.1811.248.0_x64__kzf8qxf38zg5c'),
+          (2,'a_1_x64__cv1g1gvanyjgm');
+        INSERT INTO \"User\" VALUES
+          (1,X'010500000000000515000000010000000200000003000000E9030000'),
+          (2,'S-1-5-18');
+        INSERT INTO PackageUser VALUES(1,1,1),(2,1,2),(3,2,7);" ;;
     fuzz_vmdk | fuzz_disk_image)
       # Every VMDK subformat qemu-img writes, of a small ext2 disk, and an
       # OVA around the streamOptimized one (the descriptor files name their
