@@ -2,9 +2,12 @@
 // hivexregedit --merge (libwin-hivex-perl): Kaspersky in SOFTWARE, WeChat in
 // its WOW6432Node, Zoom only in alice's NTUSER.DAT, Telegram only in bob's
 // lower-case ntuser.dat, and the look-alikes ZoomIt (Sysinternals) and Zoom
-// Player (Inmatrix). Scanned by the real binary as a folder and as a zip:
-// the findings are exactly kaspersky, wechat, zoom and telegram, each with
-// its hive and key (and user for the per-user ones).
+// Player (Inmatrix), and WhatsApp only as an MSIX package in
+// Program Files/WindowsApps. Scanned by the real binary with the embedded
+// catalog as a folder, a zip, an E01 of an NTFS disk and as triage
+// collections: the findings are exactly kaspersky, telegram, wechat,
+// whatsapp and zoom, each with its hive and key (and user for the per-user
+// ones) or its manifest.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
@@ -27,6 +30,20 @@ void Merge(const TempDir& dir, const std::string& hive,
 
 const std::string kUninstall = "Microsoft\\Windows\\CurrentVersion\\Uninstall\\";
 
+const std::string kWhatsApp =
+    "5319275A.WhatsAppDesktop_2.2450.6.0_x64__cv1g1gvanyjgm";
+const char kWhatsAppManifest[] = R"(<?xml version="1.0" encoding="utf-8"?>
+<Package xmlns="http://schemas.microsoft.com/appx/manifest/foundation/windows10">
+  <Identity Name="5319275A.WhatsAppDesktop"
+            Publisher="CN=24803D75-212C-471A-BC57-9EF86AB91435"
+            Version="2.2450.6.0" ProcessorArchitecture="x64"/>
+  <Properties>
+    <DisplayName>WhatsApp</DisplayName>
+    <PublisherDisplayName>WhatsApp Inc.</PublisherDisplayName>
+  </Properties>
+</Package>
+)";
+
 // Lays the tree out in dir/root; returns the root.
 std::string BuildWindowsTree(const TempDir& dir, const std::string& software,
                              const std::string& ntuser) {
@@ -40,6 +57,10 @@ std::string BuildWindowsTree(const TempDir& dir, const std::string& software,
   const std::string sw = config + "/software";
   const std::string alice = root + "/Users/alice/NTUSER.DAT";
   const std::string bob = root + "/Users/bob/ntuser.dat";
+  // WhatsApp from the Store: only its package folder and manifest.
+  const std::string whatsapp = root + "/Program Files/WindowsApps/" + kWhatsApp;
+  fs::create_directories(whatsapp);
+  WriteHostFile(whatsapp + "/AppxManifest.xml", kWhatsAppManifest);
   fs::copy_file(software, sw);
   fs::copy_file(ntuser, alice);
   fs::copy_file(ntuser, bob);
@@ -101,9 +122,9 @@ void CheckFindings(const nlohmann::json& report,
   const auto found = FindingsByProduct(report);
   std::vector<std::string> products;
   for (const auto& [p, f] : found) products.push_back(p);
-  CHECK(products ==
-        std::vector<std::string>{"kaspersky", "telegram", "wechat", "zoom"});
-  if (products.size() != 4) return;
+  CHECK(products == std::vector<std::string>{"kaspersky", "telegram", "wechat",
+                                              "whatsapp", "zoom"});
+  if (products.size() != 5) return;
   const nlohmann::json& kas = found.at("kaspersky")["software"];
   CHECK(kas["ecosystem"] == "windows");
   CHECK(kas["id"] == "{B2C5A8D7-3E0F-4C21-9A6B-0D7E1F2A3B4C}");
@@ -131,6 +152,13 @@ void CheckFindings(const nlohmann::json& report,
   CHECK(zoom["source"] == "/Users/alice/NTUSER.DAT");
   CHECK(zoom["source_key"] == "Software\\" + kUninstall + "ZoomUMX");
   CHECK(found.at("zoom")["confidence"] == "high");
+
+  const nlohmann::json& wa = found.at("whatsapp")["software"];
+  CHECK(wa["ecosystem"] == "msix");
+  CHECK(wa["id"] == "5319275A.WhatsAppDesktop_cv1g1gvanyjgm");
+  CHECK(wa["source"] ==
+        "/Program Files/WindowsApps/" + kWhatsApp + "/AppxManifest.xml");
+  CHECK(found.at("whatsapp")["confidence"] == "high");
 
   const nlohmann::json& tg = found.at("telegram")["software"];
   CHECK(tg["id"] == "{53F49750-6209-4FBF-9CA8-7A333C87D1ED}_is1");
@@ -174,7 +202,7 @@ TEST_CASE("windows registry: a Windows tree as a folder and as a zip",
     return;
   }
   RunResult z = Run("cd " + ShellQuote(root) +
-                    " && zip -qr ../windows.zip WINDOWS Users");
+                    " && zip -qr ../windows.zip WINDOWS Users \"Program Files\"");
   REQUIRE(z.exit_code == 0);
   RunResult zipped =
       RunContraband("scan --format json " + ShellQuote(dir.path() + "/windows.zip"));
@@ -203,7 +231,7 @@ truncate -s 32M ntfs.img
 mkntfs -F -q -f ntfs.img >/dev/null 2>&1
 mkdir mnt
 ntfs-3g ntfs.img mnt
-cp -r root/WINDOWS root/Users mnt/
+cp -r root/WINDOWS root/Users "root/Program Files" mnt/
 umount mnt
 truncate -s 40M disk.raw
 sgdisk -o -n 1:2048:+32M -t 1:0700 disk.raw >/dev/null
@@ -280,7 +308,7 @@ echo '{}' > "velo/results/Windows.KapeFiles.Targets%2FUploads.json"
   CHECK(kape.exit_code == 1);
   nlohmann::json report = ParseJson(kape.out);
   CHECK(FindingPlaces(report) ==
-        std::multiset<std::string>{"kaspersky@C/", "wechat@C/",
+        std::multiset<std::string>{"kaspersky@C/", "wechat@C/", "whatsapp@C/",
                                    "zoom@C/alice", "telegram@C/bob",
                                    "telegram@D/dave", "telegram@D/erin"});
   const nlohmann::json& volumes = report["scan"]["evidence"][0]["volumes"];
