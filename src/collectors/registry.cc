@@ -18,6 +18,8 @@ std::unique_ptr<Collector> MakeAptHistoryCollector();
 std::unique_ptr<Collector> MakeRpmHistoryCollector();
 std::unique_ptr<Collector> MakePacmanHistoryCollector();
 std::unique_ptr<Collector> MakeWindowsRegistryCollector();
+std::unique_ptr<Collector> MakeAmcacheCollector();
+std::unique_ptr<Collector> MakeMsiInstallerLogCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -60,6 +62,15 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "Installer products) and every profile's NTUSER.DAT; dirty hives "
        "replayed from .LOG1/.LOG2 in memory",
        &MakeWindowsRegistryCollector},
+      {"amcache", "windows",
+       "Windows Amcache.hve: programs and executables Windows remembers "
+       "after their removal (InventoryApplication, InventoryApplicationFile; "
+       "Programs and File before Windows 10)",
+       &MakeAmcacheCollector},
+      {"msi-installer-log", "windows",
+       "Application.evtx MsiInstaller events: products installed, then "
+       "removed, with their dates",
+       &MakeMsiInstallerLogCollector},
   };
   return kCollectors;
 }

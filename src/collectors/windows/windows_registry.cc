@@ -16,11 +16,11 @@
 #include <utility>
 
 #include "collectors/collector.h"
+#include "collectors/windows/hive_with_logs.h"
 #include "collectors/windows/uninstall_entries.h"
 #include "common/wildcard.h"
 #include "formats/parse_error.h"
 #include "formats/regf_hive.h"
-#include "formats/regf_log.h"
 
 namespace contraband {
 namespace {
@@ -60,11 +60,6 @@ std::string AnyCase(std::string_view name) {
   return out;
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.substr(s.size() - suffix.size()) == suffix;
-}
-
 class WindowsRegistryCollector : public Collector {
  public:
   std::vector<FileRequest> Requests() const override {
@@ -87,28 +82,13 @@ class WindowsRegistryCollector : public Collector {
   }
 
   void Collect(const EvidenceFile& file, CollectorSink& sink) override {
-    const std::string lower = AsciiLower(file.path);
-    if (EndsWith(lower, ".log1") || EndsWith(lower, ".log2")) {
-      // Logs sort right after their hive, so the hive is the pending one.
-      if (!pending_ || lower.substr(0, lower.size() - 5) != pending_->lower ||
-          !pending_->dirty) {
-        return;  // a clean hive's logs hold nothing to apply: never read
-      }
-      std::string& slot = pending_->logs[lower.back() == '1' ? 0 : 1];
-      slot = ReadWhole(file, kMaxLogBytes);
+    if (HiveWithLogs::IsLog(file.path)) {
+      hive_.AddLog(file);
       return;
     }
     Flush(sink);
-    if (!seen_.insert(lower).second) return;  // another spelling, same file
-    Pending p;
-    p.path = file.path;
-    p.lower = lower;
-    p.bytes = ReadWhole(file, kMaxHiveBytes);
-    const RegfBaseBlock base = ParseRegfBaseBlock(p.bytes);  // throws: warned
-    p.dirty = base.dirty();
-    p.primary = base.primary_sequence;
-    p.secondary = base.secondary_sequence;
-    pending_ = std::move(p);
+    if (!seen_.insert(AsciiLower(file.path)).second) return;  // same file
+    hive_.Start(file);
   }
 
   void Finish(CollectorSink& sink) override {
@@ -132,29 +112,6 @@ class WindowsRegistryCollector : public Collector {
   }
 
  private:
-  struct Pending {
-    std::string path, lower;
-    std::string bytes;  ///< the one in-memory copy, patched by log replay
-    bool dirty = false;
-    uint32_t primary = 0, secondary = 0;
-    std::string logs[2];
-  };
-
-  static std::string ReadWhole(const EvidenceFile& file, uint64_t limit) {
-    std::string out;
-    if (file.info.size > 0 && file.info.size <= limit) {
-      out.reserve(static_cast<size_t>(file.info.size));
-    }
-    file.ReadChunks([&](std::string_view chunk) {
-      if (chunk.size() > limit - out.size()) {
-        throw ParseError("file is over the " + std::to_string(limit) +
-                         "-byte limit");
-      }
-      out.append(chunk);
-    });
-    return out;
-  }
-
   // "%SystemDrive%\Users\x" and "%SystemRoot%\..." as a C: path.
   static std::string ExpandSystemVariables(std::string_view path) {
     const std::string lower = AsciiLower(path);
@@ -170,46 +127,16 @@ class WindowsRegistryCollector : public Collector {
   }
 
   void Flush(CollectorSink& sink) {
-    if (!pending_) return;
-    Pending p = std::move(*pending_);
-    pending_.reset();
-    const std::string path = p.path;
+    std::optional<ReplayedHive> p = hive_.Take(sink);
+    if (!p) return;
     try {
-      Read(p, sink);
+      Read(*p, sink);
     } catch (const ParseError& e) {
-      sink.Warn(path, std::string("cannot parse: ") + e.what());
+      sink.Warn(p->path, std::string("cannot parse: ") + e.what());
     }
   }
 
-  void Read(Pending& p, CollectorSink& sink) {
-    if (p.dirty) {
-      std::vector<std::string_view> logs;
-      for (const std::string& l : p.logs) {
-        if (!l.empty()) logs.push_back(l);
-      }
-      const std::string state = "hive is dirty (sequence numbers " +
-                                std::to_string(p.primary) + "/" +
-                                std::to_string(p.secondary) + ")";
-      RegfReplay replay = ReplayRegfLogs(p.bytes, logs);
-      for (std::string& problem : replay.problems) {
-        sink.Warn(p.path, "transaction log: " + problem);
-      }
-      if (replay.entries_applied > 0) {
-        sink.Warn(p.path,
-                  state + ": replayed " +
-                      std::to_string(replay.entries_applied) +
-                      " log entries (sequence " +
-                      std::to_string(replay.first_sequence) + " to " +
-                      std::to_string(replay.last_sequence) +
-                      ") from its .LOG1/.LOG2 in memory; the file was not "
-                      "changed");
-      } else {
-        sink.Warn(p.path,
-                  state + " and no log entry beside it applies: changes "
-                          "since its last complete write may be missing");
-      }
-      for (std::string& l : p.logs) std::string().swap(l);
-    }
+  void Read(const ReplayedHive& p, CollectorSink& sink) {
     RegfHive hive(p.bytes);
     for (const std::string& problem : hive.problems()) {
       sink.Warn(p.path, problem);
@@ -222,7 +149,7 @@ class WindowsRegistryCollector : public Collector {
     out.warn = [&](std::string message) {
       sink.Warn(p.path, std::move(message));
     };
-    if (BaseName(p.lower) == "software") {
+    if (AsciiLower(BaseName(p.path)) == "software") {
       std::map<std::string, Profile> profiles = ReadProfileList(hive, out);
       ReadMachineUninstall(hive, profiles, out);
       profiles_[p.path] = std::move(profiles);
@@ -232,7 +159,7 @@ class WindowsRegistryCollector : public Collector {
     }
   }
 
-  std::optional<Pending> pending_;
+  HiveWithLogs hive_{kMaxHiveBytes, kMaxLogBytes};
   std::set<std::string> seen_;  ///< lower-case hive paths read
   std::map<std::string, std::map<std::string, Profile>> profiles_;
 };
