@@ -20,7 +20,9 @@ using Values = std::map<std::string, std::string>;  // lower-case name -> text
 Values ReadValues(const RegfHive& hive, uint32_t key) {
   Values out;
   for (const RegfValue& v : hive.Values(key)) {
-    std::string text = RegfValueText(v);
+    // REG_MULTI_SZ (Programs' install folders): its first string.
+    std::string text = v.type == kRegMultiSz ? RegfUtf16ToUtf8(v.data)
+                                             : RegfValueText(v);
     if (text.size() > kMaxAmcacheText) {
       size_t cut = kMaxAmcacheText;
       while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
@@ -66,12 +68,6 @@ std::string BaseNameOfWindowsPath(std::string_view path) {
   const size_t slash = path.find_last_of("\\/");
   return std::string(slash == std::string_view::npos ? path
                                                      : path.substr(slash + 1));
-}
-
-// The first string of a REG_MULTI_SZ as RegfValueText leaves it, or the
-// REG_SZ itself.
-std::string FirstPath(std::string_view text) {
-  return std::string(text.substr(0, text.find('\0')));
 }
 
 // Every subkey of the key at `path`, at most kMaxAmcacheEntries; a damaged
@@ -182,7 +178,7 @@ void ReadPrograms(const RegfHive& hive, uint32_t key, const std::string& path,
               sw.name = Get(v, "0");
               sw.version = Get(v, "1");
               sw.publisher = Get(v, "2");
-              sw.location = EvidencePathOfWindowsPath(FirstPath(Get(v, "d")));
+              sw.location = EvidencePathOfWindowsPath(Get(v, "d"));
               sw.installed_at = UnixSecondsToRfc3339(Number(Get(v, "a")));
               out.add(std::move(sw));
             });
