@@ -46,31 +46,48 @@ struct RecordFree {
   void operator()(libevtx_record_t* r) const { libevtx_record_free(&r, nullptr); }
 };
 
-// A UTF-8 string property of a record through its size/get pair, at most
-// `limit` bytes kept; "" when the record has none.
-template <typename SizeFn, typename GetFn>
-std::string Utf8(libevtx_record_t* record, SizeFn size_fn, GetFn get_fn,
-                 size_t limit) {
+// `text` cut to at most `limit` bytes, at a UTF-8 character boundary.
+void CutUtf8(std::string& text, size_t limit) {
+  if (text.size() <= limit) return;
+  size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  text.resize(cut);
+}
+
+// A UTF-8 string of a record through libevtx's size/get pair (`args` are
+// the arguments before the size or buffer, such as a string's index), at
+// most `limit` bytes kept into `out`: 1 read, 0 the record has none, -1
+// libevtx failed (its message in `why`).
+template <typename SizeFn, typename GetFn, typename... Args>
+int Utf8(libevtx_record_t* record, SizeFn size_fn, GetFn get_fn, size_t limit,
+         std::string& out, std::string& why, Args... args) {
+  out.clear();
+  libevtx_error_t* err = nullptr;
   size_t size = 0;
-  if (size_fn(record, &size, nullptr) != 1 || size <= 1) return {};
-  // libevtx writes the whole string: ask for all of it (bounded by the
-  // record, which libevtx has already bounded by its chunk of 64 KiB).
-  if (size > (1u << 20)) return {};
-  std::string out(size, '\0');
-  if (get_fn(record, reinterpret_cast<uint8_t*>(out.data()), size, nullptr) !=
-      1) {
-    return {};
+  const int has = size_fn(record, args..., &size, &err);
+  if (has != 1) {
+    if (has < 0) why = EvtxError(err);
+    return has < 0 ? -1 : 0;
   }
-  out.resize(out.find('\0') == std::string::npos ? out.size()
-                                                 : out.find('\0'));
-  if (out.size() > limit) {
-    size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) {
-      --cut;
-    }
-    out.resize(cut);
+  // libevtx writes the whole string, so the buffer is its whole size; a
+  // record lies in one 64 KiB chunk, so a real one is far smaller.
+  if (size <= 1) return 0;
+  if (size > (1u << 20)) {
+    why = "a string of " + std::to_string(size) + " bytes";
+    return -1;
   }
-  return out;
+  out.assign(size, '\0');
+  if (get_fn(record, args..., reinterpret_cast<uint8_t*>(out.data()), size,
+             &err) != 1) {
+    why = EvtxError(err);
+    out.clear();
+    return -1;
+  }
+  out.resize(std::min(out.size(), out.find('\0')));
+  CutUtf8(out, limit);
+  return 1;
 }
 
 }  // namespace
@@ -119,16 +136,21 @@ EvtxReadResult ReadEvtx(std::string_view bytes,
                               " are read");
     to_read = limits.max_records;
   }
+  // libevtx 20181227 leaks the partly parsed XML of a damaged record
+  // (found by fuzz_evtx): after this many damaged records the rest of the
+  // log is not read, so a hostile log cannot grow memory without bound.
+  constexpr size_t kMaxDamaged = 1000;
   constexpr size_t kListedDamage = 20;
   size_t damaged = 0;
-  auto damage = [&](int index, std::string why) {
+  auto damage = [&](int index, const std::string& why) {
     if (++damaged <= kListedDamage) {
       result.problems.push_back("record " + std::to_string(index) +
                                 " cannot be read (" + why + ")");
     }
   };
-  for (size_t i = 0; i < to_read; ++i) {
+  for (size_t i = 0; i < to_read && damaged < kMaxDamaged; ++i) {
     const int index = static_cast<int>(i);
+    std::string why;
     libevtx_record_t* raw_record = nullptr;
     if (libevtx_file_get_record_by_index(file.get(), index, &raw_record,
                                          &err) != 1) {
@@ -137,9 +159,12 @@ EvtxReadResult ReadEvtx(std::string_view bytes,
     }
     std::unique_ptr<libevtx_record_t, RecordFree> record(raw_record);
     EvtxEvent event;
-    event.provider = Utf8(record.get(), &libevtx_record_get_utf8_source_name_size,
-                          &libevtx_record_get_utf8_source_name,
-                          limits.max_string);
+    if (Utf8(record.get(), &libevtx_record_get_utf8_source_name_size,
+             &libevtx_record_get_utf8_source_name, limits.max_string,
+             event.provider, why) < 0) {
+      damage(index, why);
+      continue;
+    }
     if (!want(event.provider)) continue;
     uint32_t event_id = 0;
     if (libevtx_record_get_event_identifier(record.get(), &event_id, &err) !=
@@ -150,13 +175,13 @@ EvtxReadResult ReadEvtx(std::string_view bytes,
     event.event_id = event_id & 0xFFFF;
     libevtx_record_get_identifier(record.get(), &event.record_id, nullptr);
     libevtx_record_get_written_time(record.get(), &event.written, nullptr);
-    event.user_sid =
+    bool ok =
         Utf8(record.get(), &libevtx_record_get_utf8_user_security_identifier_size,
              &libevtx_record_get_utf8_user_security_identifier,
-             limits.max_string);
+             limits.max_string, event.user_sid, why) >= 0;
     int strings = 0;
-    if (libevtx_record_get_number_of_strings(record.get(), &strings, &err) !=
-        1) {
+    if (ok && libevtx_record_get_number_of_strings(record.get(), &strings,
+                                                   &err) != 1) {
       if (err) libevtx_error_free(&err);
       strings = 0;  // an event without EventData strings
     }
@@ -164,30 +189,16 @@ EvtxReadResult ReadEvtx(std::string_view bytes,
         strings < 0 ? 0
                     : static_cast<int>(std::min<size_t>(
                           static_cast<size_t>(strings), limits.max_strings));
-    for (int s = 0; s < kept; ++s) {
-      size_t size = 0;
+    for (int s = 0; s < kept && ok; ++s) {
       std::string text;
-      if (libevtx_record_get_utf8_string_size(record.get(), s, &size,
-                                              nullptr) == 1 &&
-          size > 1 && size <= (1u << 20)) {
-        text.assign(size, '\0');
-        if (libevtx_record_get_utf8_string(
-                record.get(), s, reinterpret_cast<uint8_t*>(text.data()), size,
-                nullptr) != 1) {
-          text.clear();
-        }
-        text.resize(text.find('\0') == std::string::npos ? text.size()
-                                                         : text.find('\0'));
-        if (text.size() > limits.max_string) {
-          size_t cut = limits.max_string;
-          while (cut > 0 &&
-                 (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-            --cut;
-          }
-          text.resize(cut);
-        }
-      }
+      ok = Utf8(record.get(), &libevtx_record_get_utf8_string_size,
+                &libevtx_record_get_utf8_string, limits.max_string, text, why,
+                s) >= 0;
       event.strings.push_back(std::move(text));
+    }
+    if (!ok) {
+      damage(index, why);
+      continue;
     }
     size_t data_size = 0;
     if (libevtx_record_get_data_size(record.get(), &data_size, nullptr) == 1 &&
@@ -204,6 +215,11 @@ EvtxReadResult ReadEvtx(std::string_view bytes,
   if (damaged > kListedDamage) {
     result.problems.push_back(std::to_string(damaged - kListedDamage) +
                               " more records cannot be read");
+  }
+  if (damaged >= kMaxDamaged) {
+    result.problems.push_back(
+        std::to_string(kMaxDamaged) +
+        " damaged records: the rest of the log is not read");
   }
   return result;
 }
