@@ -4,6 +4,7 @@
 #include <argon2.h>
 #include <libbde.h>
 #include <libbfio.h>
+#include <libevtx.h>
 #include <libewf.h>
 #include <libfsapfs.h>
 #include <libfsxfs.h>
@@ -36,6 +37,7 @@ std::vector<LibraryVersion> LinkedLibraries() {
       {"libfsapfs", libfsapfs_get_version(), "LGPL-3.0-or-later"},
       {"libbde", libbde_get_version(), "LGPL-3.0-or-later"},
       {"libvshadow", libvshadow_get_version(), "LGPL-3.0-or-later"},
+      {"libevtx", libevtx_get_version(), "LGPL-3.0-or-later"},
       {"libbfio", libbfio_get_version(), "LGPL-3.0-or-later"},
       // libargon2 has no version call: its algorithm version (0x13) instead.
       {"libargon2", "algorithm " + std::to_string(ARGON2_VERSION_NUMBER),

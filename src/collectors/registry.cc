@@ -19,6 +19,8 @@ std::unique_ptr<Collector> MakeRpmHistoryCollector();
 std::unique_ptr<Collector> MakePacmanHistoryCollector();
 std::unique_ptr<Collector> MakeWindowsRegistryCollector();
 std::unique_ptr<Collector> MakeMsixPackagesCollector();
+std::unique_ptr<Collector> MakeAmcacheCollector();
+std::unique_ptr<Collector> MakeMsiInstallerLogCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -66,6 +68,15 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "users StateRepository-Machine.srd and each UsrClass.dat register "
        "them for",
        &MakeMsixPackagesCollector},
+      {"amcache", "windows",
+       "Windows Amcache.hve: programs and executables Windows remembers "
+       "after their removal (InventoryApplication, InventoryApplicationFile; "
+       "Programs and File before Windows 10)",
+       &MakeAmcacheCollector},
+      {"msi-installer-log", "windows",
+       "Application.evtx MsiInstaller events: products installed, then "
+       "removed, with their dates",
+       &MakeMsiInstallerLogCollector},
   };
   return kCollectors;
 }

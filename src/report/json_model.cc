@@ -17,6 +17,7 @@ ordered_json SoftwareJson(const Software& sw) {
                  {"subject", sw.signer.subject}};
   j["user"] = sw.user;
   j["location"] = sw.location;
+  if (!sw.file_sha1.empty()) j["file_sha1"] = sw.file_sha1;
   j["source"] = sw.source;
   if (!sw.source_key.empty()) j["source_key"] = sw.source_key;
   if (!sw.uninstall_command.empty()) {

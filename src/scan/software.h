@@ -42,6 +42,9 @@ struct Software {
   Signer signer;
   std::string user;      ///< owner of a per-user install
   std::string location;  ///< where the software lives inside the evidence
+  /// SHA-1 of the program file itself, where the record carries one
+  /// (Amcache's FileId).
+  std::string file_sha1;
   std::string source;    ///< the record file that proves it
   /// Where inside `source` the record is, for record files that are trees:
   /// a registry key path ("Microsoft\\Windows\\...\\Uninstall\\ZoomUMX").

@@ -33,6 +33,7 @@ seeds_for() {
     fuzz_desktop_entry) echo "/usr/share/applications" ;;
     fuzz_registry) echo "$corpus/windows_registry" ;;
     fuzz_appx_manifest) echo "$corpus/windows_appx" ;;
+    fuzz_amcache) echo "$corpus/windows_registry/velociraptor_Amcache.hve $corpus/windows_registry/museum_Win2012R2_Amcache.hve" ;;
   esac
 }
 
@@ -141,6 +142,27 @@ make_seeds() {
       for f in velociraptor_ntuser.dat regipy_ntuser_software_partial.hive; do
         [ -f "$corpus/windows_registry/$f" ] &&
           head -c $((4096 + 65536)) "$corpus/windows_registry/$f" >"$dir/small_$f"
+      done ;;
+    fuzz_amcache)
+      # The dirty Windows 10 Amcache with its LOG1 behind a 4-byte length
+      # (reaches log replay), and the first 64 KiB of hive bins of each
+      # real Amcache (small inputs run much faster).
+      local am=$corpus/windows_registry/museum_Win10_APTSimulator_Amcache.hve
+      if [ -f "$am" ] && [ -f "$am.LOG1" ]; then
+        local n
+        n=$(stat -c %s "$am")
+        printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n & 255)) $((n >> 8 & 255)) \
+          $((n >> 16 & 255)) $((n >> 24 & 255)))" >"$dir/dirty_amcache_with_log1"
+        cat "$am" "$am.LOG1" >>"$dir/dirty_amcache_with_log1"
+      fi
+      for f in "$corpus"/windows_registry/*Amcache.hve; do
+        [ -f "$f" ] && head -c $((4096 + 65536)) "$f" >"$dir/small_$(basename "$f")"
+      done ;;
+    fuzz_evtx)
+      # The file header and first chunk (64 KiB) of each real event log:
+      # whole ones are megabytes, and a chunk holds dozens of records.
+      for f in "$corpus"/windows_evtx/*.evtx; do
+        [ -f "$f" ] && head -c $((4096 + 65536)) "$f" >"$dir/chunk1_$(basename "$f")"
       done ;;
   esac
 }

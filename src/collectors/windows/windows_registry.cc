@@ -134,7 +134,7 @@ class WindowsRegistryCollector : public Collector {
     out.warn = [&](std::string message) {
       sink.Warn(p.path, std::move(message));
     };
-    if (BaseName(p.lower) == "software") {
+    if (AsciiLower(BaseName(p.path)) == "software") {
       std::map<std::string, Profile> profiles = ReadProfileList(hive, out);
       ReadMachineUninstall(hive, profiles, out);
       profiles_[p.path] = std::move(profiles);
