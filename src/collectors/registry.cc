@@ -18,6 +18,7 @@ std::unique_ptr<Collector> MakeAptHistoryCollector();
 std::unique_ptr<Collector> MakeRpmHistoryCollector();
 std::unique_ptr<Collector> MakePacmanHistoryCollector();
 std::unique_ptr<Collector> MakeWindowsRegistryCollector();
+std::unique_ptr<Collector> MakeWindowsExecutablesCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -60,6 +61,11 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "Installer products) and every profile's NTUSER.DAT; dirty hives "
        "replayed from .LOG1/.LOG2 in memory",
        &MakeWindowsRegistryCollector},
+      {"windows-executables", "installer",
+       "Windows executables under Program Files, ProgramData and each "
+       "profile's AppData, Downloads and Desktop (version resource and "
+       "Authenticode signer, headers only), and loose .msi installers",
+       &MakeWindowsExecutablesCollector},
   };
   return kCollectors;
 }
