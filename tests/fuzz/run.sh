@@ -32,6 +32,7 @@ seeds_for() {
     fuzz_history) echo "$here/regressions/fuzz_history" ;;
     fuzz_desktop_entry) echo "/usr/share/applications" ;;
     fuzz_registry) echo "$corpus/windows_registry" ;;
+    fuzz_pe) echo "$corpus/windows_pe" ;;
   esac
 }
 
@@ -124,6 +125,16 @@ make_seeds() {
       for f in velociraptor_ntuser.dat regipy_ntuser_software_partial.hive; do
         [ -f "$corpus/windows_registry/$f" ] &&
           head -c $((4096 + 65536)) "$corpus/windows_registry/$f" >"$dir/small_$f"
+      done ;;
+    fuzz_pe)
+      # The PKCS#7 of each signed corpus PE on its own, so the fuzzer works
+      # on the signature parser without carrying a whole executable.
+      command -v osslsigncode >/dev/null || return 0
+      local pe
+      for pe in "$corpus"/windows_pe/*; do
+        [ -f "$pe" ] || continue
+        osslsigncode extract-signature -in "$pe" \
+          -out "$dir/$(basename "$pe").p7" >/dev/null 2>&1 || true
       done ;;
   esac
 }
