@@ -30,7 +30,10 @@ struct EvidenceFile {
   /// from the evidence on each call (Vfs::ReadRange) and counted in the
   /// report's bytes_read. Throws EvidenceError; the collector bounds
   /// `length` and the number of calls.
-  std::function<std::string(uint64_t offset, uint64_t length)> read_at;
+  /// (Defaulted, so code that lists the fields before it still compiles
+  /// warning-free.)
+  std::function<std::string(uint64_t offset, uint64_t length)> read_at =
+      nullptr;
 
   /// The file's bytes handed to `consume` in order, in pieces that may end
   /// anywhere (inside a line, inside a UTF-8 sequence): read from the

@@ -142,7 +142,7 @@ class Parser {
     for (const PeSection& s : pe_.sections) {
       if (rva < s.virtual_address) continue;
       const uint64_t delta = rva - s.virtual_address;
-      if (delta < s.raw_size && delta < std::max(s.virtual_size, s.raw_size)) {
+      if (delta < s.raw_size) {
         return uint64_t{s.raw_offset} + delta;
       }
     }

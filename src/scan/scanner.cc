@@ -242,7 +242,7 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
       sink.set_current(&path);
       EvidenceFile file{
           path, w.name_only ? std::string_view() : std::string_view(data),
-          *info, nullptr, nullptr};
+          *info, nullptr};
       if (w.ranges) {
         file.data = {};
         file.read_at = [&vfs, &path = path](uint64_t offset, uint64_t length) {
