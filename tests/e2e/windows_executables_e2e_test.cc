@@ -218,4 +218,27 @@ TEST_CASE("windows executables: a signed setup.exe found by its signer alone",
                                      ShellQuote(dir.path() + "/windows.zip")),
                        b);
   }
+  SECTION("in a FAT file system image (read in place, ranges only)") {
+    if (!HaveTool("mkfs.fat") || !HaveTool("mcopy")) {
+      WARN("mkfs.fat or mcopy absent: the image half is skipped");
+      return;
+    }
+    RunResult img = Run("cd " + ShellQuote(dir.path()) +
+                        " && truncate -s 32M fat.img && mkfs.fat fat.img "
+                        ">/dev/null && mcopy -s -i fat.img root/Windows "
+                        "root/Users ::/");
+    INFO(img.out + img.err);
+    REQUIRE(img.exit_code == 0);
+    RunResult r = RunContraband("scan --format json --catalog " +
+                                ShellQuote(by_subject) + " " +
+                                ShellQuote(dir.path() + "/fat.img"));
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    const nlohmann::json report = ParseJson(r.out);
+    REQUIRE(report["findings"].size() == 1);
+    const nlohmann::json& sw = report["findings"][0]["software"];
+    CHECK(sw["source"] == "/Users/alice/Downloads/setup.exe");
+    CHECK(sw["signer"]["subject"] == b.verify_subject);
+    CHECK(sw["signer"]["cert_sha256"] == b.cert_sha256);
+  }
 }
