@@ -127,8 +127,8 @@ class Parser {
     o.seek(count_at, "NumberOfRvaAndSizes");
     uint32_t count = o.le<uint32_t>("NumberOfRvaAndSizes");
     // The loader reads at most 16, and only those the header holds.
-    count = std::min<uint32_t>({count, 16, static_cast<uint32_t>(
-                                               o.remaining() / 8)});
+    count = std::min<uint32_t>(
+        {count, 16, static_cast<uint32_t>(o.remaining() / 8)});
     for (uint32_t i = 0; i < count; ++i) {
       PeDataDirectory dir;
       dir.address = o.le<uint32_t>("data directory address");
@@ -181,7 +181,8 @@ class Parser {
     uint32_t count = named + ids;
     if (count > kPeMaxResourceEntries) {
       pe_.problems.push_back("resource directory with " +
-                             std::to_string(count) + " entries: only the first " +
+                             std::to_string(count) +
+                             " entries: only the first " +
                              std::to_string(kPeMaxResourceEntries) + " read");
       count = kPeMaxResourceEntries;
     }
@@ -344,19 +345,18 @@ PeVersionInfo ParseVersionInfo(std::string_view block) {
                      "\", not VS_VERSION_INFO");
   }
   PeVersionInfo out;
-  const std::string_view fixed =
-      block.substr(root.value_at,
-                   std::min<size_t>(root.value_length, root.end - root.value_at));
+  const std::string_view fixed = block.substr(
+      root.value_at,
+      std::min<size_t>(root.value_length, root.end - root.value_at));
   if (fixed.size() >= 52) {
     ByteReader f(fixed);
     if (f.le<uint32_t>("VS_FIXEDFILEINFO signature") == 0xFEEF04BDu) {
       f.skip(4, "VS_FIXEDFILEINFO version");
       const uint32_t ms = f.le<uint32_t>("dwFileVersionMS");
       const uint32_t ls = f.le<uint32_t>("dwFileVersionLS");
-      out.fixed_file_version = std::to_string(ms >> 16) + "." +
-                               std::to_string(ms & 0xffff) + "." +
-                               std::to_string(ls >> 16) + "." +
-                               std::to_string(ls & 0xffff);
+      out.fixed_file_version =
+          std::to_string(ms >> 16) + "." + std::to_string(ms & 0xffff) + "." +
+          std::to_string(ls >> 16) + "." + std::to_string(ls & 0xffff);
     }
   }
   // Root -> StringFileInfo -> string tables (one per language) -> strings.
@@ -377,7 +377,8 @@ PeVersionInfo ParseVersionInfo(std::string_view block) {
         if (str.key == "ProductVersion") SetOnce(out.product_version, value);
         if (str.key == "FileVersion") SetOnce(out.file_version, value);
         if (str.key == "FileDescription") SetOnce(out.file_description, value);
-        if (str.key == "OriginalFilename") SetOnce(out.original_filename, value);
+        if (str.key == "OriginalFilename")
+          SetOnce(out.original_filename, value);
         if (str.key == "InternalName") SetOnce(out.internal_name, value);
       }
     }
@@ -401,7 +402,8 @@ struct BnFree {
 std::string NameEntry(X509_NAME* name, int nid) {
   const int index = X509_NAME_get_index_by_NID(name, nid, -1);
   if (index < 0) return {};
-  ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
+  ASN1_STRING* data =
+      X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
   unsigned char* utf8 = nullptr;
   const int n = ASN1_STRING_to_UTF8(&utf8, data);
   if (n < 0) return {};
@@ -442,9 +444,9 @@ PeSigner ParseAuthenticodeSigner(std::string_view der) {
   if (!info || !info->issuer_and_serial) {
     throw ParseError("the SignerInfo names no issuer and serial number");
   }
-  X509* cert = X509_find_by_issuer_and_serial(
-      p7->d.sign->cert, info->issuer_and_serial->issuer,
-      info->issuer_and_serial->serial);
+  X509* cert = X509_find_by_issuer_and_serial(p7->d.sign->cert,
+                                              info->issuer_and_serial->issuer,
+                                              info->issuer_and_serial->serial);
   if (!cert) {
     throw ParseError(
         "the signer's certificate (by issuer and serial) is not in the "
@@ -468,8 +470,8 @@ PeSigner ParseAuthenticodeSigner(std::string_view der) {
   unsigned char* cert_der = nullptr;
   const int n = i2d_X509(cert, &cert_der);
   if (n <= 0) throw ParseError("the signer's certificate cannot be encoded");
-  out.cert_sha256 = Sha256::Of(
-      std::string_view(reinterpret_cast<char*>(cert_der), static_cast<size_t>(n)));
+  out.cert_sha256 = Sha256::Of(std::string_view(
+      reinterpret_cast<char*>(cert_der), static_cast<size_t>(n)));
   OPENSSL_free(cert_der);
   return out;
 }
@@ -481,9 +483,9 @@ PeFile ParsePeFile(const PeReadAt& read_at, uint64_t file_size) {
 PeFile ParsePeBytes(std::string_view bytes) {
   const PeReadAt read_at = [bytes](uint64_t offset, uint64_t length) {
     if (offset >= bytes.size()) return std::string();
-    return std::string(bytes.substr(
-        static_cast<size_t>(offset),
-        static_cast<size_t>(std::min<uint64_t>(length, bytes.size() - offset))));
+    return std::string(bytes.substr(static_cast<size_t>(offset),
+                                    static_cast<size_t>(std::min<uint64_t>(
+                                        length, bytes.size() - offset))));
   };
   return ParsePeFile(read_at, bytes.size());
 }

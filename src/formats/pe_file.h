@@ -28,7 +28,8 @@ struct PeSection {
 
 /// One entry of the optional header's data directory table.
 struct PeDataDirectory {
-  uint32_t address = 0;  ///< an RVA, except the security directory: a file offset
+  uint32_t address =
+      0;  ///< an RVA, except the security directory: a file offset
   uint32_t size = 0;
 };
 
@@ -60,7 +61,7 @@ struct PeSigner {
   std::string subject;       ///< whole subject, RFC 2253 ("CN=...,O=...")
   std::string issuer;        ///< whole issuer, RFC 2253
   std::string serial_hex;    ///< upper-case hex, as openssl prints it
-  std::string cert_sha256;   ///< lower-case hex SHA-256 of the certificate's DER
+  std::string cert_sha256;  ///< lower-case hex SHA-256 of the certificate's DER
 };
 
 struct PeFile {

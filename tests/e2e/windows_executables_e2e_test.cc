@@ -52,7 +52,8 @@ struct Built {
 };
 
 std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) {
+  while (!s.empty() &&
+         (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) {
     s.pop_back();
   }
   return s;
@@ -68,11 +69,11 @@ Built BuildSignedProgram(const TempDir& dir) {
                      "version.o -o tiny.exe");
   INFO(cc.err);
   REQUIRE(cc.exit_code == 0);
-  RunResult cert = Run(
-      "cd " + d +
-      " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out "
-      "cert.pem -days 2 -subj '/CN=" + std::string(kSubjectCn) + "/O=" +
-      kSubjectCn + "' 2>&1");
+  RunResult cert =
+      Run("cd " + d +
+          " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out "
+          "cert.pem -days 2 -subj '/CN=" +
+          std::string(kSubjectCn) + "/O=" + kSubjectCn + "' 2>&1");
   INFO(cert.out);
   REQUIRE(cert.exit_code == 0);
   RunResult sign = Run("cd " + d +
@@ -85,19 +86,19 @@ Built BuildSignedProgram(const TempDir& dir) {
   b.signed_exe = dir.path() + "/signed.exe";
   b.unsigned_exe = dir.path() + "/tiny.exe";
   // The certificate digest the way an examiner gets it from the file.
-  RunResult fp = Run(
-      "cd " + d +
-      " && osslsigncode extract-signature -in signed.exe -out sig.p7 "
-      ">/dev/null && openssl pkcs7 -inform DER -in sig.p7 -print_certs | "
-      "openssl x509 -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | "
-      "tr A-F a-f");
+  RunResult fp =
+      Run("cd " + d +
+          " && osslsigncode extract-signature -in signed.exe -out sig.p7 "
+          ">/dev/null && openssl pkcs7 -inform DER -in sig.p7 -print_certs | "
+          "openssl x509 -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | "
+          "tr A-F a-f");
   REQUIRE(fp.exit_code == 0);
   b.cert_sha256 = Trim(fp.out);
   REQUIRE(b.cert_sha256.size() == 64);
   // osslsigncode verify fails on the untrusted chain but prints the signer:
   // "Subject: /CN=Zoom Video Communications, Inc./O=...".
-  RunResult verify = Run("osslsigncode verify -in " + ShellQuote(b.signed_exe) +
-                         " 2>&1");
+  RunResult verify =
+      Run("osslsigncode verify -in " + ShellQuote(b.signed_exe) + " 2>&1");
   const std::string& out = verify.out;
   const size_t at = out.find("Subject: /CN=");
   INFO(out);
@@ -123,16 +124,15 @@ std::string BuildTree(const TempDir& dir, const Built& b) {
 std::string WriteCatalog(const TempDir& dir, const std::string& name,
                          const std::string& field, const std::string& value) {
   const std::string products = "catalog-" + name + "/products";
-  nlohmann::json product = {
-      {"schema", "contraband/product/v1"},
-      {"id", "zoom"},
-      {"name", "Zoom"},
-      {"vendor", "Zoom Video Communications"},
-      {"rules",
-       {{{"ecosystem", "installer"},
-         {"field", field},
-         {"equals", {value}},
-         {"confidence", "high"}}}}};
+  nlohmann::json product = {{"schema", "contraband/product/v1"},
+                            {"id", "zoom"},
+                            {"name", "Zoom"},
+                            {"vendor", "Zoom Video Communications"},
+                            {"rules",
+                             {{{"ecosystem", "installer"},
+                               {"field", field},
+                               {"equals", {value}},
+                               {"confidence", "high"}}}}};
   dir.Write(products + "/zoom.json", product.dump());
   return dir.path() + "/" + products;
 }
@@ -161,8 +161,9 @@ void CheckFoundBySigner(const RunResult& r, const Built& b) {
 
 TEST_CASE("windows executables: a signed setup.exe found by its signer alone",
           "[e2e][windows-executables]") {
-  for (const char* tool : {"x86_64-w64-mingw32-gcc", "x86_64-w64-mingw32-windres",
-                           "osslsigncode", "openssl"}) {
+  for (const char* tool :
+       {"x86_64-w64-mingw32-gcc", "x86_64-w64-mingw32-windres", "osslsigncode",
+        "openssl"}) {
     if (!HaveTool(tool)) {
       WARN(std::string(tool) + " absent: skipped");
       return;
@@ -172,26 +173,27 @@ TEST_CASE("windows executables: a signed setup.exe found by its signer alone",
   const Built b = BuildSignedProgram(dir);
   CHECK(b.verify_subject == kSubjectCn);
   const std::string root = BuildTree(dir, b);
-  const std::string by_subject = WriteCatalog(dir, "subject", "subject", kSubjectCn);
+  const std::string by_subject =
+      WriteCatalog(dir, "subject", "subject", kSubjectCn);
   const std::string by_cert =
       WriteCatalog(dir, "cert", "cert_sha256", b.cert_sha256);
 
   SECTION("as a folder, matched on the subject") {
-    CheckFoundBySigner(RunContraband("scan --format json --catalog " +
-                                     ShellQuote(by_subject) + " " +
-                                     ShellQuote(root)),
-                       b);
+    CheckFoundBySigner(
+        RunContraband("scan --format json --catalog " + ShellQuote(by_subject) +
+                      " " + ShellQuote(root)),
+        b);
   }
   SECTION("as a folder, matched on the certificate digest") {
-    CheckFoundBySigner(RunContraband("scan --format json --catalog " +
-                                     ShellQuote(by_cert) + " " +
-                                     ShellQuote(root)),
-                       b);
+    CheckFoundBySigner(
+        RunContraband("scan --format json --catalog " + ShellQuote(by_cert) +
+                      " " + ShellQuote(root)),
+        b);
   }
   SECTION("bob's unsigned copy is inventory, not a finding") {
-    RunResult inv = RunContraband("inventory --format json --catalog " +
-                                  ShellQuote(by_subject) + " " +
-                                  ShellQuote(root));
+    RunResult inv =
+        RunContraband("inventory --format json --catalog " +
+                      ShellQuote(by_subject) + " " + ShellQuote(root));
     INFO(inv.err);
     const nlohmann::json inventory = ParseJson(inv.out);
     bool bob = false;
@@ -213,10 +215,10 @@ TEST_CASE("windows executables: a signed setup.exe found by its signer alone",
     RunResult z = Run("cd " + ShellQuote(root) +
                       " && zip -qr ../windows.zip Windows Users");
     REQUIRE(z.exit_code == 0);
-    CheckFoundBySigner(RunContraband("scan --format json --catalog " +
-                                     ShellQuote(by_subject) + " " +
-                                     ShellQuote(dir.path() + "/windows.zip")),
-                       b);
+    CheckFoundBySigner(
+        RunContraband("scan --format json --catalog " + ShellQuote(by_subject) +
+                      " " + ShellQuote(dir.path() + "/windows.zip")),
+        b);
   }
   SECTION("in a FAT file system image (read in place, ranges only)") {
     if (!HaveTool("mkfs.fat") || !HaveTool("mcopy")) {
@@ -229,9 +231,9 @@ TEST_CASE("windows executables: a signed setup.exe found by its signer alone",
                         "root/Users ::/");
     INFO(img.out + img.err);
     REQUIRE(img.exit_code == 0);
-    RunResult r = RunContraband("scan --format json --catalog " +
-                                ShellQuote(by_subject) + " " +
-                                ShellQuote(dir.path() + "/fat.img"));
+    RunResult r =
+        RunContraband("scan --format json --catalog " + ShellQuote(by_subject) +
+                      " " + ShellQuote(dir.path() + "/fat.img"));
     INFO(r.err);
     CHECK(r.exit_code == 1);
     const nlohmann::json report = ParseJson(r.out);

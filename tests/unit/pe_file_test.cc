@@ -6,11 +6,12 @@
 //           (the certificate whose serial osslsigncode verify names as
 //           "Signer #0"): openssl x509 -noout -subject -serial
 //           -fingerprint -sha256 -nameopt RFC2253
+#include "formats/pe_file.h"
+
 #include <catch2/catch.hpp>
 #include <string>
 
 #include "formats/parse_error.h"
-#include "formats/pe_file.h"
 #include "support/test_support.h"
 
 using namespace contraband;
@@ -40,8 +41,7 @@ CountedParse ParseCounting(const std::string& bytes) {
 
 }  // namespace
 
-TEST_CASE("pe: Apple Software Update, version resource and signer",
-          "[pe]") {
+TEST_CASE("pe: Apple Software Update, version resource and signer", "[pe]") {
   auto path = CorpusPath("windows_pe/signify_apple_SoftwareUpdate.exe");
   SKIP_UNLESS_CORPUS(path);
   const std::string bytes = ReadHostFile(*path);
@@ -92,8 +92,7 @@ TEST_CASE("pe: Spotify (UPX-packed), version resource and signer", "[pe]") {
         "99be6ecd33a9923a7124fc4e60937d2ce4e6e53c097873a301c9d0344e4085c8");
 }
 
-TEST_CASE("pe: Binalyze driver (PE32+, no version resource), signer",
-          "[pe]") {
+TEST_CASE("pe: Binalyze driver (PE32+, no version resource), signer", "[pe]") {
   auto path = CorpusPath("windows_pe/velociraptor_winpmem_x64.sys");
   SKIP_UNLESS_CORPUS(path);
   const PeFile pe = ParsePeBytes(ReadHostFile(*path));
@@ -116,14 +115,16 @@ TEST_CASE("pe: damage is a problem or a ParseError, never a crash", "[pe]") {
   SKIP_UNLESS_CORPUS(path);
   const std::string bytes = ReadHostFile(*path);
   // Cut inside the certificate table: headers and version still read.
-  const PeFile cut = ParsePeBytes(std::string_view(bytes).substr(0, bytes.size() - 100));
+  const PeFile cut =
+      ParsePeBytes(std::string_view(bytes).substr(0, bytes.size() - 100));
   CHECK(cut.version.product_name == "Apple Software Update");
   CHECK_FALSE(cut.has_signature);
   REQUIRE(cut.problems.size() == 1);
   CHECK(cut.problems[0].find("certificate table") == 0);
   // The PKCS#7 bytes damaged: the signature is a problem, not a signer.
   std::string broken = bytes;
-  for (size_t i = bytes.size() - 3000; i < bytes.size() - 2000; ++i) broken[i] = 'x';
+  for (size_t i = bytes.size() - 3000; i < bytes.size() - 2000; ++i)
+    broken[i] = 'x';
   const PeFile bad = ParsePeBytes(broken);
   CHECK(bad.signer.cert_sha256.empty());
   CHECK_FALSE(bad.problems.empty());

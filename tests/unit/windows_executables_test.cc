@@ -19,7 +19,9 @@ namespace {
 // A source with only whole-file reads: ReadRange is the default one.
 class WholeFileVfs : public Vfs {
  public:
-  explicit WholeFileVfs(std::string data) { mem_.AddFile("/f", std::move(data)); }
+  explicit WholeFileVfs(std::string data) {
+    mem_.AddFile("/f", std::move(data));
+  }
   std::optional<FileInfo> Stat(std::string_view path) override {
     return mem_.Stat(path);
   }
@@ -45,7 +47,8 @@ const Software* BySource(const CollectResult& r, const std::string& source) {
 
 }  // namespace
 
-TEST_CASE("vfs: ReadRange reads the range only, and counts it", "[vfs][ranges]") {
+TEST_CASE("vfs: ReadRange reads the range only, and counts it",
+          "[vfs][ranges]") {
   const std::string data = "0123456789abcdef";
   MemoryVfs mem;
   mem.AddFile("/a/f", data);
@@ -85,7 +88,8 @@ TEST_CASE("windows-executables: version resource and signer from ranges",
   SKIP_UNLESS_CORPUS(apple, spotify);
   const std::string apple_bytes = ReadHostFile(*apple);
   MemoryVfs vfs;
-  vfs.AddFile("/Program Files (x86)/Apple/Update/SoftwareUpdate.exe", apple_bytes);
+  vfs.AddFile("/Program Files (x86)/Apple/Update/SoftwareUpdate.exe",
+              apple_bytes);
   vfs.AddFile("/Users/alice/Downloads/setup.exe", ReadHostFile(*spotify));
   vfs.AddFile("/Users/alice/Downloads/kts21.msi", "not read");
   vfs.AddFile("/Users/alice/Desktop/notes.txt", "not wanted");
@@ -140,7 +144,8 @@ TEST_CASE("matcher: installer records match on signer subject and digest",
   const std::string digest =
       "b1051131e0e53e8457dc3518f5b3fd22c6367457cd1da6a09eba5724eb05a7d6";
   Catalog cat = LoadCatalog(
-      {{"catalog.json", R"({"schema": "contraband/catalog/v1", "version": "t1"})"},
+      {{"catalog.json",
+        R"({"schema": "contraband/catalog/v1", "version": "t1"})"},
        {"products/zoom.json",
         R"({"schema": "contraband/product/v1", "id": "zoom", "name": "Zoom",
             "vendor": "Zoom", "rules": [
@@ -150,7 +155,8 @@ TEST_CASE("matcher: installer records match on signer subject and digest",
         R"({"schema": "contraband/product/v1", "id": "apple", "name": "Apple",
             "vendor": "Apple", "rules": [
             {"ecosystem": "installer", "field": "cert_sha256",
-             "equals": [")" + digest + R"("], "confidence": "high"}]})"}},
+             "equals": [")" +
+            digest + R"("], "confidence": "high"}]})"}},
       "test");
   Matcher m(cat, {});
   Software sw;

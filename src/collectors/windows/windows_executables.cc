@@ -40,9 +40,9 @@ constexpr size_t kMaxExecutables = 20000;
 constexpr uint64_t kMaxKeptBytes = 256ull << 20;
 
 constexpr std::string_view kExecutableRoots[] = {
-    "/Program Files", "/Program Files (x86)", "/ProgramData",
-    "/Users/*/AppData/Local", "/Users/*/AppData/Roaming",
-    "/Users/*/Downloads", "/Users/*/Desktop"};
+    "/Program Files",         "/Program Files (x86)",     "/ProgramData",
+    "/Users/*/AppData/Local", "/Users/*/AppData/Roaming", "/Users/*/Downloads",
+    "/Users/*/Desktop"};
 constexpr std::string_view kInstallerRoots[] = {"/Users/*/Downloads",
                                                 "/Users/*/Desktop"};
 
@@ -121,8 +121,7 @@ class WindowsExecutablesCollector : public Collector {
     sw.version = FirstOf(v.product_version, v.file_version);
     if (sw.version.empty()) sw.version = v.fixed_file_version;
     sw.publisher = FirstOf(v.company_name, pe.signer.organization);
-    sw.signer.subject =
-        FirstOf(pe.signer.common_name, pe.signer.organization);
+    sw.signer.subject = FirstOf(pe.signer.common_name, pe.signer.organization);
     sw.signer.cert_sha256 = pe.signer.cert_sha256;
     sink.Add(std::move(sw));
   }
