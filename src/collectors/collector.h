@@ -17,13 +17,23 @@ namespace contraband {
 
 /// One wanted file: read whole (within FileRequest::max_bytes) into `data`,
 /// or, for a FileRequest::stream request, read only when the collector calls
-/// ReadChunks.
+/// ReadChunks, or, for a FileRequest::ranges request, read in the parts the
+/// collector asks for with read_at.
 struct EvidenceFile {
   std::string path;       ///< evidence-absolute
   std::string_view data;  ///< empty when streamed
   FileInfo info;
   /// Set by the scan core for a streamed file: reads it from the evidence.
   std::function<void(const ChunkConsumer&)> stream;
+  /// Set by the scan core for a FileRequest::ranges file: up to `length`
+  /// bytes at `offset` (fewer at the end of the file, none past it), read
+  /// from the evidence on each call (Vfs::ReadRange) and counted in the
+  /// report's bytes_read. Throws EvidenceError; the collector bounds
+  /// `length` and the number of calls.
+  /// (Defaulted, so code that lists the fields before it still compiles
+  /// warning-free.)
+  std::function<std::string(uint64_t offset, uint64_t length)> read_at =
+      nullptr;
 
   /// The file's bytes handed to `consume` in order, in pieces that may end
   /// anywhere (inside a line, inside a UTF-8 sequence): read from the

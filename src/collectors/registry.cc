@@ -21,6 +21,7 @@ std::unique_ptr<Collector> MakeWindowsRegistryCollector();
 std::unique_ptr<Collector> MakeMsixPackagesCollector();
 std::unique_ptr<Collector> MakeAmcacheCollector();
 std::unique_ptr<Collector> MakeMsiInstallerLogCollector();
+std::unique_ptr<Collector> MakeWindowsExecutablesCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -77,6 +78,11 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "Application.evtx MsiInstaller events: products installed, then "
        "removed, with their dates",
        &MakeMsiInstallerLogCollector},
+      {"windows-executables", "installer",
+       "Windows executables under Program Files, ProgramData and each "
+       "profile's AppData, Downloads and Desktop (version resource and "
+       "Authenticode signer, headers only), and loose .msi installers",
+       &MakeWindowsExecutablesCollector},
   };
   return kCollectors;
 }

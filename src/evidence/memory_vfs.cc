@@ -1,5 +1,7 @@
 #include "evidence/memory_vfs.h"
 
+#include <algorithm>
+
 #include "evidence/path_resolver.h"
 
 namespace contraband {
@@ -151,6 +153,17 @@ void MemoryVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
     CountBytes(chunk.size());
     consume(chunk);
   }
+}
+
+std::string MemoryVfs::ReadRange(std::string_view path, uint64_t offset,
+                                 uint64_t length) {
+  const std::string_view data = ReadableData(path, UINT64_MAX);
+  if (offset >= data.size()) return {};
+  const std::string_view range = data.substr(
+      static_cast<size_t>(offset),
+      static_cast<size_t>(std::min<uint64_t>(length, data.size() - offset)));
+  CountRange(path, range.size());
+  return std::string(range);
 }
 
 }  // namespace contraband

@@ -37,6 +37,10 @@ class MemoryVfs : public Vfs {
   /// Views into the stored bytes, set_chunk_bytes at a time.
   void ReadChunks(std::string_view path, uint64_t max_bytes,
                   const ChunkConsumer& consume) override;
+  /// A copy of the range of the stored bytes. An archive entry whose bytes
+  /// were not kept (over its request's max_bytes) throws like Read.
+  std::string ReadRange(std::string_view path, uint64_t offset,
+                        uint64_t length) override;
 
   /// The size of the pieces ReadChunks hands out (default: the whole file
   /// in one), so tests can cut a file at every possible place.

@@ -143,4 +143,11 @@ void RerootedVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
   });
 }
 
+std::string RerootedVfs::ReadRange(std::string_view path, uint64_t offset,
+                                   uint64_t length) {
+  std::string data = base_->ReadRange(FileInBase(path), offset, length);
+  CountRange(path, data.size());
+  return data;
+}
+
 }  // namespace contraband

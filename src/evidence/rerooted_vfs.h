@@ -27,6 +27,8 @@ class RerootedVfs : public Vfs {
   std::string Read(std::string_view path, uint64_t max_bytes) override;
   void ReadChunks(std::string_view path, uint64_t max_bytes,
                   const ChunkConsumer& consume) override;
+  std::string ReadRange(std::string_view path, uint64_t offset,
+                        uint64_t length) override;
   bool fold_case() const override {
     return Vfs::fold_case() || base_->fold_case();
   }

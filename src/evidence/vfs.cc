@@ -43,6 +43,31 @@ void Vfs::ReadChunks(std::string_view path, uint64_t max_bytes,
   if (!data.empty()) consume(data);
 }
 
+std::string Vfs::ReadRange(std::string_view path, uint64_t offset,
+                           uint64_t length) {
+  // Stops the read once the range is complete; ReadChunks lets an
+  // exception from its consumer end the read.
+  struct RangeComplete {};
+  std::string out;
+  uint64_t pos = 0;  // file offset of the next piece
+  try {
+    ReadChunks(path, UINT64_MAX, [&](std::string_view chunk) {
+      const uint64_t end = pos + chunk.size();
+      if (end > offset && length > 0) {
+        const uint64_t from = offset > pos ? offset - pos : 0;
+        const uint64_t take =
+            std::min<uint64_t>(chunk.size() - from, length - out.size());
+        out.append(chunk.substr(static_cast<size_t>(from),
+                                static_cast<size_t>(take)));
+      }
+      pos = end;
+      if (out.size() == length) throw RangeComplete{};
+    });
+  } catch (const RangeComplete&) {
+  }
+  return out;  // counted by ReadChunks: every byte it read
+}
+
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> out;
   size_t pos = 0;

@@ -51,6 +51,13 @@ struct FileRequest {
   /// Windows volumes, where a broad pattern ("/*/*/NTUSER.DAT") is cheap
   /// and meaningful, not of every Linux root.
   bool fold_case_only = false;
+  /// The collector reads only the parts it needs, at offsets it computes
+  /// (EvidenceFile::read_at), for formats with an index: a PE's headers,
+  /// version resource and certificate table are a few KiB of a file that
+  /// may be hundreds of MiB. Sources that read in place (folders, images)
+  /// do not bound the file's size by max_bytes; a one-pass archive has only
+  /// what it kept, so there an entry over max_bytes is not readable.
+  bool ranges = false;
 };
 
 /// Receives a file's bytes one piece at a time, in order.
@@ -82,7 +89,18 @@ class Vfs {
   virtual void ReadChunks(std::string_view path, uint64_t max_bytes,
                           const ChunkConsumer& consume);
 
-  /// Bytes handed out by Read and ReadChunks so far, and the files they came
+  /// Up to `length` bytes of regular file `path` from `offset`: fewer at its
+  /// end, none at or past it (FileRequest::ranges). Only those bytes are
+  /// read where the source allows (host folders with pread, filesystems in
+  /// images, kept archive entries); the default reads the file with
+  /// ReadChunks up to the range and skips what lies before it. Throws
+  /// EvidenceError when the file is missing, not a regular file, not kept
+  /// (an archive entry) or unreadable; no max_bytes check: the caller
+  /// bounds `length`.
+  virtual std::string ReadRange(std::string_view path, uint64_t offset,
+                                uint64_t length);
+
+  /// Bytes handed out by Read, ReadChunks and ReadRange so far, and the files they came
   /// from; feeds the report's stats.
   uint64_t bytes_read() const { return bytes_read_; }
   uint64_t files_read() const { return files_read_; }
@@ -108,8 +126,18 @@ class Vfs {
   /// For ReadChunks: one file opened, then each piece as it is handed out.
   void CountFile() { ++files_read_; }
   void CountBytes(uint64_t bytes) { bytes_read_ += bytes; }
+  /// For ReadRange: the bytes of one range, and a file each time the ranges
+  /// move on to another path.
+  void CountRange(std::string_view path, uint64_t bytes) {
+    bytes_read_ += bytes;
+    if (path != last_range_path_) {
+      ++files_read_;
+      last_range_path_.assign(path);
+    }
+  }
 
  private:
+  std::string last_range_path_;
   uint64_t bytes_read_ = 0;
   uint64_t files_read_ = 0;
   bool fold_case_ = false;

@@ -98,8 +98,11 @@ class Sink : public CollectorSink {
     if (sw.source.empty() && current_) sw.source = *current_;
     if (sw.location.empty()) sw.location = sw.source;
     if (!volume_.empty()) sw.location = evidence_ + "#" + volume_ + ":" + sw.location;
+    ++added_;
     consume_(std::move(sw));
   }
+  /// Rows added so far.
+  size_t added() const { return added_; }
   void Warn(std::string_view path, std::string message) override {
     out_.warnings.push_back({Label(), std::string(path),
                              std::string(collector_), std::move(message)});
@@ -120,6 +123,7 @@ class Sink : public CollectorSink {
   CollectResult& out_;
   const SoftwareConsumer& consume_;
   const std::string* current_ = nullptr;
+  size_t added_ = 0;
 };
 
 }  // namespace
@@ -171,6 +175,7 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
     uint64_t max_bytes;
     bool name_only;
     bool stream;
+    bool ranges;
   };
   std::vector<std::unique_ptr<Collector>> instances;
   std::map<std::string, std::vector<Want>> wanted;  // sorted by path
@@ -188,10 +193,12 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
         if (same != wants.end()) {
           same->max_bytes = std::max(same->max_bytes, req.max_bytes);
           same->name_only = same->name_only && req.name_only;
+          same->ranges = same->ranges && req.ranges && !req.name_only;
           continue;
         }
-        wants.push_back(
-            {i, req.max_bytes, req.name_only, req.stream && !req.name_only});
+        wants.push_back({i, req.max_bytes, req.name_only,
+                         req.stream && !req.name_only,
+                         req.ranges && !req.name_only});
       }
     }
   }
@@ -212,7 +219,7 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
     size_t readers = 0;
     bool stream = false;
     for (const Want& w : wants) {
-      if (w.name_only) continue;
+      if (w.name_only || w.ranges) continue;  // ranges: read on demand
       limit = std::max(limit, w.max_bytes);
       ++readers;
       stream = w.stream;
@@ -236,7 +243,7 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
     if (hash && read) digests[path] = Sha256::Of(data);
     for (const Want& w : wants) {
       const CollectorInfo& ci = collectors[w.collector];
-      if (read && !w.name_only && data.size() > w.max_bytes) {
+      if (read && !w.name_only && !w.ranges && data.size() > w.max_bytes) {
         out.warnings.push_back(
             {label, path, std::string(ci.name),
              "file is " + std::to_string(data.size()) + " bytes, over the " +
@@ -248,7 +255,13 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
       EvidenceFile file{
           path, w.name_only ? std::string_view() : std::string_view(data),
           *info, nullptr};
-      if (stream && !w.name_only) {
+      if (w.ranges) {
+        file.data = {};
+        file.read_at = [&vfs, &path = path](uint64_t offset, uint64_t length) {
+          return vfs.ReadRange(path, offset, length);
+        };
+      }
+      if (stream && !w.name_only && !w.ranges) {
         // Read errors (over max_bytes included) surface from ReadChunks
         // inside Collect and become this collector's warning below.
         file.stream = [&, &path = path,
@@ -280,6 +293,18 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
         sink.Warn(path, std::string("cannot parse: ") + e.what());
       } catch (const EvidenceError& e) {
         sink.Warn(path, e.what());
+      }
+      if (w.ranges && hash && sink.added() > 0 && !digests.count(path)) {
+        // --hash covers the file a record came from: only then is the
+        // whole of a file read in ranges read, to hash it.
+        try {
+          Sha256 sha;
+          vfs.ReadChunks(path, UINT64_MAX,
+                         [&](std::string_view chunk) { sha.Update(chunk); });
+          digests[path] = sha.HexDigest();
+        } catch (const EvidenceError& e) {
+          sink.Warn(path, std::string("cannot hash: ") + e.what());
+        }
       }
     }
   }

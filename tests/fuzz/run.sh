@@ -34,6 +34,7 @@ seeds_for() {
     fuzz_registry) echo "$corpus/windows_registry" ;;
     fuzz_appx_manifest) echo "$corpus/windows_appx" ;;
     fuzz_amcache) echo "$corpus/windows_registry/velociraptor_Amcache.hve $corpus/windows_registry/museum_Win2012R2_Amcache.hve" ;;
+    fuzz_pe) echo "$corpus/windows_pe" ;;
   esac
 }
 
@@ -163,6 +164,15 @@ make_seeds() {
       # whole ones are megabytes, and a chunk holds dozens of records.
       for f in "$corpus"/windows_evtx/*.evtx; do
         [ -f "$f" ] && head -c $((4096 + 65536)) "$f" >"$dir/chunk1_$(basename "$f")"
+    fuzz_pe)
+      # The PKCS#7 of each signed corpus PE on its own, so the fuzzer works
+      # on the signature parser without carrying a whole executable.
+      command -v osslsigncode >/dev/null || return 0
+      local pe
+      for pe in "$corpus"/windows_pe/*; do
+        [ -f "$pe" ] || continue
+        osslsigncode extract-signature -in "$pe" \
+          -out "$dir/$(basename "$pe").p7" >/dev/null 2>&1 || true
       done ;;
   esac
 }

@@ -236,4 +236,14 @@ std::string FirmlinkVfs::Read(std::string_view path, uint64_t max_bytes) {
   return CollectChunks(path, max_bytes);
 }
 
+std::string FirmlinkVfs::ReadRange(std::string_view path, uint64_t offset,
+                                   uint64_t length) {
+  Lookup lookup(*this);
+  const Resolved r = ResolveFileToRead(path, lookup, UINT64_MAX);
+  const Route route = RouteOf(r.path);
+  std::string data = route.vfs->ReadRange(route.path, offset, length);
+  CountRange(path, data.size());
+  return data;
+}
+
 }  // namespace contraband

@@ -61,6 +61,8 @@ class FirmlinkVfs : public Vfs {
   std::string Read(std::string_view path, uint64_t max_bytes) override;
   void ReadChunks(std::string_view path, uint64_t max_bytes,
                   const ChunkConsumer& consume) override;
+  std::string ReadRange(std::string_view path, uint64_t offset,
+                        uint64_t length) override;
 
   /// The firmlinks in effect (those whose Data folder exists), and the
   /// Data volume's mount, sorted by system path.

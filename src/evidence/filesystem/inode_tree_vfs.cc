@@ -183,4 +183,29 @@ std::string InodeTreeVfs::Read(std::string_view path, uint64_t max_bytes) {
   return CollectChunks(path, max_bytes);
 }
 
+std::string InodeTreeVfs::ReadRange(std::string_view path, uint64_t offset,
+                                    uint64_t length) {
+  const Resolved r = ResolveFileToRead(path, *this, UINT64_MAX);
+  const uint64_t size = r.info.size;
+  if (offset >= size) return {};
+  std::optional<uint64_t> id = Find(r.path);
+  if (!id) throw EvidenceError(std::string(path) + " does not exist");
+  std::shared_ptr<BlockDevice> data_dev =
+      tree_->OpenData(*id, std::string(path));
+  std::string out(static_cast<size_t>(std::min(length, size - offset)), '\0');
+  size_t done = 0;
+  while (done < out.size()) {
+    const size_t got =
+        data_dev->ReadAt(out.data() + done, out.size() - done, offset + done);
+    if (got == 0) {
+      throw EvidenceError("cannot read " + std::string(path) + " at offset " +
+                          std::to_string(offset + done) + " of " +
+                          std::to_string(size) + " bytes: the data ends early");
+    }
+    done += got;
+  }
+  CountRange(path, out.size());
+  return out;
+}
+
 }  // namespace contraband

@@ -67,6 +67,9 @@ class InodeTreeVfs : public Vfs, public LinkLookup {
   std::string Read(std::string_view path, uint64_t max_bytes) override;
   void ReadChunks(std::string_view path, uint64_t max_bytes,
                   const ChunkConsumer& consume) override;
+  /// The range only, through the file's data device.
+  std::string ReadRange(std::string_view path, uint64_t offset,
+                        uint64_t length) override;
 
   /// The node at a link-free `path` itself (a final link is not followed).
   std::optional<FileInfo> Lstat(const std::string& path) override;

@@ -348,6 +348,32 @@ class TskVfs::Impl {
     }
   }
 
+  /// Up to `length` bytes at `offset` of the `size`-byte file: only the
+  /// blocks under that range are read.
+  std::string ReadFileRange(const std::string& path, TSK_INUM_T inum,
+                            uint64_t size, uint64_t offset, uint64_t length) {
+    if (offset >= size) return {};
+    tsk_error_reset();
+    FilePtr file(tsk_fs_file_open_meta(fs_, nullptr, inum));
+    if (!file || !file->meta) {
+      throw EvidenceError("cannot open " + path + ": " + TskLastError());
+    }
+    std::string out(static_cast<size_t>(std::min(length, size - offset)), '\0');
+    size_t done = 0;
+    while (done < out.size()) {
+      ssize_t got = tsk_fs_file_read(
+          file.get(), static_cast<TSK_OFF_T>(offset + done), out.data() + done,
+          out.size() - done, TSK_FS_FILE_READ_FLAG_NONE);
+      if (got <= 0) {
+        throw EvidenceError("cannot read " + path + " at offset " +
+                            std::to_string(offset + done) + " of " +
+                            std::to_string(size) + " bytes: " + TskLastError());
+      }
+      done += static_cast<size_t>(got);
+    }
+    return out;
+  }
+
  private:
   struct Entry {
     std::string name;
@@ -535,6 +561,18 @@ void TskVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
         CountBytes(chunk.size());
         consume(chunk);
       });
+}
+
+std::string TskVfs::ReadRange(std::string_view path, uint64_t offset,
+                              uint64_t length) {
+  Impl::Lookup lookup(*impl_);
+  const Resolved r = ResolveFileToRead(path, lookup, UINT64_MAX);
+  std::optional<TSK_INUM_T> inum = impl_->Find(r.path);
+  if (!inum) throw EvidenceError(std::string(path) + " does not exist");
+  std::string data = impl_->ReadFileRange(std::string(path), *inum,
+                                          r.info.size, offset, length);
+  CountRange(path, data.size());
+  return data;
 }
 
 }  // namespace contraband

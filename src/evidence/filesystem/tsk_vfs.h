@@ -37,6 +37,9 @@ class TskVfs : public Vfs {
   /// Reads 1 MiB at a time through tsk_fs_file_read into one buffer.
   void ReadChunks(std::string_view path, uint64_t max_bytes,
                   const ChunkConsumer& consume) override;
+  /// tsk_fs_file_read of the range only.
+  std::string ReadRange(std::string_view path, uint64_t offset,
+                        uint64_t length) override;
 
   /// The filesystem's kind: "ext4", "ntfs", "fat32", "exfat", "hfs+",
   /// "iso9660".

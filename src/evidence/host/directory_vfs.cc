@@ -67,4 +67,17 @@ void DirectoryVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
       });
 }
 
+std::string DirectoryVfs::ReadRange(std::string_view path, uint64_t offset,
+                                    uint64_t length) {
+  HostLookup lookup(root_);
+  auto r = ResolveInRoot(path, lookup);
+  if (!r) throw EvidenceError(std::string(path) + " does not exist");
+  if (r->info.type != FileType::kRegular) {
+    throw EvidenceError(std::string(path) + " is not a regular file");
+  }
+  std::string data = root_.ReadRange(r->path, offset, length);
+  CountRange(path, data.size());
+  return data;
+}
+
 }  // namespace contraband

@@ -20,6 +20,9 @@ class DirectoryVfs : public Vfs {
   /// Reads 1 MiB at a time into one buffer (host::RootHandle::ReadChunks).
   void ReadChunks(std::string_view path, uint64_t max_bytes,
                   const ChunkConsumer& consume) override;
+  /// pread of the range only (host::RootHandle::ReadRange).
+  std::string ReadRange(std::string_view path, uint64_t offset,
+                        uint64_t length) override;
 
  private:
   host::RootHandle root_;

@@ -37,6 +37,10 @@ class RootHandle {
   void ReadChunks(const std::string& rel, uint64_t max_bytes,
                   const std::function<void()>& opened,
                   const ChunkConsumer& consume) const;
+  /// Up to `length` bytes at `offset` of the same file, opened the same way
+  /// (no size bound), read with pread: fewer at the end of the file.
+  std::string ReadRange(const std::string& rel, uint64_t offset,
+                        uint64_t length) const;
 
  private:
   int OpenDirBeneath(const std::string& rel) const;

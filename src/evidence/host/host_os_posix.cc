@@ -216,6 +216,25 @@ void RootHandle::ReadChunks(const std::string& rel, uint64_t max_bytes,
   }
 }
 
+std::string RootHandle::ReadRange(const std::string& rel, uint64_t offset,
+                                  uint64_t length) const {
+  uint64_t size = 0;
+  Fd file(OpenFileBeneath(rel, UINT64_MAX, size));
+  if (offset >= size) return {};
+  std::string data(static_cast<size_t>(std::min(length, size - offset)), '\0');
+  size_t got = 0;
+  while (got < data.size()) {
+    ssize_t n = pread(file.get(), data.data() + got, data.size() - got,
+                      static_cast<off_t>(offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw EvidenceError("cannot read " + rel + ": " + Errno(errno));
+    if (n == 0) break;  // shrank while reading: keep what is there
+    got += static_cast<size_t>(n);
+  }
+  data.resize(got);
+  return data;
+}
+
 InputFile::InputFile(const std::string& path) : path_(path) {
   fd_ = OpenNoAtime(AT_FDCWD, path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw EvidenceError("cannot open " + path + ": " + Errno(errno));
