@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "common/libyal_error.h"
 #include "evidence/block_device.h"
 
 namespace contraband {
@@ -23,23 +24,6 @@ using BfioHandle = std::unique_ptr<libbfio_handle_t, BfioHandleFree>;
 /// A libbfio handle that reads `device` (shared, so clones the libraries
 /// make stay valid). Throws EvidenceError if libbfio refuses.
 BfioHandle MakeBfioHandle(std::shared_ptr<BlockDevice> device);
-
-/// The message of a libyal error (libX_error_t*) as one line, then frees it.
-/// `sprint` and `release` are the library's libX_error_sprint/_free.
-template <typename Error>
-std::string TakeYalError(Error*& error, int (*sprint)(Error*, char*, size_t),
-                         void (*release)(Error**)) {
-  if (!error) return "no details";
-  char buf[1024] = {};
-  sprint(error, buf, sizeof buf);
-  release(&error);
-  std::string out(buf);
-  for (char& c : out) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out.empty() ? "no details" : out;
-}
 
 /// A BlockDevice whose bytes come from a function (a libyal object's
 /// read_buffer_at_offset); `keep_alive` owns that object. The function

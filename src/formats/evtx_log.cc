@@ -6,31 +6,17 @@
 #include <algorithm>
 #include <memory>
 
+#include "common/libyal_error.h"
 #include "formats/parse_error.h"
 
 namespace contraband {
 namespace {
 
-template <typename Error>
-std::string TakeError(Error*& error, int (*sprint)(Error*, char*, size_t),
-                      void (*release)(Error**)) {
-  if (!error) return "no details";
-  char buf[512] = {};
-  sprint(error, buf, sizeof buf);
-  release(&error);
-  std::string out(buf);
-  for (char& c : out) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out.empty() ? "no details" : out;
-}
-
 std::string EvtxError(libevtx_error_t*& e) {
-  return TakeError(e, &libevtx_error_sprint, &libevtx_error_free);
+  return TakeYalError(e, &libevtx_error_sprint, &libevtx_error_free);
 }
 std::string BfioError(libbfio_error_t*& e) {
-  return TakeError(e, &libbfio_error_sprint, &libbfio_error_free);
+  return TakeYalError(e, &libbfio_error_sprint, &libbfio_error_free);
 }
 
 struct FileCloser {

@@ -407,3 +407,45 @@ TEST_CASE("windows registry: a real Velociraptor collection zip",
   }
   CHECK(warned);
 }
+
+TEST_CASE("windows registry: a KAPE VHDX (drive folder inside NTFS)",
+          "[windows][e2e]") {
+  auto software = CorpusPath("windows_registry/regipy_ntuser_software_partial.hive");
+  auto ntuser = CorpusPath("windows_registry/velociraptor_ntuser.dat");
+  SKIP_UNLESS_CORPUS(software, ntuser);
+  for (const char* tool : {"hivexregedit", "mkntfs", "ntfs-3g", "qemu-img"}) {
+    if (!HaveTool(tool)) {
+      WARN(std::string(tool) + " absent: skipped");
+      return;
+    }
+  }
+  TempDir dir;
+  BuildWindowsTree(dir, *software, *ntuser);
+  // KAPE writes its targets into a VHDX as <host>/C/...; the NTFS inside is
+  // not a Windows volume itself, its C folder is.
+  const std::string script = R"(set -e
+cd "$1"
+truncate -s 32M ntfs.img
+mkntfs -F -q -f ntfs.img >/dev/null 2>&1
+mkdir mnt
+ntfs-3g ntfs.img mnt
+mkdir -p mnt/DESKTOP-1/C
+cp -r root/WINDOWS root/Users "root/Program Files" mnt/DESKTOP-1/C/
+umount mnt
+qemu-img convert -f raw -O vhdx ntfs.img kape.vhdx
+)";
+  RunResult built =
+      Run("bash -c " + ShellQuote(script) + " x " + ShellQuote(dir.path()));
+  INFO(built.err);
+  REQUIRE(built.exit_code == 0);
+  const std::string vhdx = dir.path() + "/kape.vhdx";
+  RunResult r = RunContraband("scan --format json " + ShellQuote(vhdx));
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  nlohmann::json report = ParseJson(r.out);
+  CheckFindings(report, vhdx + "#C:");
+  const nlohmann::json& volumes = report["scan"]["evidence"][0]["volumes"];
+  REQUIRE(volumes.size() == 1);
+  CHECK(volumes[0]["name"] == "C");
+  CHECK(volumes[0]["chain"] == "vhdx > ntfs > DESKTOP-1/C");
+}

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "collectors/collector.h"
+#include "collector_feed.h"  // beside this file
 #include "evidence/vfs.h"
 #include "formats/parse_error.h"
 
@@ -18,40 +19,11 @@ namespace contraband {
 std::unique_ptr<Collector> MakeWindowsRegistryCollector();
 }
 
-namespace {
-
-class NullSink : public contraband::CollectorSink {
- public:
-  void Add(contraband::Software) override {}
-  void Warn(std::string_view, std::string) override {}
-  std::string OwnerOf(std::string_view) override { return {}; }
-};
-
-void Feed(contraband::Collector& c, const std::string& path,
-          std::string_view data, NullSink& sink) {
-  contraband::EvidenceFile file{path, data, {}, nullptr};
-  file.info.type = contraband::FileType::kRegular;
-  file.info.size = data.size();
-  try {
-    c.Collect(file, sink);
-  } catch (const contraband::ParseError&) {
-  }
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace contraband;
-  std::string_view in(reinterpret_cast<const char*>(data), size);
-  std::string_view hive = in, log;
-  if (size >= 4) {
-    const uint32_t n = data[0] | (data[1] << 8) | (data[2] << 16) |
-                       (static_cast<uint32_t>(data[3]) << 24);
-    if (n <= size - 4) {
-      hive = in.substr(4, n);
-      log = in.substr(4 + n);
-    }
-  }
+  using fuzz::Feed;
+  using fuzz::NullSink;
+  const auto [hive, log] = fuzz::SplitTwo(data, size);
   for (const char* dir : {"/Windows/System32/config/SOFTWARE",
                           "/Users/alice/NTUSER.DAT"}) {
     std::unique_ptr<Collector> c = MakeWindowsRegistryCollector();

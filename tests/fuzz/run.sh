@@ -164,6 +164,7 @@ make_seeds() {
       # whole ones are megabytes, and a chunk holds dozens of records.
       for f in "$corpus"/windows_evtx/*.evtx; do
         [ -f "$f" ] && head -c $((4096 + 65536)) "$f" >"$dir/chunk1_$(basename "$f")"
+      done ;;
     fuzz_pe)
       # The PKCS#7 of each signed corpus PE on its own, so the fuzzer works
       # on the signature parser without carrying a whole executable.
