@@ -10,7 +10,7 @@ void SnapshotMerge::AddLive(const std::string& volume,
 void SnapshotMerge::AddLive(const std::string& volume, const Software& record) {
   auto& ids = live_[volume];
   if (record.state == SoftwareState::kInstalled) {
-    ids.insert({record.ecosystem, record.id});
+    ids.insert({record.ecosystem, record.id, record.user});
   }
 }
 
@@ -18,7 +18,8 @@ bool SnapshotMerge::MayAdd(const std::string& live_volume,
                            const Software& record) const {
   if (record.state != SoftwareState::kInstalled) return false;
   auto it = live_.find(live_volume);
-  return it == live_.end() || !it->second.count({record.ecosystem, record.id});
+  return it == live_.end() ||
+         !it->second.count({record.ecosystem, record.id, record.user});
 }
 
 void SnapshotMerge::AddSnapshot(const std::string& live_volume,
@@ -26,7 +27,8 @@ void SnapshotMerge::AddSnapshot(const std::string& live_volume,
                                 std::vector<Software> records) {
   for (Software& sw : records) {
     if (!MayAdd(live_volume, sw)) continue;
-    auto key = std::make_tuple(live_volume, sw.ecosystem, sw.id);
+    auto key = std::make_pair(live_volume,
+                              Key{sw.ecosystem, sw.id, sw.user});
     auto it = gone_.find(key);
     // RFC 3339 UTC times compare as strings.
     if (it != gone_.end() && it->second.last_seen > taken) continue;

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "scan/software.h"
@@ -36,8 +37,12 @@ class SnapshotMerge {
   std::vector<Software> Removed() const;
 
  private:
-  std::map<std::string, std::set<std::pair<std::string, std::string>>> live_;
-  std::map<std::tuple<std::string, std::string, std::string>, Software> gone_;
+  // Software is told apart by ecosystem, id and user: on Windows the same
+  // Uninstall key name in two users' hives is two installs, and one user
+  // keeping Zoom does not hide that another lost it.
+  using Key = std::tuple<std::string, std::string, std::string>;
+  std::map<std::string, std::set<Key>> live_;
+  std::map<std::pair<std::string, Key>, Software> gone_;
 };
 
 }  // namespace contraband

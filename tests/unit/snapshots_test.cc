@@ -45,3 +45,28 @@ TEST_CASE("snapshots report what the live volume no longer has", "[vss]") {
   CHECK(removed[2].id == "zoom");
   CHECK(removed[2].volume == "p3/vss1");
 }
+
+TEST_CASE("snapshots: Windows per-user installs are told apart by user",
+          "[vss][windows]") {
+  // The same Uninstall key in two users' NTUSER.DAT: alice still has Zoom,
+  // bob's was removed after the snapshot.
+  auto zoom = [](const std::string& user, const std::string& volume) {
+    Software sw;
+    sw.ecosystem = "windows";
+    sw.id = "ZoomUMX";
+    sw.user = user;
+    sw.volume = volume;
+    sw.source = "/Users/" + user + "/NTUSER.DAT";
+    return sw;
+  };
+  SnapshotMerge merge;
+  merge.AddLive("p3", {zoom("alice", "p3")});
+  merge.AddSnapshot("p3", "2026-03-01T10:00:00Z",
+                    {zoom("alice", "p3/vss1"), zoom("bob", "p3/vss1")});
+  std::vector<Software> removed = merge.Removed();
+  REQUIRE(removed.size() == 1);
+  CHECK(removed[0].user == "bob");
+  CHECK(removed[0].source == "/Users/bob/NTUSER.DAT");
+  CHECK(removed[0].state == SoftwareState::kRemoved);
+  CHECK(removed[0].last_seen == "2026-03-01T10:00:00Z");
+}
