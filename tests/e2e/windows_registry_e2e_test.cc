@@ -58,9 +58,10 @@ std::string BuildWindowsTree(const TempDir& dir, const std::string& software,
   const std::string alice = root + "/Users/alice/NTUSER.DAT";
   const std::string bob = root + "/Users/bob/ntuser.dat";
   // WhatsApp from the Store: only its package folder and manifest.
-  const std::string whatsapp = root + "/Program Files/WindowsApps/" + kWhatsApp;
+  // (In the letter case of a copy that did not keep Windows' own.)
+  const std::string whatsapp = root + "/Program Files/WINDOWSAPPS/" + kWhatsApp;
   fs::create_directories(whatsapp);
-  WriteHostFile(whatsapp + "/AppxManifest.xml", kWhatsAppManifest);
+  WriteHostFile(whatsapp + "/appxmanifest.xml", kWhatsAppManifest);
   fs::copy_file(software, sw);
   fs::copy_file(ntuser, alice);
   fs::copy_file(ntuser, bob);
@@ -157,7 +158,7 @@ void CheckFindings(const nlohmann::json& report,
   CHECK(wa["ecosystem"] == "msix");
   CHECK(wa["id"] == "5319275A.WhatsAppDesktop_cv1g1gvanyjgm");
   CHECK(wa["source"] ==
-        "/Program Files/WindowsApps/" + kWhatsApp + "/AppxManifest.xml");
+        "/Program Files/WINDOWSAPPS/" + kWhatsApp + "/appxmanifest.xml");
   CHECK(found.at("whatsapp")["confidence"] == "high");
 
   const nlohmann::json& tg = found.at("telegram")["software"];
