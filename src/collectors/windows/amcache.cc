@@ -46,28 +46,10 @@ class AmcacheCollector : public Collector {
 
  private:
   void Flush(CollectorSink& sink) {
-    if (!pending_) return;
-    HiveFile p = std::move(*pending_);
-    pending_.reset();
-    try {
-      p.Replay(
-          [&](std::string message) { sink.Warn(p.path, std::move(message)); });
-      RegfHive hive(p.bytes);
-      for (const std::string& problem : hive.problems()) {
-        sink.Warn(p.path, problem);
-      }
-      UninstallOutput out;
-      out.add = [&](Software sw) {
-        sw.source = p.path;
-        sink.Add(std::move(sw));
-      };
-      out.warn = [&](std::string message) {
-        sink.Warn(p.path, std::move(message));
-      };
-      ReadAmcache(hive, out);
-    } catch (const ParseError& e) {
-      sink.Warn(p.path, std::string("cannot parse: ") + e.what());
-    }
+    ReadPendingHive(pending_, sink,
+                    [&](const std::string& path, const RegfHive& hive) {
+                      ReadAmcache(hive, OutputToSink(sink, path));
+                    });
   }
 
   std::optional<HiveFile> pending_;

@@ -110,4 +110,22 @@ void HiveFile::Replay(const std::function<void(std::string)>& warn) {
   for (std::string& l : logs) std::string().swap(l);
 }
 
+void ReadPendingHive(
+    std::optional<HiveFile>& pending, CollectorSink& sink,
+    const std::function<void(const std::string& path, const RegfHive&)>& read) {
+  if (!pending) return;
+  HiveFile h = std::move(*pending);
+  pending.reset();
+  try {
+    h.Replay([&](std::string m) { sink.Warn(h.path, std::move(m)); });
+    RegfHive hive(h.bytes);
+    for (const std::string& problem : hive.problems()) {
+      sink.Warn(h.path, problem);
+    }
+    read(h.path, hive);
+  } catch (const ParseError& e) {
+    sink.Warn(h.path, std::string("cannot parse: ") + e.what());
+  }
+}
+
 }  // namespace contraband

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,5 +44,15 @@ struct HiveFile {
   /// missing; frees the logs. Nothing for a clean hive.
   void Replay(const std::function<void(std::string)>& warn);
 };
+
+class RegfHive;
+
+/// What every hive-reading collector does with the hive it was holding:
+/// takes it out of `pending` (nothing when empty), replays its logs, opens
+/// it, warns its damage on its path, and hands it to `read`. A ParseError
+/// from any of these, `read` included, is a warning on the hive's path.
+void ReadPendingHive(
+    std::optional<HiveFile>& pending, CollectorSink& sink,
+    const std::function<void(const std::string& path, const RegfHive&)>& read);
 
 }  // namespace contraband

@@ -134,26 +134,19 @@ class MsixPackagesCollector : public Collector {
   };
 
   void FlushHive(CollectorSink& sink) {
-    if (!pending_hive_) return;
-    HiveFile h = std::move(*pending_hive_);
-    pending_hive_.reset();
-    try {
-      h.Replay([&](std::string m) { sink.Warn(h.path, std::move(m)); });
-      RegfHive hive(h.bytes);
-      for (const std::string& p : hive.problems()) sink.Warn(h.path, p);
+    ReadPendingHive(pending_hive_, sink,
+                    [&](const std::string& path, const RegfHive& hive) {
       AppModelRepository repo = ReadAppModelRepository(hive);
-      for (std::string& p : repo.problems) sink.Warn(h.path, std::move(p));
-      std::string user = ProfileOf(h.path);
-      if (user.empty()) user = sink.OwnerOf(h.path);
+      for (std::string& p : repo.problems) sink.Warn(path, std::move(p));
+      std::string user = ProfileOf(path);
+      if (user.empty()) user = sink.OwnerOf(path);
       if (!repo.user_sid.empty()) sid_users_[repo.user_sid] = user;
       for (AppModelPackage& p : repo.packages) {
-        Add({user, h.path, p.key_path, p.full_name, p.display_name,
+        Add({user, path, p.key_path, p.full_name, p.display_name,
              p.root_folder});
       }
-      user_evidence_.push_back(h.path);
-    } catch (const ParseError& e) {
-      sink.Warn(h.path, std::string("cannot parse: ") + e.what());
-    }
+      user_evidence_.push_back(path);
+    });
   }
 
   void ReadStateRepositoryFile(CollectorSink& sink) {

@@ -257,4 +257,16 @@ void ReadUserUninstall(const RegfHive& hive, const std::string& user,
                    out, nullptr);
 }
 
+UninstallOutput OutputToSink(CollectorSink& sink, const std::string& hive) {
+  UninstallOutput out;
+  out.add = [&sink, hive](Software sw) {
+    sw.source = hive;
+    sink.Add(std::move(sw));
+  };
+  out.warn = [&sink, hive](std::string message) {
+    sink.Warn(hive, std::move(message));
+  };
+  return out;
+}
+
 }  // namespace contraband

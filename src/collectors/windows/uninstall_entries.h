@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "collectors/collector.h"
 #include "formats/regf_hive.h"
 #include "scan/software.h"
 
@@ -19,6 +20,9 @@ struct UninstallOutput {
   std::function<void(Software)> add;
   std::function<void(std::string)> warn;
 };
+
+/// Records and warnings to `sink`, each record with `hive` as its source.
+UninstallOutput OutputToSink(CollectorSink& sink, const std::string& hive);
 
 /// SID -> profile folder ("S-1-5-21-…-1001" -> "alice"), from SOFTWARE's
 /// Microsoft\Windows NT\CurrentVersion\ProfileList; the profile path as

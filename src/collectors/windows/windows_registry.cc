@@ -108,39 +108,21 @@ class WindowsRegistryCollector : public Collector {
   }
 
   void Flush(CollectorSink& sink) {
-    if (!pending_) return;
-    HiveFile p = std::move(*pending_);
-    pending_.reset();
-    const std::string path = p.path;
-    try {
-      Read(p, sink);
-    } catch (const ParseError& e) {
-      sink.Warn(path, std::string("cannot parse: ") + e.what());
-    }
+    ReadPendingHive(pending_, sink,
+                    [&](const std::string& path, const RegfHive& hive) {
+                      Read(path, hive, OutputToSink(sink, path));
+                    });
   }
 
-  void Read(HiveFile& p, CollectorSink& sink) {
-    p.Replay(
-        [&](std::string message) { sink.Warn(p.path, std::move(message)); });
-    RegfHive hive(p.bytes);
-    for (const std::string& problem : hive.problems()) {
-      sink.Warn(p.path, problem);
-    }
-    UninstallOutput out;
-    out.add = [&](Software sw) {
-      sw.source = p.path;
-      sink.Add(std::move(sw));
-    };
-    out.warn = [&](std::string message) {
-      sink.Warn(p.path, std::move(message));
-    };
-    if (AsciiLower(BaseName(p.path)) == "software") {
+  void Read(const std::string& path, const RegfHive& hive,
+            const UninstallOutput& out) {
+    if (AsciiLower(BaseName(path)) == "software") {
       std::map<std::string, Profile> profiles = ReadProfileList(hive, out);
       ReadMachineUninstall(hive, profiles, out);
-      profiles_[p.path] = std::move(profiles);
+      profiles_[path] = std::move(profiles);
     } else {
       // The profile folder names the user (Users/alice/NTUSER.DAT: alice).
-      ReadUserUninstall(hive, std::string(BaseName(ParentPath(p.path))), out);
+      ReadUserUninstall(hive, std::string(BaseName(ParentPath(path))), out);
     }
   }
 
