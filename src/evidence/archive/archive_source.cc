@@ -438,7 +438,9 @@ class ArchiveReader {
                  " entries; the rest was not read");
         break;
       }
-      if (!IsCollectorContainer(entry) || !ReadContainer(a, entry, ev)) {
+      if (IsCollectorContainer(entry)) {
+        ReadContainer(a, entry, ev);
+      } else {
         AddEntry(a, entry, ev);
       }
       rc = archive_read_next_header(a, &entry);
@@ -463,9 +465,13 @@ class ArchiveReader {
   // Velociraptor's offline collector, when told to encrypt, writes its
   // collection as a zip ("data.zip") inside a zip whose only entry is that
   // one, encrypted with the password (AES): the collection is the inner
-  // zip. Only the top archive's data.zip is such a container.
+  // zip. Only a data.zip that is the top archive's first entry is such a
+  // container.
   bool IsCollectorContainer(struct archive_entry* e) const {
-    if (in_container_ || archive_entry_filetype(e) != AE_IFREG) return false;
+    if (in_container_ || entries_ != 1 ||
+        archive_entry_filetype(e) != AE_IFREG) {
+      return false;
+    }
     const std::string_view name = Name(e);
     return name == "data.zip" || name == "/data.zip";
   }
@@ -493,50 +499,41 @@ class ArchiveReader {
 
   // Streams the container's data.zip through a second reader as it is
   // decrypted and inflated: nothing is written and only the wanted entries
-  // are kept, as for any archive. False when data.zip is not a zip (then it
-  // is an ordinary entry).
-  bool ReadContainer(struct archive* outer, struct archive_entry* e,
+  // are kept, as for any archive. An encrypted collection that cannot be
+  // opened leaves nothing read (no verdict); a plain data.zip that is not a
+  // zip is only a warning.
+  void ReadContainer(struct archive* outer, struct archive_entry* e,
                      OpenedEvidence& ev) {
-    if (archive_entry_is_encrypted(e) && !HavePassword()) {
-        Warn(ev, "/data.zip",
+    const bool encrypted = archive_entry_is_encrypted(e);
+    if (encrypted && !HavePassword()) {
+      Warn(ev, "/data.zip",
            "the collection (data.zip) is encrypted; give its password with "
            "--password to read it");
       container_unread_ = true;
-      return true;
+      return;
     }
     ContainerInput input{outer, {}};
     std::unique_ptr<struct archive, ArchiveCloser> inner(archive_read_new());
     archive_read_support_format_zip_streamable(inner.get());
     archive_read_set_callback_data(inner.get(), &input);
     archive_read_set_read_callback(inner.get(), ContainerRead);
-    if (archive_read_open1(inner.get()) != ARCHIVE_OK) {
-      Warn(ev, "/data.zip",
-           "data.zip cannot be read as a collection (" +
-               (input.error.empty() ? ErrorText(inner.get()) : input.error) +
-               (archive_entry_is_encrypted(e)
-                    ? "); is the --password right?"
-                    : ")"));
-      container_unread_ = true;
-      return true;
-    }
     struct archive_entry* entry = nullptr;
-    const int rc = archive_read_next_header(inner.get(), &entry);
+    const int rc = archive_read_open1(inner.get()) != ARCHIVE_OK
+                       ? ARCHIVE_FATAL
+                       : archive_read_next_header(inner.get(), &entry);
     if (rc == ARCHIVE_FATAL) {
       Warn(ev, "/data.zip",
            "data.zip cannot be read as a collection (" +
                (input.error.empty() ? ErrorText(inner.get()) : input.error) +
-               (archive_entry_is_encrypted(e) ? "); is the --password right?"
-                                              : ")"));
-      container_unread_ = true;
-      return true;
+               (encrypted ? "); is the --password right?" : ")"));
+      container_unread_ = encrypted;
+      return;
     }
     in_container_ = true;
     ReadEntries(inner.get(), entry, rc, ev);
     in_container_ = false;
     if (!input.error.empty()) Warn(ev, "/data.zip", input.error);
-    inner_format_ = archive_entry_is_encrypted(e) ? " > data.zip (encrypted)"
-                                                  : " > data.zip";
-    return true;
+    inner_format_ = encrypted ? " > data.zip (encrypted)" : " > data.zip";
   }
 
   void AddEntry(struct archive* a, struct archive_entry* e,
