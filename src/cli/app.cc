@@ -47,8 +47,9 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
                   "(repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--password", scan.passwords,
-                  "Passphrase for BitLocker or LUKS volumes (repeatable; "
-                  "tried on every encrypted volume)")
+                  "Passphrase for BitLocker or LUKS volumes and encrypted "
+                  "archive entries, e.g. a Velociraptor collection "
+                  "(repeatable; tried on each)")
       ->allow_extra_args(false);
   cmd->add_option("--recovery-key", scan.recovery_keys,
                   "BitLocker recovery password, 48 digits in groups of six "

@@ -42,15 +42,15 @@ bool HasDirs(Vfs& vfs, const std::string& dir,
   return true;
 }
 
-bool LooksLikeRoot(Vfs& vfs, const std::string& dir) {
+}  // namespace
+
+bool LooksLikeSystemRoot(Vfs& vfs, const std::string& dir) {
   return (HasDirs(vfs, dir, {"var"}) && HasDirs(vfs, dir, {"etc"})) ||
          HasDirs(vfs, dir, {"private", "var"}) ||
          HasDirs(vfs, dir, {"Windows", "System32", "config"}) ||
          HasDirs(vfs, dir, {"data", "system"}) ||
          (HasDirs(vfs, dir, {"Applications"}) && HasDirs(vfs, dir, {"Library"}));
 }
-
-}  // namespace
 
 std::string FindEvidenceRoot(Vfs& vfs, int max_depth) {
   constexpr size_t kMaxFoldersVisited = 2000;  // bounds hostile fan-out
@@ -59,7 +59,7 @@ std::string FindEvidenceRoot(Vfs& vfs, int max_depth) {
   while (!queue.empty() && visited++ < kMaxFoldersVisited) {
     auto [dir, depth] = queue.front();
     queue.pop_front();
-    if (LooksLikeRoot(vfs, dir)) return dir;
+    if (LooksLikeSystemRoot(vfs, dir)) return dir;
     if (depth >= max_depth) continue;
     std::vector<DirEntry> entries;
     try {

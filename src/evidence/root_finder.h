@@ -15,4 +15,7 @@ namespace contraband {
 /// Returns "/" when the top itself qualifies or nothing does.
 std::string FindEvidenceRoot(Vfs& vfs, int max_depth = 4);
 
+/// Whether folder `dir` itself is such a root (see FindEvidenceRoot).
+bool LooksLikeSystemRoot(Vfs& vfs, const std::string& dir);
+
 }  // namespace contraband

@@ -9,6 +9,7 @@
 
 #include "common/wildcard.h"
 #include "evidence/rerooted_vfs.h"
+#include "evidence/root_finder.h"
 
 namespace contraband {
 namespace {
@@ -82,10 +83,9 @@ char DriveLetterOf(std::string_view name) {
 bool LooksLikeWindowsRoot(Vfs& vfs) { return IsWindowsTree(vfs, "/", false); }
 
 std::vector<WindowsDrive> FindWindowsDrives(Vfs& vfs) {
-  if (LooksLikeWindowsRoot(vfs)) return {};
-  // The root of another system is not a collection: not worth a walk.
-  const std::vector<std::string> top = FolderNames(vfs, "/");
-  if (HasAny(top, {"etc"}) && HasAny(top, {"usr", "var"})) return {};
+  // The root of a system (Linux, iOS, Android, macOS or Windows itself) is
+  // not a collection: not worth a walk.
+  if (LooksLikeWindowsRoot(vfs) || LooksLikeSystemRoot(vfs, "/")) return {};
   std::map<char, WindowsDrive> drives;
   int found_depth = -1;
   std::deque<std::pair<std::string, int>> queue = {{"/", 0}};
