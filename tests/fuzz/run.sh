@@ -35,6 +35,7 @@ seeds_for() {
     fuzz_appx_manifest) echo "$corpus/windows_appx" ;;
     fuzz_amcache) echo "$corpus/windows_registry/velociraptor_Amcache.hve $corpus/windows_registry/museum_Win2012R2_Amcache.hve" ;;
     fuzz_pe) echo "$corpus/windows_pe" ;;
+    fuzz_ewf) echo "$corpus/disk_images/dfvfs/ext2.E01 $corpus/disk_images/plaso/image.E01" ;;
   esac
 }
 
@@ -56,6 +57,19 @@ make_seeds() {
       tar -C "$tmp/r" --sort=name -cf "$dir/root.tar" .
       gzip -c "$dir/root.tar" > "$dir/root.tar.gz"
       if command -v zstd >/dev/null; then zstd -q -c "$dir/root.tar" > "$dir/root.tar.zst"; fi
+      rm -rf "$tmp" ;;
+    fuzz_ewf)
+      # Stored chunks (with their Adler-32) and compressed ones, as
+      # ewfacquire writes them.
+      command -v ewfacquire >/dev/null || return 0
+      local tmp
+      tmp=$(mktemp -d)
+      head -c 100000 /dev/urandom > "$tmp/disk.raw"
+      seq 1 20000 >> "$tmp/disk.raw"
+      ewfacquire -u -q -c none -b 16 -t "$tmp/stored" "$tmp/disk.raw" >/dev/null 2>&1 &&
+        cp "$tmp/stored.E01" "$dir/"
+      ewfacquire -u -q -c fast -b 16 -t "$tmp/packed" "$tmp/disk.raw" >/dev/null 2>&1 &&
+        cp "$tmp/packed.E01" "$dir/"
       rm -rf "$tmp" ;;
     fuzz_luks)
       command -v cryptsetup >/dev/null || return 0

@@ -5,6 +5,7 @@
 #include <libewf.h>
 #include <libvhdi.h>
 
+#include "evidence/image/ewf_image.h"
 #include "evidence/libyal_io.h"
 
 namespace contraband {
@@ -72,6 +73,12 @@ LibyalImage OpenEwfImage(const std::string& path) {
                           " found)" + advice);
     }
   }
+
+  // EWF-E01 is read by our own reader (evidence/image/ewf_image.h says
+  // why); libewf reads what it refuses: Ex01, L01, layouts it cannot walk.
+  std::string refusal;
+  out.device = OpenEwfMedia(out.files, refusal);
+  if (out.device) return out;
 
   auto holder = std::make_shared<EwfHolder>();
   libbfio_error_t* bfio_error = nullptr;

@@ -1,4 +1,5 @@
-// E01 (EWF) and VHD/VHDX images read by libewf and libvhdi, but through
+// E01 (EWF) and VHD/VHDX images read by libewf and libvhdi (EWF-E01 by our
+// own reader, evidence/image/ewf_image.h, when it can walk it), but through
 // file handles we open ourselves (read-only, O_NOATIME) handed to them as a
 // libbfio pool or handle: left to open the files by name, the libraries
 // would update the evidence's access times.
