@@ -191,10 +191,9 @@ void ParseRule(const json& r, const std::string& file, const std::string& where,
     }
   }
   std::string conf = Str(r, "confidence", file, w, problems, true);
-  if (conf == "high") rule.confidence = Confidence::kHigh;
-  else if (conf == "medium") rule.confidence = Confidence::kMedium;
-  else if (conf == "low") rule.confidence = Confidence::kLow;
-  else if (!conf.empty()) {
+  if (std::optional<Confidence> c = ParseConfidence(conf)) {
+    rule.confidence = *c;
+  } else if (!conf.empty()) {
     problems.Add(file, w + "confidence",
                  "\"" + conf + "\" is not one of high, medium, low");
   }
@@ -329,6 +328,13 @@ std::string_view ToString(Confidence c) {
       return "low";
   }
   return "low";
+}
+
+std::optional<Confidence> ParseConfidence(std::string_view name) {
+  if (name == "high") return Confidence::kHigh;
+  if (name == "medium") return Confidence::kMedium;
+  if (name == "low") return Confidence::kLow;
+  return std::nullopt;
 }
 
 std::string_view ToString(MatchOp op) {

@@ -4,6 +4,7 @@
 // errors that name the file, the field and the problem.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@ namespace contraband {
 
 enum class Confidence { kHigh, kMedium, kLow };
 std::string_view ToString(Confidence c);
+/// "high", "medium", "low"; nullopt for anything else.
+std::optional<Confidence> ParseConfidence(std::string_view name);
 
 enum class MatchOp { kEquals, kPrefix, kGlob, kRegex };
 std::string_view ToString(MatchOp op);

@@ -28,6 +28,15 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
                   "Also report leftovers of removed software (state residue, "
                   "such as dpkg config-files) as findings; they never change "
                   "the exit code");
+    cmd->add_option("--fail-on", scan.fail_on,
+                    "Which installed findings make the exit status 1: those "
+                    "of at least this confidence (high, medium, low: any; "
+                    "none: never)")
+        ->check(CLI::IsMember({"high", "medium", "low", "none"}));
+    cmd->add_option("--min-confidence", scan.min_confidence,
+                    "Report only findings of at least this confidence (high, "
+                    "medium, low)")
+        ->check(CLI::IsMember({"high", "medium", "low"}));
   }
   cmd->add_option("--as", scan.as_kind,
                   "Treat the evidence as this kind instead of detecting it")

@@ -22,6 +22,10 @@ struct ScanOptions {
   bool inventory = false;  ///< also report every Software record
   bool match = true;       ///< false for `contraband inventory`
   bool residue = false;    ///< also report leftovers (state residue) as findings
+  /// Least confidence of an installed finding that makes exit status 1
+  /// ("high", "medium", "low"), or "none".
+  std::string fail_on = "low";
+  std::string min_confidence = "low";  ///< findings below it are left out
   std::string as_kind;
   bool hash = false;  ///< SHA-256 of containers and of files proving findings
   bool recurse_archives = false;  ///< scan archives found in folders too

@@ -135,13 +135,20 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
   if (show_progress) std::cerr << "\r" << std::string(72, ' ') << "\r";
 
   if (report.evidence.empty()) return kExitEvidence;  // nothing could be read
+  const Confidence least = *ParseConfidence(opts.min_confidence);
+  std::erase_if(report.findings,
+                [least](const Finding& f) { return f.confidence > least; });
+  report.stats.findings = report.findings.size();
   std::ostringstream text;
   WriteReport(report, *ParseReportFormat(global.format), text);
   if (!EmitOutput(global, text.str())) return kExitUsage;
   // Every argument must have been read for a clean verdict: a script told
   // "0" must be able to trust that all of its evidence was looked at.
   if (!report.unreadable.empty()) return kExitEvidence;
-  return report.HasInstalledFinding() ? kExitBanned : kExitClean;
+  if (opts.fail_on == "none") return kExitClean;
+  return report.HasInstalledFinding(*ParseConfidence(opts.fail_on))
+             ? kExitBanned
+             : kExitClean;
 }
 
 }  // namespace contraband

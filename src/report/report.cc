@@ -22,9 +22,10 @@ void Report::Canonicalize() {
             });
 }
 
-bool Report::HasInstalledFinding() const {
-  return std::any_of(findings.begin(), findings.end(), [](const Finding& f) {
-    return f.software.state == SoftwareState::kInstalled;
+bool Report::HasInstalledFinding(Confidence least) const {
+  return std::any_of(findings.begin(), findings.end(), [least](const Finding& f) {
+    return f.software.state == SoftwareState::kInstalled &&
+           f.confidence <= least;  // kHigh is the least value
   });
 }
 

@@ -47,8 +47,9 @@ struct Report {
 
   /// Sorts findings, software and warnings into their canonical order.
   void Canonicalize();
-  /// Whether any finding is of installed software (exit code 1).
-  bool HasInstalledFinding() const;
+  /// Whether any finding of at least confidence `least` is of installed
+  /// software (exit code 1).
+  bool HasInstalledFinding(Confidence least = Confidence::kLow) const;
 };
 
 enum class ReportFormat { kText, kJson, kJsonl, kCsv, kSarif };

@@ -42,6 +42,34 @@ std::string Where(const Software& sw, bool several_evidence) {
   return where;
 }
 
+// Under the findings, the policies that ban each product found, so a reader
+// of the text report need not look the catalog up: "kaspersky:" then one
+// line per policy with its date, name and source.
+void WhyBanned(const Report& r, std::ostream& out) {
+  std::vector<const Finding*> firsts;  // one finding per product, in order
+  for (const Finding& f : r.findings) {
+    if (std::none_of(firsts.begin(), firsts.end(), [&](const Finding* g) {
+          return g->product == f.product;
+        })) {
+      firsts.push_back(&f);
+    }
+  }
+  out << "\nWhy banned:\n";
+  for (const Finding* f : firsts) {
+    out << "  " << f->product->id << " (" << f->product->name << "):";
+    if (f->policies.empty()) out << " no policy of this catalog names it";
+    out << "\n";
+    for (const std::string& id : f->policies) {
+      const Policy* p = r.catalog->FindPolicy(id);
+      if (!p) continue;
+      out << "    " << p->id << " (" << (p->date.empty() ? "undated" : p->date)
+          << "): " << p->name;
+      if (!p->source.empty()) out << " <" << p->source << ">";
+      out << "\n";
+    }
+  }
+}
+
 }  // namespace
 
 void WriteTextReport(const Report& r, std::ostream& out) {
@@ -82,6 +110,7 @@ void WriteTextReport(const Report& r, std::ostream& out) {
                             std::string(ToString(f.confidence)) + ")"});
       }
       Table(rows, out);
+      WhyBanned(r, out);
     }
   }
   if (r.include_software) {

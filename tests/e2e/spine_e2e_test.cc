@@ -267,3 +267,64 @@ TEST_CASE("version and catalog commands", "[e2e][catalog]") {
   CHECK(RunContraband("scan --catalog " + ShellQuote(bad.path()) + " " +
                       ShellQuote(own.path() + "/root")).exit_code == 2);
 }
+
+TEST_CASE("--fail-on and --min-confidence choose what counts; the text "
+          "report says why each product is banned",
+          "[e2e][dpkg]") {
+  TempDir own;
+  // zoom matched by its exact id (high), kaspersky only by a low name rule.
+  own.Write("products/zoom.json",
+            R"({"schema": "contraband/product/v1", "id": "zoom", "name": "Zoom",
+                "vendor": "Z", "rules": [{"ecosystem": "dpkg", "field": "id",
+                "equals": ["zoom"], "confidence": "high"}]})");
+  own.Write("products/kaspersky.json",
+            R"({"schema": "contraband/product/v1", "id": "kaspersky",
+                "name": "Kaspersky", "vendor": "K", "rules": [{"ecosystem":
+                "dpkg", "field": "id", "prefix": ["kes"], "confidence": "low"}]})");
+  own.Write("policies.json",
+            R"({"schema": "contraband/policies/v1", "policies": [
+                {"id": "us-bod-17-01", "name": "DHS BOD 17-01",
+                 "jurisdiction": "US", "authority": "DHS",
+                 "instrument": "BOD 17-01", "date": "2017-09-13",
+                 "scope": "devices",
+                 "source": "https://www.cisa.gov/news-events/directives/bod-17-01",
+                 "products": ["kaspersky"]}]})");
+  own.Write("root/var/lib/dpkg/status",
+            "Package: zoom\nStatus: install ok installed\nVersion: 5\n\n"
+            "Package: kesl\nStatus: install ok installed\nVersion: 12\n");
+  const std::string args = "--catalog " + ShellQuote(own.path()) + " " +
+                           ShellQuote(own.path() + "/root");
+  auto products = [](const RunResult& r) {
+    std::vector<std::string> out;
+    const json report = ParseJson(r.out);
+    for (const json& f : report["findings"]) out.push_back(f["product"]);
+    return out;
+  };
+
+  RunResult text = RunContraband("scan " + args);
+  INFO(text.err);
+  CHECK(text.exit_code == 1);
+  CHECK_THAT(text.out, Catch::Contains("Why banned:\n  kaspersky (Kaspersky):\n"
+                                       "    us-bod-17-01 (2017-09-13): DHS BOD "
+                                       "17-01 <https://www.cisa.gov/"));
+  CHECK_THAT(text.out, Catch::Contains(
+                           "  zoom (Zoom): no policy of this catalog names it"));
+
+  RunResult all = RunContraband("scan --format json " + args);
+  CHECK(products(all) == std::vector<std::string>{"kaspersky", "zoom"});
+
+  RunResult high = RunContraband("scan --format json --min-confidence high " + args);
+  CHECK(high.exit_code == 1);
+  CHECK(products(high) == std::vector<std::string>{"zoom"});
+  CHECK(ParseJson(high.out)["stats"]["findings"] == 1);
+
+  // Both findings reported; only a high one would fail the run.
+  own.Write("root/var/lib/dpkg/status",
+            "Package: kesl\nStatus: install ok installed\nVersion: 12\n");
+  RunResult low_only = RunContraband("scan --format json --fail-on high " + args);
+  CHECK(low_only.exit_code == 0);
+  CHECK(products(low_only) == std::vector<std::string>{"kaspersky"});
+  CHECK(RunContraband("scan --fail-on low " + args).exit_code == 1);
+  CHECK(RunContraband("scan --fail-on none " + args).exit_code == 0);
+  CHECK(RunContraband("scan --fail-on sometimes " + args).exit_code == 2);
+}
