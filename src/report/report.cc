@@ -35,6 +35,7 @@ std::optional<ReportFormat> ParseReportFormat(std::string_view name) {
   if (name == "jsonl") return ReportFormat::kJsonl;
   if (name == "csv") return ReportFormat::kCsv;
   if (name == "sarif") return ReportFormat::kSarif;
+  if (name == "ecs") return ReportFormat::kEcs;
   return std::nullopt;
 }
 
@@ -50,6 +51,8 @@ void WriteReport(const Report& report, ReportFormat format, std::ostream& out) {
       return WriteCsvReport(report, out);
     case ReportFormat::kSarif:
       return WriteSarifReport(report, out);
+    case ReportFormat::kEcs:
+      return WriteEcsReport(report, out);
   }
 }
 

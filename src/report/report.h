@@ -9,6 +9,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/matcher.h"
+#include "evidence/host/host_os.h"
 #include "scan/scanner.h"
 #include "scan/software.h"
 
@@ -44,6 +45,9 @@ struct Report {
   std::vector<Software> software;
   std::vector<Warning> warnings;
   ScanStats stats;
+  /// The live host, when one evidence argument is the host itself (empty
+  /// otherwise): ECS host.* fields.
+  host::HostIdentity host;
 
   /// Sorts findings, software and warnings into their canonical order.
   void Canonicalize();
@@ -52,7 +56,7 @@ struct Report {
   bool HasInstalledFinding(Confidence least = Confidence::kLow) const;
 };
 
-enum class ReportFormat { kText, kJson, kJsonl, kCsv, kSarif };
+enum class ReportFormat { kText, kJson, kJsonl, kCsv, kSarif, kEcs };
 
 /// Parses "text", "json", ...; nullopt for an unknown name.
 std::optional<ReportFormat> ParseReportFormat(std::string_view name);
@@ -65,5 +69,6 @@ void WriteJsonReport(const Report& report, std::ostream& out);
 void WriteJsonlReport(const Report& report, std::ostream& out);
 void WriteCsvReport(const Report& report, std::ostream& out);
 void WriteSarifReport(const Report& report, std::ostream& out);
+void WriteEcsReport(const Report& report, std::ostream& out);
 
 }  // namespace contraband

@@ -221,6 +221,9 @@ Report Scan(const ScanRequest& request, const ScanListener& listener) {
         queue.push_back({base + inner, true});
       }
     }
+    if (ev.kind == "host" && report.host.name.empty()) {
+      report.host = host::ReadHostIdentity();
+    }
     const Clock::time_point e0 = Clock::now();
     EvidenceScan(request, matcher, listener, report).Run(path, ev);
     // Nothing at all could be read (every volume encrypted without a key,

@@ -90,4 +90,15 @@ bool StderrIsTerminal();
 /// Wall-clock time as RFC 3339 UTC ("2026-11-22T06:00:00Z").
 std::string NowRfc3339();
 
+/// Who the live host is, for reports fleets collect (ECS host.*): empty
+/// fields where the host does not say.
+struct HostIdentity {
+  std::string name;        ///< gethostname
+  std::string id;          ///< /etc/machine-id
+  std::string os_name;     ///< os-release NAME
+  std::string os_version;  ///< os-release VERSION_ID
+  std::string os_family;   ///< os-release ID ("debian")
+};
+HostIdentity ReadHostIdentity();
+
 }  // namespace contraband::host

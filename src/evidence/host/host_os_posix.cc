@@ -298,4 +298,50 @@ std::string NowRfc3339() {
   return buf;
 }
 
+namespace {
+
+// The first `max` bytes of a host file; "" when it cannot be read.
+std::string SmallHostFile(const char* path, size_t max) {
+  std::string text;
+  try {
+    InputFile f(path);
+    text.resize(static_cast<size_t>(std::min<uint64_t>(f.size(), max)));
+    text.resize(f.ReadAt(text.data(), text.size(), 0));
+  } catch (const EvidenceError&) {
+    return "";
+  }
+  return text;
+}
+
+}  // namespace
+
+HostIdentity ReadHostIdentity() {
+  HostIdentity id;
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) == 0) id.name = name;
+  const std::string machine_id = SmallHostFile("/etc/machine-id", 4096);
+  id.id = machine_id.substr(0, machine_id.find('\n'));
+  const std::string release = SmallHostFile("/etc/os-release", 65536);
+  // KEY=value or KEY="value" lines (os-release(5)).
+  size_t pos = 0;
+  while (pos < release.size()) {
+    size_t end = release.find('\n', pos);
+    if (end == std::string::npos) end = release.size();
+    const std::string line = release.substr(pos, end - pos);
+    pos = end + 1;
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string value = line.substr(eq + 1);
+    if (value.size() >= 2 && (value[0] == '"' || value[0] == '\'') &&
+        value.back() == value[0]) {
+      value = value.substr(1, value.size() - 2);
+    }
+    const std::string key = line.substr(0, eq);
+    if (key == "NAME") id.os_name = value;
+    else if (key == "VERSION_ID") id.os_version = value;
+    else if (key == "ID") id.os_family = value;
+  }
+  return id;
+}
+
 }  // namespace contraband::host
