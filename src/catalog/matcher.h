@@ -21,6 +21,8 @@ struct Finding {
   std::string pattern;  ///< the rule value that matched it
   const Rule* rule = nullptr;
   Software software;
+  /// With --baseline: "new" or "unchanged" (report/baseline.h); else "".
+  std::string baseline;
 };
 
 class Matcher {

@@ -37,6 +37,14 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
                     "Report only findings of at least this confidence (high, "
                     "medium, low)")
         ->check(CLI::IsMember({"high", "medium", "low"}));
+    CLI::Option* baseline = cmd->add_option("--baseline", scan.baseline,
+                    "An earlier JSON report of this scan: mark each finding "
+                    "new or unchanged and list the findings it had that are "
+                    "gone (resolved)");
+    cmd->add_flag("--fail-on-new", scan.fail_on_new,
+                  "With --baseline: only installed findings new since the "
+                  "baseline make the exit status 1")
+        ->needs(baseline);
   }
   cmd->add_option("--as", scan.as_kind,
                   "Treat the evidence as this kind instead of detecting it")

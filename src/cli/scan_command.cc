@@ -1,5 +1,7 @@
 // `contraband scan` and `contraband inventory`: options into a ScanRequest
 // (scan/scan.h does the scan), the report into output and the exit code.
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -8,6 +10,7 @@
 #include "cli/options.h"
 #include "evidence/host/host_os.h"
 #include "evidence/source.h"
+#include "report/baseline.h"
 #include "report/report.h"
 #include "scan/scan.h"
 
@@ -82,6 +85,19 @@ bool AddVolumeKeys(const ScanOptions& opts, OpenRequest& request) {
   return true;
 }
 
+// The --baseline file (a JSON report: a few MB at most).
+std::string ReadBaseline(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw BaselineError("the baseline " + path + " cannot be read: " +
+                        std::strerror(errno) + "; give the JSON report of an "
+                        "earlier scan");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 }  // namespace
 
 int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
@@ -139,6 +155,14 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
   std::erase_if(report.findings,
                 [least](const Finding& f) { return f.confidence > least; });
   report.stats.findings = report.findings.size();
+  if (!opts.baseline.empty()) {
+    try {
+      ApplyBaseline(opts.baseline, ReadBaseline(opts.baseline), report);
+    } catch (const BaselineError& e) {
+      std::cerr << "contraband: " << e.what() << "\n";
+      return kExitUsage;
+    }
+  }
   std::ostringstream text;
   WriteReport(report, *ParseReportFormat(global.format), text);
   if (!EmitOutput(global, text.str())) return kExitUsage;
@@ -146,7 +170,8 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
   // "0" must be able to trust that all of its evidence was looked at.
   if (!report.unreadable.empty()) return kExitEvidence;
   if (opts.fail_on == "none") return kExitClean;
-  return report.HasInstalledFinding(*ParseConfidence(opts.fail_on))
+  return report.HasInstalledFinding(*ParseConfidence(opts.fail_on),
+                                    opts.fail_on_new)
              ? kExitBanned
              : kExitClean;
 }

@@ -50,7 +50,7 @@ void WriteCsvReport(const Report& r, std::ostream& out) {
   Row({"type", "product", "confidence", "policies", "matched_field",
        "matched_pattern", "ecosystem", "id", "name", "version", "arch",
        "publisher", "team_id", "cert_sha256", "subject", "user", "location",
-       "source", "evidence", "state", "also_sources"},
+       "source", "evidence", "state", "also_sources", "baseline"},
       out);
   for (const Finding& f : r.findings) {
     std::string policies;
@@ -61,7 +61,15 @@ void WriteCsvReport(const Report& r, std::ostream& out) {
                                       std::string(ToString(f.confidence)),
                                       policies, f.field, f.pattern};
     for (std::string& c : SoftwareCells(f.software)) cells.push_back(std::move(c));
+    cells.push_back(f.baseline);
     Row(cells, out);
+  }
+  // Findings of the --baseline report that are gone: what it recorded.
+  for (const ResolvedFinding& f : r.resolved) {
+    Row({"resolved", f.product, f.confidence, "", "", "", f.ecosystem, f.id, "",
+         f.version, "", "", "", "", "", f.user, "", f.source, f.evidence,
+         f.state, "", "resolved"},
+        out);
   }
   if (r.include_software) {
     for (const Software& sw : r.software) {

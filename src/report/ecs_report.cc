@@ -152,6 +152,7 @@ ordered_json SummaryLine(const Report& r) {
                      {"catalog", CatalogJson(r)},
                      {"scan", ScanJson(r)},
                      {"stats", std::move(stats)}};
+  if (!r.baseline_path.empty()) j["contraband"]["baseline"] = BaselineJson(r);
   return j;
 }
 

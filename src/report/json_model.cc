@@ -51,7 +51,34 @@ ordered_json FindingJson(const Finding& f) {
   j["confidence"] = ToString(f.confidence);
   j["matched"] = {{"field", f.field}, {"pattern", f.pattern}};
   j["software"] = SoftwareJson(f.software);
+  if (!f.baseline.empty()) j["baseline"] = f.baseline;
   return j;
+}
+
+ordered_json ResolvedJson(const ResolvedFinding& f) {
+  ordered_json j = {{"product", f.product},
+                    {"confidence", f.confidence},
+                    {"ecosystem", f.ecosystem},
+                    {"id", f.id},
+                    {"version", f.version},
+                    {"state", f.state},
+                    {"evidence", f.evidence},
+                    {"volume", f.volume},
+                    {"source", f.source}};
+  if (!f.source_key.empty()) j["source_key"] = f.source_key;
+  j["user"] = f.user;
+  return j;
+}
+
+ordered_json BaselineJson(const Report& r) {
+  size_t fresh = 0;
+  for (const Finding& f : r.findings) fresh += f.baseline == "new";
+  ordered_json resolved = ordered_json::array();
+  for (const ResolvedFinding& f : r.resolved) resolved.push_back(ResolvedJson(f));
+  return {{"path", r.baseline_path},
+          {"new", fresh},
+          {"unchanged", r.findings.size() - fresh},
+          {"resolved", std::move(resolved)}};
 }
 
 ordered_json WarningJson(const Warning& w) {

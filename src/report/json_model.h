@@ -14,5 +14,8 @@ nlohmann::ordered_json WarningJson(const Warning& w);
 nlohmann::ordered_json CatalogJson(const Report& r);
 nlohmann::ordered_json ScanJson(const Report& r);
 nlohmann::ordered_json StatsJson(const Report& r);
+/// With --baseline: {"path", "new", "unchanged", "resolved": [...]}.
+nlohmann::ordered_json BaselineJson(const Report& r);
+nlohmann::ordered_json ResolvedJson(const ResolvedFinding& f);
 
 }  // namespace contraband

@@ -18,6 +18,7 @@ void WriteJsonReport(const Report& r, std::ostream& out) {
   }
   j["warnings"] = ordered_json::array();
   for (const Warning& w : r.warnings) j["warnings"].push_back(WarningJson(w));
+  if (!r.baseline_path.empty()) j["baseline"] = BaselineJson(r);
   j["stats"] = StatsJson(r);
   // Invalid UTF-8 in evidence strings is replaced, never a crash.
   out << j.dump(2, ' ', false, ordered_json::error_handler_t::replace) << "\n";
@@ -35,6 +36,7 @@ void WriteJsonlReport(const Report& r, std::ostream& out) {
     for (const Software& s : r.software) line("software", SoftwareJson(s));
   }
   for (const Warning& w : r.warnings) line("warning", WarningJson(w));
+  for (const ResolvedFinding& f : r.resolved) line("resolved", ResolvedJson(f));
   line("summary", {{"schema", "contraband/report/v1"},
                    {"tool", {{"name", "contraband"}, {"version", r.tool_version}}},
                    {"catalog", CatalogJson(r)},

@@ -22,10 +22,11 @@ void Report::Canonicalize() {
             });
 }
 
-bool Report::HasInstalledFinding(Confidence least) const {
-  return std::any_of(findings.begin(), findings.end(), [least](const Finding& f) {
+bool Report::HasInstalledFinding(Confidence least, bool only_new) const {
+  return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
     return f.software.state == SoftwareState::kInstalled &&
-           f.confidence <= least;  // kHigh is the least value
+           f.confidence <= least &&  // kHigh is the least value
+           (!only_new || f.baseline != "unchanged");
   });
 }
 

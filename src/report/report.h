@@ -31,6 +31,13 @@ struct ScanStats {
            duration_ms = 0;
 };
 
+/// A finding of the --baseline report that this scan no longer has, as the
+/// baseline recorded it.
+struct ResolvedFinding {
+  std::string product, confidence, ecosystem, id, version, state, evidence,
+      volume, source, source_key, user;
+};
+
 struct Report {
   std::string tool_version;
   const Catalog* catalog = nullptr;
@@ -48,12 +55,18 @@ struct Report {
   /// The live host, when one evidence argument is the host itself (empty
   /// otherwise): ECS host.* fields.
   host::HostIdentity host;
+  /// With --baseline: its path (every finding then has Finding::baseline)
+  /// and its findings that are gone.
+  std::string baseline_path;
+  std::vector<ResolvedFinding> resolved;
 
   /// Sorts findings, software and warnings into their canonical order.
   void Canonicalize();
   /// Whether any finding of at least confidence `least` is of installed
-  /// software (exit code 1).
-  bool HasInstalledFinding(Confidence least = Confidence::kLow) const;
+  /// software (exit code 1); with `only_new`, only findings new since the
+  /// baseline count.
+  bool HasInstalledFinding(Confidence least = Confidence::kLow,
+                           bool only_new = false) const;
 };
 
 enum class ReportFormat { kText, kJson, kJsonl, kCsv, kSarif, kEcs };

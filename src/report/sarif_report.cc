@@ -30,6 +30,23 @@ void WriteSarifReport(const Report& r, std::ostream& out) {
                {{"uri", sw.volume.empty() ? sw.source
                                           : "#" + sw.volume + ":" + sw.source}}}}}}}},
          {"properties", FindingJson(f)}});
+    if (!f.baseline.empty()) results.back()["baselineState"] = f.baseline;
+  }
+  // SARIF's own way to say a result of the baseline is gone.
+  for (const ResolvedFinding& f : r.resolved) {
+    results.push_back(
+        {{"ruleId", f.product},
+         {"level", "none"},
+         {"baselineState", "absent"},
+         {"message",
+          {{"text", f.product + ": " + f.ecosystem + " " + f.id + " " +
+                        f.version + " (" + f.state + ", resolved)"}}},
+         {"locations",
+          {{{"physicalLocation",
+             {{"artifactLocation",
+               {{"uri", f.volume.empty() ? f.source
+                                         : "#" + f.volume + ":" + f.source}}}}}}}},
+         {"properties", ResolvedJson(f)}});
   }
   ordered_json sarif = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},

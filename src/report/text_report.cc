@@ -70,6 +70,18 @@ void WhyBanned(const Report& r, std::ostream& out) {
   }
 }
 
+// What --baseline had that this scan no longer finds.
+void Resolved(const Report& r, std::ostream& out) {
+  out << "\nResolved since the baseline " << r.baseline_path << " ("
+      << r.resolved.size() << ")" << (r.resolved.empty() ? "" : ":") << "\n";
+  for (const ResolvedFinding& f : r.resolved) {
+    out << "  " << f.product << ": " << f.id << " (" << f.ecosystem << ") "
+        << (f.version.empty() ? "-" : f.version) << " " << f.state << " "
+        << (f.volume.empty() ? "" : "#" + f.volume + ":") << f.source
+        << (f.user.empty() ? "" : " (user " + f.user + ")") << "\n";
+  }
+}
+
 }  // namespace
 
 void WriteTextReport(const Report& r, std::ostream& out) {
@@ -104,7 +116,9 @@ void WriteTextReport(const Report& r, std::ostream& out) {
         const Software& sw = f.software;
         rows.push_back({f.product->id, sw.id + " (" + sw.ecosystem + ")",
                         sw.version.empty() ? "-" : sw.version,
-                        std::string(ToString(sw.state)), Where(sw, several),
+                        std::string(ToString(sw.state)) +
+                            (f.baseline == "new" ? " (new)" : ""),
+                        Where(sw, several),
                         f.field + " " + std::string(ToString(f.rule->op)) + " " +
                             f.pattern + " (" +
                             std::string(ToString(f.confidence)) + ")"});
@@ -112,6 +126,7 @@ void WriteTextReport(const Report& r, std::ostream& out) {
       Table(rows, out);
       WhyBanned(r, out);
     }
+    if (!r.baseline_path.empty()) Resolved(r, out);
   }
   if (r.include_software) {
     if (r.matching) out << "\n";

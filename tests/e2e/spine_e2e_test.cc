@@ -2,6 +2,8 @@
 // the built binary; JSON, text, exit codes and the catalog commands checked.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
@@ -327,4 +329,84 @@ TEST_CASE("--fail-on and --min-confidence choose what counts; the text "
   CHECK(RunContraband("scan --fail-on low " + args).exit_code == 1);
   CHECK(RunContraband("scan --fail-on none " + args).exit_code == 0);
   CHECK(RunContraband("scan --fail-on sometimes " + args).exit_code == 2);
+}
+
+TEST_CASE("--baseline marks findings new or unchanged and lists the resolved "
+          "ones in every format; --fail-on-new alerts once",
+          "[e2e][dpkg][baseline]") {
+  TempDir dir;
+  BuildDebianRoot(dir);
+  const std::string root = ShellQuote(dir.path() + "/root");
+  const std::string last = dir.path() + "/last.json";
+  RunResult first = RunContraband("scan --format json -o " + ShellQuote(last) +
+                                  " " + root);
+  REQUIRE(first.exit_code == 1);
+
+  // Nothing changed: every finding unchanged, and --fail-on-new is quiet.
+  RunResult same = RunContraband("scan --format json --fail-on-new --baseline " +
+                                 ShellQuote(last) + " " + root);
+  INFO(same.err);
+  CHECK(same.exit_code == 0);
+  json s = ParseJson(same.out);
+  for (const json& f : s["findings"]) CHECK(f["baseline"] == "unchanged");
+  CHECK(s["baseline"]["new"] == 0);
+  CHECK(s["baseline"]["unchanged"] == 3);
+  CHECK(s["baseline"]["resolved"].empty());
+
+  // kesl gone from the status file, and a banned package installed.
+  const std::string status = dir.path() + "/root/var/lib/dpkg/status";
+  std::string text = ReadHostFile(status);
+  const size_t kesl = text.find("Package: kesl\n");
+  REQUIRE(kesl != std::string::npos);
+  const size_t end = text.find("\n\n", kesl);
+  text.erase(kesl, end == std::string::npos ? std::string::npos : end + 2 - kesl);
+  // Skype, left as config-files by BuildDebianRoot, installed again.
+  const size_t skype = text.find("Package: skypeforlinux\n");
+  REQUIRE(skype != std::string::npos);
+  const size_t line = text.find("Status: ", skype);
+  text.replace(line, text.find('\n', line) - line, "Status: install ok installed");
+  WriteHostFile(status, text);
+
+  const std::string args = "--baseline " + ShellQuote(last) + " " + root;
+  RunResult changed = RunContraband("scan --format json --fail-on-new " + args);
+  CHECK(changed.exit_code == 1);
+  json c = ParseJson(changed.out);
+  std::map<std::string, std::string> state;
+  for (const json& f : c["findings"]) state[f["product"]] = f["baseline"];
+  CHECK(state == std::map<std::string, std::string>{
+                     {"skype", "new"}, {"telegram", "unchanged"}, {"zoom", "unchanged"}});
+  REQUIRE(c["baseline"]["resolved"].size() == 1);
+  CHECK(c["baseline"]["resolved"][0]["product"] == "kaspersky");
+  CHECK(c["baseline"]["resolved"][0]["id"] == "kesl");
+
+  RunResult t = RunContraband("scan " + args);
+  CHECK_THAT(t.out, Catch::Contains("installed (new)"));
+  CHECK_THAT(t.out, Catch::Contains("Resolved since the baseline " + last +
+                                    " (1):\n  kaspersky: kesl (dpkg) 12.1.0-1297 "
+                                    "installed /var/lib/dpkg/status"));
+  RunResult jl = RunContraband("scan --format jsonl " + args);
+  CHECK_THAT(jl.out, Catch::Contains("{\"type\":\"resolved\",\"product\":\"kaspersky\""));
+  RunResult csv = RunContraband("scan --format csv " + args);
+  CHECK_THAT(csv.out, Catch::Contains(",also_sources,baseline\r\n"));
+  CHECK_THAT(csv.out, Catch::Contains("resolved,kaspersky,high,"));
+  CHECK_THAT(csv.out, Catch::Contains(",new\r\n"));
+  json sarif = ParseJson(RunContraband("scan --format sarif " + args).out);
+  std::map<std::string, std::string> states;
+  for (const json& res : sarif["runs"][0]["results"]) {
+    states[res["ruleId"]] = res["baselineState"];
+  }
+  CHECK(states == std::map<std::string, std::string>{{"kaspersky", "absent"},
+                                                     {"skype", "new"},
+                                                     {"telegram", "unchanged"},
+                                                     {"zoom", "unchanged"}});
+  RunResult ecs = RunContraband("scan --format ecs " + args);
+  const std::string summary = ecs.out.substr(ecs.out.rfind('\n', ecs.out.size() - 2) + 1);
+  CHECK(ParseJson(summary)["contraband"]["baseline"]["resolved"][0]["id"] == "kesl");
+
+  // A baseline that is not a report, and --fail-on-new alone: usage errors.
+  const std::string junk = dir.Write("junk.json", "{\"hello\": 1}");
+  RunResult bad = RunContraband("scan --baseline " + ShellQuote(junk) + " " + root);
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("is not a JSON report of contraband"));
+  CHECK(RunContraband("scan --fail-on-new " + root).exit_code == 2);
 }
