@@ -96,9 +96,11 @@ int RunCli(int argc, char** argv) {
   app.add_flag("--version", show_version,
                "Print the tool version and the catalog version and SHA-256");
   app.add_option("--format", global.format,
-                 "Report format: text, json, jsonl, csv, sarif or ecs "
-                 "(Elastic Common Schema lines)")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "csv", "sarif", "ecs"}));
+                 "Report format: text, json, jsonl, csv, sarif, ecs "
+                 "(Elastic Common Schema lines) or cyclonedx (CycloneDX "
+                 "1.5 SBOM of the inventory)")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "csv", "sarif", "ecs",
+                              "cyclonedx"}));
   app.add_option("-o,--output", global.output,
                  "Write the report to FILE instead of standard output");
   app.add_option("--catalog", global.catalogs,

@@ -105,7 +105,8 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
   request.evidence = opts.evidence;
   request.policies = opts.policies;
   request.match = opts.match;
-  request.inventory = opts.inventory;
+  // A CycloneDX SBOM is the inventory.
+  request.inventory = opts.inventory || global.format == "cyclonedx";
   request.residue = opts.residue;
   request.recurse_archives = opts.recurse_archives;
   if (!AddVolumeKeys(opts, request.open)) return kExitUsage;

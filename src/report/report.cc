@@ -37,6 +37,7 @@ std::optional<ReportFormat> ParseReportFormat(std::string_view name) {
   if (name == "csv") return ReportFormat::kCsv;
   if (name == "sarif") return ReportFormat::kSarif;
   if (name == "ecs") return ReportFormat::kEcs;
+  if (name == "cyclonedx") return ReportFormat::kCycloneDx;
   return std::nullopt;
 }
 
@@ -54,6 +55,8 @@ void WriteReport(const Report& report, ReportFormat format, std::ostream& out) {
       return WriteSarifReport(report, out);
     case ReportFormat::kEcs:
       return WriteEcsReport(report, out);
+    case ReportFormat::kCycloneDx:
+      return WriteCycloneDxReport(report, out);
   }
 }
 

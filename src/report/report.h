@@ -69,7 +69,7 @@ struct Report {
                            bool only_new = false) const;
 };
 
-enum class ReportFormat { kText, kJson, kJsonl, kCsv, kSarif, kEcs };
+enum class ReportFormat { kText, kJson, kJsonl, kCsv, kSarif, kEcs, kCycloneDx };
 
 /// Parses "text", "json", ...; nullopt for an unknown name.
 std::optional<ReportFormat> ParseReportFormat(std::string_view name);
@@ -83,5 +83,6 @@ void WriteJsonlReport(const Report& report, std::ostream& out);
 void WriteCsvReport(const Report& report, std::ostream& out);
 void WriteSarifReport(const Report& report, std::ostream& out);
 void WriteEcsReport(const Report& report, std::ostream& out);
+void WriteCycloneDxReport(const Report& report, std::ostream& out);
 
 }  // namespace contraband

@@ -214,7 +214,7 @@ TEST_CASE(
       CHECK_THAT(r.out, Catch::Contains(
                             "/var/log/apt/history.log + /var/log/dpkg.log"));
     } else {
-      CHECK_THAT(r.out, Catch::Contains(",removed,/var/log/dpkg.log\r\n"));
+      CHECK_THAT(r.out, Catch::Contains(",removed,/var/log/dpkg.log,\r\n"));
     }
   }
   // The inventory holds the one merged record too.

@@ -83,8 +83,36 @@ RunResult Run(const std::string& command_line) {
   return r;
 }
 
+std::string SchemaErrors(const std::string& schema, const std::string& text,
+                         bool lines) {
+  TempDir dir;
+  const std::string file = dir.Write("document", text);
+  RunResult r = Run("/usr/bin/python3 " +
+                    ShellQuote(std::string(SOURCE_DIR) +
+                               "/tests/support/validate_json.py") +
+                    (lines ? " --lines " : " ") +
+                    ShellQuote(std::string(SOURCE_DIR) + "/" + schema) +
+                    " " + ShellQuote(file));
+  if (r.exit_code == 0) return "";
+  return schema + ": exit " + std::to_string(r.exit_code) + "\n" + r.out + r.err;
+}
+
 RunResult RunContraband(const std::string& args) {
-  return Run(ShellQuote(CONTRABAND_BIN) + " " + args);
+  RunResult r = Run(ShellQuote(CONTRABAND_BIN) + " " + args);
+  // Every JSON report, ECS line and CycloneDX BOM any test makes the
+  // binary write is held to its schema (schemas/, and CycloneDX's own).
+  if (r.out.rfind("{\n  \"schema\": \"contraband/report/v1\"", 0) == 0) {
+    const std::string errors = SchemaErrors("schemas/report.schema.json", r.out, false);
+    if (!errors.empty()) FAIL_CHECK("contraband " << args << "\n" << errors);
+  } else if (r.out.rfind("{\n  \"bomFormat\": \"CycloneDX\"", 0) == 0) {
+    const std::string errors = SchemaErrors(
+        "tests/schemas/cyclonedx/bom-1.5.SNAPSHOT.schema.json", r.out, false);
+    if (!errors.empty()) FAIL_CHECK("contraband " << args << "\n" << errors);
+  } else if (args.find("--format ecs") != std::string::npos && !r.out.empty()) {
+    const std::string errors = SchemaErrors("schemas/ecs.schema.json", r.out, true);
+    if (!errors.empty()) FAIL_CHECK("contraband " << args << "\n" << errors);
+  }
+  return r;
 }
 
 bool HaveTool(const std::string& name) {

@@ -56,8 +56,16 @@ struct RunResult {
 /// Runs a shell command line, capturing standard output and error.
 RunResult Run(const std::string& command_line);
 
-/// Runs the built contraband binary with `args` (shell syntax).
+/// Runs the built contraband binary with `args` (shell syntax). A JSON
+/// report or ECS lines it writes to standard output are checked against
+/// schemas/report.schema.json or schemas/ecs.schema.json (a failed check).
 RunResult RunContraband(const std::string& args);
+
+/// Errors of `text` against the schema at `schema`, relative to the
+/// source folder ("schemas/report.schema.json"; one document, or one a line
+/// with `lines`), from Debian's python3-jsonschema; "" when it is valid.
+std::string SchemaErrors(const std::string& schema, const std::string& text,
+                         bool lines);
 
 /// Whether a host command is on PATH.
 bool HaveTool(const std::string& name);
