@@ -75,6 +75,13 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
   cmd->add_option("--key-file", scan.key_files,
                   "BitLocker startup key (.BEK) or LUKS key file (repeatable)")
       ->allow_extra_args(false);
+  cmd->add_flag("--nice", scan.nice,
+                "Run at the lowest CPU and I/O priority (nice 19, I/O class "
+                "idle), as a good citizen on an endpoint");
+  cmd->add_option("--max-runtime", scan.max_runtime,
+                  "Stop after SECONDS with a partial report that says so "
+                  "(exit status 3)")
+      ->check(CLI::Range(1u, 7u * 24 * 3600));
   cmd->add_flag("--progress", scan.progress,
                 "Show progress on standard error even when it is not a "
                 "terminal");

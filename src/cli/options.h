@@ -28,6 +28,8 @@ struct ScanOptions {
   std::string min_confidence = "low";  ///< findings below it are left out
   std::string baseline;      ///< an earlier JSON report to compare with
   bool fail_on_new = false;  ///< only new findings give exit status 1
+  bool nice = false;         ///< lowest CPU and I/O priority
+  unsigned max_runtime = 0;  ///< seconds; 0: no limit
   std::string as_kind;
   bool hash = false;  ///< SHA-256 of containers and of files proving findings
   bool recurse_archives = false;  ///< scan archives found in folders too

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/app.h"
+#include "common/deadline.h"
 #include "cli/options.h"
 #include "evidence/host/host_os.h"
 #include "evidence/source.h"
@@ -101,6 +102,11 @@ std::string ReadBaseline(const std::string& path) {
 }  // namespace
 
 int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
+  if (opts.nice) {
+    const std::string got = host::LowerPriority();
+    if (global.verbose) std::cerr << "contraband: " << got << "\n";
+  }
+  SetDeadlineAfter(std::chrono::seconds(opts.max_runtime));
   ScanRequest request;
   request.evidence = opts.evidence;
   request.policies = opts.policies;
@@ -169,7 +175,9 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
   if (!EmitOutput(global, text.str())) return kExitUsage;
   // Every argument must have been read for a clean verdict: a script told
   // "0" must be able to trust that all of its evidence was looked at.
-  if (!report.unreadable.empty()) return kExitEvidence;
+  if (!report.unreadable.empty() || !report.stopped.empty()) {
+    return kExitEvidence;
+  }
   if (opts.fail_on == "none") return kExitClean;
   return report.HasInstalledFinding(*ParseConfidence(opts.fail_on),
                                     opts.fail_on_new)

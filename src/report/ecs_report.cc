@@ -133,7 +133,8 @@ ordered_json SummaryLine(const Report& r) {
   for (const Finding& f : r.findings) {
     installed += f.software.state == SoftwareState::kInstalled;
   }
-  const char* verdict = !r.unreadable.empty() ? "incomplete"
+  const char* verdict = !r.unreadable.empty() || !r.stopped.empty()
+                            ? "incomplete"
                         : installed > 0       ? "banned-installed"
                                               : "clean";
   ordered_json j;

@@ -113,6 +113,7 @@ ordered_json ScanJson(const Report& r) {
                     {"finished", r.finished},
                     {"evidence", std::move(evidence)}};
   if (!r.unreadable.empty()) scan["unreadable"] = r.unreadable;
+  if (!r.stopped.empty()) scan["stopped"] = r.stopped;
   return scan;
 }
 

@@ -47,6 +47,9 @@ struct Report {
   /// Evidence arguments that could not be opened, or in which nothing could
   /// be read: the verdict covers only the rest (exit status 3).
   std::vector<std::string> unreadable;
+  /// Evidence arguments --max-runtime stopped the scan in or before: read
+  /// in part or not at all (exit status 3).
+  std::vector<std::string> stopped;
   std::vector<Finding> findings;
   bool include_software = false;
   std::vector<Software> software;

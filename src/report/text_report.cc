@@ -161,12 +161,21 @@ void WriteTextReport(const Report& r, std::ostream& out) {
   if (r.matching) {
     out << (installed > 0 ? "Verdict: banned software is installed"
                           : "Verdict: no banned software installed");
-    if (r.unreadable.empty()) {
+    if (r.unreadable.empty() && r.stopped.empty()) {
       out << ".\n";
     } else {
       // A clean verdict on part of the evidence is not a clean verdict.
-      out << " in what could be read; INCOMPLETE: nothing was read from";
-      for (const std::string& path : r.unreadable) out << " " << path;
+      out << " in what could be read; INCOMPLETE:";
+      if (!r.unreadable.empty()) {
+        out << " nothing was read from";
+        for (const std::string& path : r.unreadable) out << " " << path;
+        if (!r.stopped.empty()) out << ";";
+      }
+      if (!r.stopped.empty()) {
+        out << " --max-runtime stopped the scan, so these were read in part "
+               "or not at all:";
+        for (const std::string& path : r.stopped) out << " " << path;
+      }
       out << "\n";
     }
   }

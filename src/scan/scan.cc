@@ -8,6 +8,7 @@
 
 #include "catalog/matcher.h"
 #include "collectors/registry.h"
+#include "common/deadline.h"
 #include "evidence/archive/nested_archives.h"
 #include "evidence/host/host_os.h"
 #include "scan/repeated_records.h"
@@ -199,6 +200,13 @@ Report Scan(const ScanRequest& request, const ScanListener& listener) {
   for (size_t qi = 0; qi < queue.size(); ++qi) {
     const std::string path = queue[qi].first;
     const bool nested = queue[qi].second;
+    if (DeadlinePassed()) {
+      // Not opened at all: said once for all that are left.
+      for (size_t rest = qi; rest < queue.size(); ++rest) {
+        report.stopped.push_back(queue[rest].first);
+      }
+      break;
+    }
     if (listener.evidence_started) listener.evidence_started(path);
     OpenedEvidence ev;
     try {
@@ -226,6 +234,8 @@ Report Scan(const ScanRequest& request, const ScanListener& listener) {
     }
     const Clock::time_point e0 = Clock::now();
     EvidenceScan(request, matcher, listener, report).Run(path, ev);
+    // Read in part: the deadline passed while its files were being read.
+    if (DeadlinePassed()) report.stopped.push_back(path);
     // Nothing at all could be read (every volume encrypted without a key,
     // no filesystem found): not a clean verdict.
     if (ev.volumes.empty()) {

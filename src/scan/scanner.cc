@@ -7,6 +7,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "common/deadline.h"
 #include "common/sha256.h"
 #include "formats/parse_error.h"
 
@@ -203,7 +204,16 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
     }
   }
 
+  size_t handed = 0;
   for (auto& [path, wants] : wanted) {
+    if (DeadlinePassed()) {
+      out.warnings.push_back(
+          {label, "", "evidence",
+           "--max-runtime reached: " + std::to_string(wanted.size() - handed) +
+               " wanted files were not read"});
+      break;
+    }
+    ++handed;
     std::optional<FileInfo> info = vfs.Stat(path);
     if (!info) continue;
     // Install markers may be folders (/opt/zoom); records are files.

@@ -410,3 +410,75 @@ TEST_CASE("--baseline marks findings new or unchanged and lists the resolved "
   CHECK_THAT(bad.err, Catch::Contains("is not a JSON report of contraband"));
   CHECK(RunContraband("scan --fail-on-new " + root).exit_code == 2);
 }
+
+TEST_CASE("--max-runtime stops cleanly with a report that says it is partial; "
+          "--nice runs at the lowest priority",
+          "[e2e][dpkg][runtime]") {
+  INFO("the test needs zstd and python3");
+  REQUIRE(HaveTool("zstd"));
+  TempDir dir;
+  // A tar.zst whose first two entries are 7 GiB of zeros each (14 GiB to
+  // decompress: seconds on any machine) before the dpkg status naming kesl;
+  // made cheaply from one compressed GiB repeated (zstd reads concatenated
+  // frames as one stream).
+  const std::string script = R"(
+set -e
+cd "$1"
+head -c 1G /dev/zero | zstd -q -1 -c > gib.zst
+python3 - <<'PY'
+import tarfile, io
+def header(name, size):
+    t = tarfile.TarInfo(name); t.size = size
+    return t.tobuf(format=tarfile.USTAR_FORMAT)
+status = b"Package: kesl\nStatus: install ok installed\nVersion: 12\n"
+open("h1", "wb").write(header("zeros1", 7 << 30))
+open("h2", "wb").write(header("zeros2", 7 << 30))
+tail = header("var/lib/dpkg/status", len(status)) + status
+tail += b"\0" * (-len(tail) % 512) + b"\0" * 1024
+open("tail", "wb").write(tail)
+PY
+for f in h1 h2 tail; do zstd -q -1 -c $f > $f.zst; done
+{ cat h1.zst; for i in 1 2 3 4 5 6 7; do cat gib.zst; done
+  cat h2.zst; for i in 1 2 3 4 5 6 7; do cat gib.zst; done
+  cat tail.zst; } > slow.tar.zst
+mkdir -p second/var/lib/dpkg
+printf 'Package: zoom\nStatus: install ok installed\nVersion: 5\n' > second/var/lib/dpkg/status
+)";
+  RunResult made = Run("bash -c " + ShellQuote(script) + " x " + ShellQuote(dir.path()));
+  INFO(made.err);
+  REQUIRE(made.exit_code == 0);
+  const std::string slow = dir.path() + "/slow.tar.zst";
+  const std::string second = dir.path() + "/second";
+
+  // Without a limit both are read: kesl and zoom.
+  RunResult whole = RunContraband("scan --format json " + ShellQuote(slow) +
+                                  " " + ShellQuote(second));
+  CHECK(whole.exit_code == 1);
+  CHECK(ParseJson(whole.out)["findings"].size() == 2);
+
+  // With one second, the scan stops after the zeros.
+  RunResult r = RunContraband("scan --max-runtime 1 --format json " +
+                              ShellQuote(slow) + " " + ShellQuote(second));
+  INFO(r.err);
+  CHECK(r.exit_code == 3);
+  json j = ParseJson(r.out);
+  CHECK(j["findings"].empty());  // neither kesl (after the zeros) nor zoom
+  CHECK(j["scan"]["stopped"] == json::array({slow, second}));
+  bool said = false;
+  for (const json& w : j["warnings"]) {
+    said |= w["message"].get<std::string>().find("--max-runtime reached after") !=
+            std::string::npos;
+  }
+  CHECK(said);
+  RunResult text = RunContraband("scan --max-runtime 1 " + ShellQuote(slow) +
+                                 " " + ShellQuote(second));
+  CHECK(text.exit_code == 3);
+  CHECK_THAT(text.out, Catch::Contains("INCOMPLETE: --max-runtime stopped the "
+                                       "scan, so these were read in part or not "
+                                       "at all: " + slow + " " + second));
+
+  // --nice, read back from the kernel.
+  RunResult nice = RunContraband("scan --nice --verbose " + ShellQuote(second));
+  CHECK(nice.exit_code == 1);
+  CHECK_THAT(nice.err, Catch::Contains("running at nice 19, I/O class idle"));
+}

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "common/deadline.h"
 #include "common/sha256.h"
 #include "common/wildcard.h"
 #include "evidence/archive/decompress_pipeline.h"
@@ -435,6 +436,12 @@ class ArchiveReader {
       if (++entries_ > limits_.max_entries) {
         Warn(ev, "",
              "more than " + std::to_string(limits_.max_entries) +
+                 " entries; the rest was not read");
+        break;
+      }
+      if (DeadlinePassed()) {
+        Warn(ev, "",
+             "--max-runtime reached after " + std::to_string(entries_ - 1) +
                  " entries; the rest was not read");
         break;
       }

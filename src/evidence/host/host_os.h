@@ -101,4 +101,9 @@ struct HostIdentity {
 };
 HostIdentity ReadHostIdentity();
 
+/// Lowers this process to the lowest CPU priority (nice 19) and the idle
+/// I/O class. Returns what the kernel reports afterwards, in words
+/// ("running at nice 19, I/O class idle"), or why it could not.
+std::string LowerPriority();
+
 }  // namespace contraband::host

@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -314,6 +316,27 @@ std::string SmallHostFile(const char* path, size_t max) {
 }
 
 }  // namespace
+
+std::string LowerPriority() {
+  // ioprio_set(2) has no glibc wrapper: who = IOPRIO_WHO_PROCESS (1), the
+  // class in the top bits (IOPRIO_CLASS_IDLE = 3, shifted by 13).
+  constexpr int kWhoProcess = 1, kClassShift = 13, kClassIdle = 3;
+  std::string out;
+  errno = 0;
+  if (setpriority(PRIO_PROCESS, 0, 19) != 0) {
+    out = std::string("nice not changed (") + strerror(errno) + ")";
+  }
+  const bool io = syscall(SYS_ioprio_set, kWhoProcess, 0,
+                          kClassIdle << kClassShift) == 0;
+  errno = 0;
+  const int nice = getpriority(PRIO_PROCESS, 0);
+  const long prio = syscall(SYS_ioprio_get, kWhoProcess, 0);
+  if (out.empty()) out = "running at nice " + std::to_string(nice);
+  out += io && prio >= 0 && (prio >> kClassShift) == kClassIdle
+             ? ", I/O class idle"
+             : ", I/O priority not changed";
+  return out;
+}
 
 HostIdentity ReadHostIdentity() {
   HostIdentity id;
