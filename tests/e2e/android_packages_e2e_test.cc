@@ -90,6 +90,7 @@ void CheckFindings(const nlohmann::json& report, const std::string& cert,
   CHECK(wechat["installed_at"] == "2023-08-22T02:56:38Z");
   CHECK(wechat["location"] == "/data/app/com.tencent.mm-Xy==");
   CHECK(wechat["signer"]["cert_sha256"] == cert);
+  CHECK(wechat["signer"]["subject"] == "Throwaway");  // openssl -subj
   const nlohmann::json& telegram = found["telegram"];
   CHECK(telegram["user"] == "10");
   CHECK(telegram["state"] == "installed");

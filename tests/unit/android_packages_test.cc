@@ -196,6 +196,7 @@ TEST_CASE("packages.xml of Android 10: versions, paths, signers, dates",
   CHECK(skype->first_installed == "2020-01-29T17:07:06Z");  // it=16ff245509a
   CHECK(skype->timestamp == "2020-01-29T17:07:05Z");        // ft=16ff2454aa8
   CHECK(skype->cert_sha256 == std::vector<std::string>{kSkypeCert});
+  CHECK(skype->cert_subject == "Skype");  // CN=Skype, O=Skype, L=London
   CHECK_FALSE(skype->updated_system_app);
   // YouTube: a system app updated from Play, listed once as <package>.
   const AndroidPackage* youtube = Find(pkgs, "com.google.android.youtube");

@@ -144,6 +144,7 @@ class AndroidPackagesCollector : public Collector {
     sw.name = p.name;
     sw.version = p.version_name.empty() ? p.version_code : p.version_name;
     if (!p.cert_sha256.empty()) sw.signer.cert_sha256 = p.cert_sha256.front();
+    sw.signer.subject = p.cert_subject;
     sw.location = p.code_path;
     sw.installed_at = p.first_installed;
     sw.source = source;

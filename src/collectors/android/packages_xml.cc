@@ -3,6 +3,9 @@
 #include <charconv>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <openssl/err.h>
+#include <openssl/x509.h>
 
 #include "collectors/windows/windows_time.h"
 #include "common/sha256.h"
@@ -36,6 +39,32 @@ bool DecodeHex(std::string_view hex, std::string& out) {
 
 bool IsTrue(std::string_view v) { return v == "true"; }
 
+// The certificate's subject CN (else O) as UTF-8; "" when the DER is not a
+// certificate. Who a key belongs to says more to a reader than its digest.
+std::string SubjectName(std::string_view der) {
+  struct X509Free {
+    void operator()(X509* x) const { X509_free(x); }
+  };
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  std::unique_ptr<X509, X509Free> cert(
+      d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  ERR_clear_error();
+  if (!cert) return {};
+  X509_NAME* subject = X509_get_subject_name(cert.get());
+  for (int nid : {NID_commonName, NID_organizationName}) {
+    const int index = X509_NAME_get_index_by_NID(subject, nid, -1);
+    if (index < 0) continue;
+    unsigned char* utf8 = nullptr;
+    const int n = ASN1_STRING_to_UTF8(
+        &utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index)));
+    if (n < 0) continue;
+    std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
+    OPENSSL_free(utf8);
+    return out;
+  }
+  return {};
+}
+
 void Problem(AndroidPackages& out, std::string message) {
   if (out.problems.size() < kMaxProblems) {
     out.problems.push_back(std::move(message));
@@ -58,6 +87,7 @@ class CertTable {
         std::string der;
         if (DecodeHex(*key, der)) {
           by_index_[*index] = Sha256::Of(der);
+          subjects_[by_index_[*index]] = SubjectName(der);
         } else {
           Problem(out, "certificate " + *index + " is not hex DER; skipped");
         }
@@ -85,8 +115,15 @@ class CertTable {
     return digests;
   }
 
+  /// The subject CN (or O) of a certificate of the file, by digest.
+  std::string SubjectOf(const std::string& digest) const {
+    auto it = subjects_.find(digest);
+    return it == subjects_.end() ? std::string() : it->second;
+  }
+
  private:
   std::map<std::string, std::string> by_index_;
+  std::map<std::string, std::string> subjects_;  ///< digest -> subject
 };
 
 const AndroidXmlElement* Child(const AndroidXmlElement& e,
@@ -157,6 +194,9 @@ AndroidPackages ReadAndroidPackagesXml(const AndroidXmlDocument& doc) {
     }
     if (const AndroidXmlElement* past = Child(e, "past-sigs")) {
       p.past_cert_sha256 = certs.Resolve(*past, "package " + p.name, out);
+    }
+    if (!p.cert_sha256.empty()) {
+      p.cert_subject = certs.SubjectOf(p.cert_sha256.front());
     }
     p.updated_system_app = updated.count(p.name) > 0;
     out.packages.push_back(std::move(p));

@@ -30,6 +30,8 @@ struct AndroidPackage {
   /// order <sigs> lists them; a package without <sigs> of its own has its
   /// shared user's.
   std::vector<std::string> cert_sha256;
+  /// The first certificate's subject CN (its O when it has no CN).
+  std::string cert_subject;
   /// Certificates it was signed with before a key rotation (<past-sigs>).
   std::vector<std::string> past_cert_sha256;
   /// A system app updated from a store: the <updated-package> entry (the
