@@ -22,6 +22,7 @@ std::unique_ptr<Collector> MakeMsixPackagesCollector();
 std::unique_ptr<Collector> MakeAmcacheCollector();
 std::unique_ptr<Collector> MakeMsiInstallerLogCollector();
 std::unique_ptr<Collector> MakeWindowsExecutablesCollector();
+std::unique_ptr<Collector> MakeAndroidPackagesCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -83,6 +84,11 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "profile's AppData, Downloads and Desktop (version resource and "
        "Authenticode signer, headers only), and loose .msi installers",
        &MakeWindowsExecutablesCollector},
+      {"android-packages", "android",
+       "Android packages.xml (text or ABX) with signing certificates and "
+       "install times, joined with every user's package-restrictions.xml; "
+       "packages.list as fallback",
+       &MakeAndroidPackagesCollector},
   };
   return kCollectors;
 }
