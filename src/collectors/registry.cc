@@ -22,6 +22,7 @@ std::unique_ptr<Collector> MakeMsixPackagesCollector();
 std::unique_ptr<Collector> MakeAmcacheCollector();
 std::unique_ptr<Collector> MakeMsiInstallerLogCollector();
 std::unique_ptr<Collector> MakeWindowsExecutablesCollector();
+std::unique_ptr<Collector> MakeMacosAppsCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -83,6 +84,12 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "profile's AppData, Downloads and Desktop (version resource and "
        "Authenticode signer, headers only), and loose .msi installers",
        &MakeWindowsExecutablesCollector},
+      {"macos-apps", "macos",
+       "macOS application bundles in /Applications, ~/Applications, "
+       "/System/Applications, inside other bundles and under /Library/"
+       "Application Support: Info.plist and the main executable's code "
+       "signature (Team ID, signer; load commands and signature only)",
+       &MakeMacosAppsCollector},
   };
   return kCollectors;
 }
