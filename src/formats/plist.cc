@@ -88,6 +88,19 @@ uint64_t BigEndian(std::string_view bytes) {
   return v;
 }
 
+// XML has no UID element: Apple writes one as {CF$UID: n}, and tools that
+// convert XML to binary (libplist) may keep that dict. Both read as a UID.
+void FoldUidDict(PlistValue& v) {
+  if (v.type == PlistValue::Type::kDict && v.keys.size() == 1 &&
+      v.items.size() == 1 && v.keys[0] == "CF$UID" &&
+      v.items[0].type == PlistValue::Type::kInteger) {
+    const int64_t uid = v.items[0].integer;
+    v = PlistValue();
+    v.type = PlistValue::Type::kUid;
+    v.integer = uid;
+  }
+}
+
 // ---- binary ---------------------------------------------------------------
 
 class BinaryPlistReader {
@@ -147,7 +160,9 @@ class BinaryPlistReader {
   }
 
   void Charge(uint64_t n) {
-    decoded_ += n + 1;
+    // Each value costs its node as well as its bytes: a shared object is
+    // decoded once per reference.
+    decoded_ += n + sizeof(PlistValue);
     if (decoded_ > kPlistMaxDecodedBytes) {
       throw ParseError("binary plist decodes to over " +
                        std::to_string(kPlistMaxDecodedBytes) + " bytes");
@@ -306,6 +321,7 @@ class BinaryPlistReader {
           }
         }
         state_[index] = 0;
+        FoldUidDict(v);
         return v;
       }
       default:
@@ -437,6 +453,7 @@ class XmlPlistReader {
         v.items.push_back(Convert(c, depth + 1));
         have_key = false;
       }
+      FoldUidDict(v);
     } else if (name == "array") {
       v.type = T::kArray;
       for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {

@@ -45,8 +45,9 @@ struct PlistValue {
 /// Bounds on one plist.
 inline constexpr size_t kPlistMaxObjects = 1u << 20;
 inline constexpr int kPlistMaxDepth = 128;
-/// Values plus bytes of strings and data produced by one parse.
-inline constexpr uint64_t kPlistMaxDecodedBytes = 256ull << 20;
+/// Memory one binary parse may produce (nodes plus bytes of strings and
+/// data): Info.plists are KiB, InstallHistory.plist a few MiB.
+inline constexpr uint64_t kPlistMaxDecodedBytes = 32ull << 20;
 
 /// Parses a binary or XML plist (chosen by its first bytes). Throws
 /// ParseError when it is neither or is damaged.
