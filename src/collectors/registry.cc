@@ -23,6 +23,7 @@ std::unique_ptr<Collector> MakeAmcacheCollector();
 std::unique_ptr<Collector> MakeMsiInstallerLogCollector();
 std::unique_ptr<Collector> MakeWindowsExecutablesCollector();
 std::unique_ptr<Collector> MakeMacosAppsCollector();
+std::unique_ptr<Collector> MakeMacosReceiptsCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -90,6 +91,10 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "Application Support: Info.plist and the main executable's code "
        "signature (Team ID, signer; load commands and signature only)",
        &MakeMacosAppsCollector},
+      {"macos-receipts", "macos-pkg",
+       "macOS Installer receipts (/var/db/receipts) and InstallHistory.plist: "
+       "packages installed, and those whose receipt is gone",
+       &MakeMacosReceiptsCollector},
   };
   return kCollectors;
 }
