@@ -24,6 +24,7 @@ std::unique_ptr<Collector> MakeMsiInstallerLogCollector();
 std::unique_ptr<Collector> MakeWindowsExecutablesCollector();
 std::unique_ptr<Collector> MakeMacosAppsCollector();
 std::unique_ptr<Collector> MakeMacosReceiptsCollector();
+std::unique_ptr<Collector> MakeMacosLaunchdCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -95,6 +96,10 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "macOS Installer receipts (/var/db/receipts) and InstallHistory.plist: "
        "packages installed, and those whose receipt is gone",
        &MakeMacosReceiptsCollector},
+      {"macos-launchd", "macos",
+       "macOS launch daemons and agents (/Library/Launch{Daemons,Agents}, "
+       "~/Library/LaunchAgents): a vendor's jobs left behind, as residue",
+       &MakeMacosLaunchdCollector},
   };
   return kCollectors;
 }

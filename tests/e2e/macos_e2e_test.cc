@@ -95,6 +95,16 @@ void BuildMacTree(const TempDir& dir) {
   <key>PackageVersion</key><string>6.0.11.35001</string>
 </dict></plist>
 )");
+  // Kaspersky's daemon, left behind: residue, a finding only with --residue.
+  dir.Write("root/Library/LaunchDaemons/com.kaspersky.kav.plist",
+            R"(<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0"><dict>
+  <key>Label</key><string>com.kaspersky.kav</string>
+  <key>ProgramArguments</key>
+  <array><string>/Library/Application Support/Kaspersky Lab/KAV/Binaries/kav</string></array>
+</dict></plist>
+)");
   dir.Write("root/Library/Receipts/InstallHistory.plist",
             R"(<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
@@ -230,6 +240,21 @@ TEST_CASE("a Mac tree: apps with Team IDs, receipts and install history, as "
     CHECK((*notes)["location"] == "/Applications/Utilities/Notes Helper.app");
   }
 
+  // Leftovers are findings on request.
+  RunResult residue =
+      RunContraband("scan --residue --format json " + ShellQuote(root));
+  const nlohmann::json with_residue = ParseJson(residue.out);
+  CHECK(Findings(with_residue).count(
+            {"kaspersky", "macos", "com.kaspersky.kav", "residue"}) == 1);
+
+  // A 100 MiB executable (the signed santa binary, padded at its end, as
+  // sparse file): only its load commands and signature are read.
+  CopyExecutable(dir, "banned_teamid", "Applications/Big.app/Contents/MacOS/Big");
+  fs::resize_file(root + "/Applications/Big.app/Contents/MacOS/Big",
+                  100ull << 20);
+  WriteBinaryPlist(dir, "Applications/Big.app/Contents/Info.plist",
+                   InfoPlistXml("com.example.big", "Big", "1.0", "Big"));
+
   // The look-alike is in the inventory, with no Team ID.
   RunResult inv = RunContraband("inventory --format json " + ShellQuote(root));
   const nlohmann::json inventory = ParseJson(inv.out);
@@ -241,4 +266,14 @@ TEST_CASE("a Mac tree: apps with Team IDs, receipts and install history, as "
     CHECK(sw["signer"]["subject"] == "localhost");
   }
   CHECK(saw_lookalike);
+  bool saw_big = false;
+  for (const auto& sw : inventory["software"]) {
+    if (sw["id"] != "com.example.big") continue;
+    saw_big = true;
+    CHECK(sw["signer"]["team_id"] == "EQHXZ8M8AV");
+  }
+  CHECK(saw_big);
+  INFO(inventory["stats"].dump());
+  // Every file of the tree read, the big one in ranges: under 1 % of it.
+  CHECK(inventory["stats"]["bytes_read"].get<uint64_t>() < (1ull << 20));
 }
