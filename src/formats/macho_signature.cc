@@ -1,6 +1,7 @@
 #include "formats/macho_signature.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "formats/parse_error.h"
 
@@ -144,11 +145,9 @@ MachOSignature ParseSlice(const MachOReadAt& read_at, uint64_t file_size,
   }
   const std::string index = ReadExact(read_at, file_size, sig_at + 12,
                                       uint64_t{count} * 8, "SuperBlob index");
-  // A sparse copy of the SuperBlob: the index, the CodeDirectory's header
-  // and strings, and the CMS blob, at their own offsets.
-  std::string sparse(12 + index.size(), '\0');
-  sparse.replace(0, 12, header);
-  sparse.replace(12, index.size(), index);
+  // A compact copy of the SuperBlob holding only the blobs wanted: the
+  // CodeDirectory's header and strings, and the CMS blob, re-indexed.
+  std::vector<std::pair<uint32_t, std::string>> kept;
   for (uint32_t i = 0; i < count; ++i) {
     const uint32_t type = Be32(index, i * 8);
     const uint32_t offset = Be32(index, i * 8 + 4);
@@ -174,12 +173,31 @@ MachOSignature ParseSlice(const MachOReadAt& read_at, uint64_t file_size,
                          " bytes");
       continue;
     }
-    const std::string blob =
+    std::string blob =
         ReadExact(read_at, file_size, sig_at + offset, want, "signature blob");
-    if (sparse.size() < offset + want) sparse.resize(offset + want, '\0');
-    sparse.replace(offset, want, blob);
+    // The copy's length is what was read, so nothing reads past it.
+    for (int b = 0; b < 4; ++b) {
+      blob[4 + static_cast<size_t>(b)] =
+          static_cast<char>((want >> (8 * (3 - b))) & 0xFF);
+    }
+    kept.emplace_back(type, std::move(blob));
   }
-  ParseCodeSignature(sparse, sig, problems);
+  std::string compact(12 + kept.size() * 8, '\0');
+  auto put = [&compact](size_t at, uint32_t v) {
+    for (int b = 0; b < 4; ++b) {
+      compact[at + static_cast<size_t>(b)] =
+          static_cast<char>((v >> (8 * (3 - b))) & 0xFF);
+    }
+  };
+  put(0, kSuperBlobMagic);
+  put(8, static_cast<uint32_t>(kept.size()));
+  for (size_t i = 0; i < kept.size(); ++i) {
+    put(12 + i * 8, kept[i].first);
+    put(16 + i * 8, static_cast<uint32_t>(compact.size()));
+    compact += kept[i].second;
+  }
+  put(4, static_cast<uint32_t>(compact.size()));
+  ParseCodeSignature(compact, sig, problems);
   return sig;
 }
 
