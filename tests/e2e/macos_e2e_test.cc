@@ -5,7 +5,7 @@
 // Kaspersky package whose receipt is gone. The executables are Google
 // Santa's real codesign-signed Mach-Os from the corpus (no Debian tool
 // makes a signed Mach-O); without the corpus the test skips visibly.
-// Scanned by the real binary as a folder and as a tar: exactly the banned
+// Scanned by the real binary as a folder, a tar and a zip: exactly the banned
 // products are found, with ids, versions, sources and Team IDs; with a
 // catalog whose only rules are Team IDs, the renamed helper is found by its
 // signature alone and the look-alike, whose self-signed certificate only
@@ -203,7 +203,7 @@ std::string TeamIdCatalog(const TempDir& dir) {
 }  // namespace
 
 TEST_CASE("a Mac tree: apps with Team IDs, receipts and install history, as "
-          "a folder and a tar",
+          "a folder, a tar and a zip",
           "[apple][macos][e2e]") {
   SKIP_UNLESS_CORPUS(CorpusPath("macos/santa_binaryrules"));
   if (!HaveTool("plistutil")) {
@@ -218,6 +218,13 @@ TEST_CASE("a Mac tree: apps with Team IDs, receipts and install history, as "
      ShellQuote(dir.path() + "/mac.tar") + " .");
   CheckMacFindings(
       RunContraband("scan --format json " + ShellQuote(dir.path() + "/mac.tar")));
+  if (HaveTool("zip")) {
+    Sh("cd " + ShellQuote(root) + " && zip -qry ../mac.zip .");
+    CheckMacFindings(RunContraband("scan --format json " +
+                                   ShellQuote(dir.path() + "/mac.zip")));
+  } else {
+    WARN("zip absent: the zip form is not tested");
+  }
 
   const std::string catalog = TeamIdCatalog(dir);
   for (const std::string& evidence : {root, dir.path() + "/mac.tar"}) {
