@@ -5,7 +5,7 @@
 // Kaspersky package whose receipt is gone. The executables are Google
 // Santa's real codesign-signed Mach-Os from the corpus (no Debian tool
 // makes a signed Mach-O); without the corpus the test skips visibly.
-// Scanned by the real binary as a folder, a tar and a zip: exactly the banned
+// Scanned by the real binary as a folder, a tar, a zip and a FAT image: exactly the banned
 // products are found, with ids, versions, sources and Team IDs; with a
 // catalog whose only rules are Team IDs, the renamed helper is found by its
 // signature alone and the look-alike, whose self-signed certificate only
@@ -203,7 +203,7 @@ std::string TeamIdCatalog(const TempDir& dir) {
 }  // namespace
 
 TEST_CASE("a Mac tree: apps with Team IDs, receipts and install history, as "
-          "a folder, a tar and a zip",
+          "a folder, a tar, a zip and a FAT image",
           "[apple][macos][e2e]") {
   SKIP_UNLESS_CORPUS(CorpusPath("macos/santa_binaryrules"));
   if (!HaveTool("plistutil")) {
@@ -224,6 +224,17 @@ TEST_CASE("a Mac tree: apps with Team IDs, receipts and install history, as "
                                    ShellQuote(dir.path() + "/mac.zip")));
   } else {
     WARN("zip absent: the zip form is not tested");
+  }
+  // A FAT image (a Mac's collected tree copied to a USB stick), read through
+  // The Sleuth Kit.
+  if (HaveTool("mkfs.fat") && HaveTool("mcopy")) {
+    const std::string img = dir.path() + "/mac.img";
+    Sh("truncate -s 32M " + ShellQuote(img) + " && mkfs.fat " +
+       ShellQuote(img) + " >/dev/null && cd " + ShellQuote(root) +
+       " && mcopy -s -i " + ShellQuote(img) + " Applications Users Library var ::/");
+    CheckMacFindings(RunContraband("scan --format json " + ShellQuote(img)));
+  } else {
+    WARN("mkfs.fat or mcopy absent: the FAT image form is not tested");
   }
 
   const std::string catalog = TeamIdCatalog(dir);
