@@ -99,3 +99,50 @@ TEST_CASE("macos-apps: where bundles are found and how plist and executable "
   CHECK(agent->location == "/opt/k");
   CHECK(agent->ecosystem == "macos");
 }
+
+TEST_CASE("macos-receipts: receipts in all three places, history without a "
+          "receipt is removed",
+          "[apple][macos-receipts]") {
+  auto receipt = [](const std::string& id, const std::string& version) {
+    return "<plist><dict><key>PackageIdentifier</key><string>" + id +
+           "</string><key>PackageVersion</key><string>" + version +
+           "</string><key>InstallDate</key><date>2020-01-02T03:04:05Z</date>"
+           "</dict></plist>";
+  };
+  MemoryVfs vfs;
+  vfs.AddFile("/System/Library/Receipts/com.apple.pkg.Core.plist",
+              receipt("com.apple.pkg.Core", "10.15"));
+  vfs.AddFile("/var/db/receipts/us.zoom.pkg.videomeeting.plist",
+              receipt("us.zoom.pkg.videomeeting", "6.0"));
+  vfs.AddFile("/private/var/db/receipts/us.zoom.pkg.videomeeting.plist",
+              receipt("us.zoom.pkg.videomeeting", "6.0"));
+  vfs.AddFile("/Library/Receipts/InstallHistory.plist",
+              "<plist><array>"
+              "<dict><key>date</key><date>2019-01-01T00:00:00Z</date>"
+              "<key>displayName</key><string>Old</string>"
+              "<key>packageIdentifiers</key><array>"
+              "<string>com.apple.pkg.Core</string><string>com.gone</string>"
+              "</array></dict>"
+              "<dict><key>date</key><date>2021-01-01T00:00:00Z</date>"
+              "<key>displayName</key><string>Gone Again</string>"
+              "<key>displayVersion</key><string>2</string>"
+              "<key>packageIdentifiers</key><array>"
+              "<string>com.gone</string></array></dict>"
+              "<dict><key>date</key><string>no packages</string></dict>"
+              "</array></plist>");
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("macos-receipts"));
+  CHECK(NameVersions(r) ==
+        std::vector<std::string>{"com.apple.pkg.Core 10.15", "com.gone 2",
+                                 "us.zoom.pkg.videomeeting 6.0"});
+  const Software* core = ById(r, "com.apple.pkg.Core");
+  REQUIRE(core);
+  CHECK(core->state == SoftwareState::kInstalled);
+  CHECK(core->installed_at == "2020-01-02T03:04:05Z");
+  const Software* gone = ById(r, "com.gone");
+  REQUIRE(gone);
+  CHECK(gone->state == SoftwareState::kRemoved);
+  CHECK(gone->installed_at == "2021-01-01T00:00:00Z");  // the latest
+  CHECK(gone->name == "Gone Again");
+  CHECK(AllWarnings(r).find("1 history entries without packageIdentifiers") !=
+        std::string::npos);
+}

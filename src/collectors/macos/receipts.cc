@@ -1,5 +1,6 @@
 // macos-receipts: what the macOS Installer recorded, as `pkgutil` reads it.
-//   /var/db/receipts/<id>.plist (also under /private/var): one installed
+//   /var/db/receipts/<id>.plist (also under /private/var, and the system's
+//   own in /System/Library/Receipts since macOS 10.15): one installed
 //   package each (PackageIdentifier, PackageVersion, InstallDate,
 //   InstallPrefixPath);
 //   /Library/Receipts/InstallHistory.plist: every installation, dated, with
@@ -43,6 +44,8 @@ class MacosReceiptsCollector : public Collector {
   std::vector<FileRequest> Requests() const override {
     return {{"/var/db/receipts/*.plist", kMaxReceiptBytes},
             {"/private/var/db/receipts/*.plist", kMaxReceiptBytes},
+            // macOS 10.15 and later keep the system's own receipts here.
+            {"/System/Library/Receipts/*.plist", kMaxReceiptBytes},
             {"/Library/Receipts/InstallHistory.plist", kMaxHistoryBytes}};
   }
 
