@@ -23,6 +23,9 @@ std::unique_ptr<Collector> MakeAmcacheCollector();
 std::unique_ptr<Collector> MakeMsiInstallerLogCollector();
 std::unique_ptr<Collector> MakeWindowsExecutablesCollector();
 std::unique_ptr<Collector> MakeAndroidPackagesCollector();
+std::unique_ptr<Collector> MakeMacosAppsCollector();
+std::unique_ptr<Collector> MakeMacosReceiptsCollector();
+std::unique_ptr<Collector> MakeMacosLaunchdCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -89,6 +92,20 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "install times, joined with every user's package-restrictions.xml; "
        "packages.list as fallback",
        &MakeAndroidPackagesCollector},
+      {"macos-apps", "macos",
+       "macOS application bundles in /Applications, ~/Applications, "
+       "/System/Applications, inside other bundles and under /Library/"
+       "Application Support: Info.plist and the main executable's code "
+       "signature (Team ID, signer; load commands and signature only)",
+       &MakeMacosAppsCollector},
+      {"macos-receipts", "macos-pkg",
+       "macOS Installer receipts (/var/db/receipts) and InstallHistory.plist: "
+       "packages installed, and those whose receipt is gone",
+       &MakeMacosReceiptsCollector},
+      {"macos-launchd", "macos",
+       "macOS launch daemons and agents (/Library/Launch{Daemons,Agents}, "
+       "~/Library/LaunchAgents): a vendor's jobs left behind, as residue",
+       &MakeMacosLaunchdCollector},
   };
   return kCollectors;
 }

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "formats/pkcs7_signer.h"
+
 namespace contraband {
 
 /// Up to `length` bytes of the file at `offset` (fewer at its end). May throw
@@ -55,14 +57,7 @@ struct PeVersionInfo {
 
 /// The Authenticode signer: the certificate matching the first SignerInfo's
 /// issuer and serial number.
-struct PeSigner {
-  std::string common_name;   ///< subject CN, UTF-8
-  std::string organization;  ///< subject O, UTF-8
-  std::string subject;       ///< whole subject, RFC 2253 ("CN=...,O=...")
-  std::string issuer;        ///< whole issuer, RFC 2253
-  std::string serial_hex;    ///< upper-case hex, as openssl prints it
-  std::string cert_sha256;  ///< lower-case hex SHA-256 of the certificate's DER
-};
+using PeSigner = Pkcs7Signer;
 
 struct PeFile {
   uint16_t machine = 0;  ///< IMAGE_FILE_MACHINE_* (0x14c x86, 0x8664 x64)
@@ -98,9 +93,9 @@ PeFile ParsePeBytes(std::string_view bytes);
 /// when the block is not one.
 PeVersionInfo ParseVersionInfo(std::string_view block);
 
-/// The signer of a DER PKCS#7 SignedData (a WIN_CERTIFICATE's content).
-/// Throws ParseError when it is not SignedData or names no certificate it
-/// carries.
-PeSigner ParseAuthenticodeSigner(std::string_view pkcs7_der);
+/// The signer of a WIN_CERTIFICATE's PKCS#7 SignedData (ParsePkcs7Signer).
+inline PeSigner ParseAuthenticodeSigner(std::string_view pkcs7_der) {
+  return ParsePkcs7Signer(pkcs7_der);
+}
 
 }  // namespace contraband

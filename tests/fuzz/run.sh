@@ -37,6 +37,8 @@ seeds_for() {
     fuzz_pe) echo "$corpus/windows_pe" ;;
     fuzz_ewf) echo "$corpus/disk_images/dfvfs/ext2.E01 $corpus/disk_images/plaso/image.E01" ;;
     fuzz_android_xml) echo "$corpus/android/ccl_abx $corpus/android/jetginger_android2.3/data/system $corpus/android/redr_android8.1_emulator/data/system/packages.xml $corpus/android/redr_android8.1_emulator/data/system/users" ;;
+    fuzz_plist) echo "$corpus/macos $corpus/ios" ;;
+    fuzz_macho) echo "$corpus/macos/santa_binaryrules $corpus/ios_ipa" ;;
   esac
 }
 
