@@ -1,8 +1,5 @@
 // Fuzz target: any bytes as an archive (libarchive under our one-pass reader,
 // root finding, and the collectors on what was kept).
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -11,6 +8,7 @@
 #include "collectors/registry.h"
 #include "evidence/archive/archive_source.h"
 #include "scan/scanner.h"
+#include "memfd_input.h"
 
 namespace {
 
@@ -51,13 +49,9 @@ std::string Dump(contraband::Vfs& vfs) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace contraband;
-  int fd = memfd_create("fuzz", 0);
-  if (fd < 0) return 0;
-  if (write(fd, data, size) != static_cast<ssize_t>(size)) {
-    close(fd);
-    return 0;
-  }
-  const std::string path = "/proc/self/fd/" + std::to_string(fd);
+  MemfdInput input(data, size);
+  if (!input.ok()) return 0;
+  const std::string path = input.path();
   OpenRequest request;
   request.wanted = AllRequests(AllCollectors());
   try {
@@ -85,6 +79,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   } catch (const EvidenceError&) {
   }
-  close(fd);
   return 0;
 }

@@ -2,9 +2,6 @@
 // whole opener runs as in a scan (magic sniffing, TSK's image, volume-system
 // and filesystem detection), then a bounded walk lists folders, follows
 // links and reads files through TskVfs, and the collectors glob and parse.
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -13,6 +10,7 @@
 #include "collectors/registry.h"
 #include "evidence/image/disk_image_source.h"
 #include "scan/scanner.h"
+#include "memfd_input.h"
 
 namespace {
 
@@ -65,13 +63,9 @@ extern "C" const char* __asan_default_options() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace contraband;
-  int fd = memfd_create("fuzz-disk", 0);
-  if (fd < 0) return 0;
-  if (write(fd, data, size) != static_cast<ssize_t>(size)) {
-    close(fd);
-    return 0;
-  }
-  const std::string path = "/proc/self/fd/" + std::to_string(fd);
+  MemfdInput input(data, size);
+  if (!input.ok()) return 0;
+  const std::string path = input.path();
   try {
     if (auto ev = TryOpenDiskImage(path, OpenRequest{})) {
       for (EvidenceVolume& v : ev->volumes) {
@@ -81,6 +75,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   } catch (const EvidenceError&) {
   }
-  close(fd);
   return 0;
 }

@@ -3,24 +3,18 @@
 // table headers, then reads across the media (its first MiB, then a few
 // chunks spread over the size it claims), every table entry and chunk
 // decoded as a scan would.
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "evidence/image/ewf_image.h"
+#include "memfd_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace contraband;
-  int fd = memfd_create("fuzz-ewf", 0);
-  if (fd < 0) return 0;
-  if (write(fd, data, size) != static_cast<ssize_t>(size)) {
-    close(fd);
-    return 0;
-  }
-  const std::string path = "/proc/self/fd/" + std::to_string(fd);
+  MemfdInput input(data, size);
+  if (!input.ok()) return 0;
+  const std::string path = input.path();
   try {
     std::string refusal;
     if (std::shared_ptr<BlockDevice> dev = OpenEwfMedia({path}, refusal)) {
@@ -42,6 +36,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   } catch (const EvidenceError&) {
   }
-  close(fd);
   return 0;
 }

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "collectors/collector.h"
+#include "collectors/profile_user.h"
 #include "formats/macho_signature.h"
 #include "formats/parse_error.h"
 #include "formats/plist.h"
@@ -60,15 +61,6 @@ std::string BundleOf(std::string_view path) {
   const size_t at = path.rfind(".app/Contents/");
   if (at == std::string_view::npos) return {};
   return std::string(path.substr(0, at + 4));
-}
-
-std::string ProfileUser(std::string_view path) {
-  constexpr std::string_view kUsers = "/Users/";
-  if (path.substr(0, kUsers.size()) != kUsers) return {};
-  path.remove_prefix(kUsers.size());
-  const size_t slash = path.find('/');
-  return slash == std::string_view::npos ? std::string()
-                                         : std::string(path.substr(0, slash));
 }
 
 class MacosAppsCollector : public Collector {

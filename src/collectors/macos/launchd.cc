@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "collectors/collector.h"
+#include "collectors/profile_user.h"
 #include "formats/parse_error.h"
 #include "formats/plist.h"
 
@@ -21,15 +22,6 @@ namespace contraband {
 namespace {
 
 constexpr uint64_t kMaxJobBytes = 1ull << 20;
-
-std::string ProfileUser(std::string_view path) {
-  constexpr std::string_view kUsers = "/Users/";
-  if (path.substr(0, kUsers.size()) != kUsers) return {};
-  path.remove_prefix(kUsers.size());
-  const size_t slash = path.find('/');
-  return slash == std::string_view::npos ? std::string()
-                                         : std::string(path.substr(0, slash));
-}
 
 class MacosLaunchdCollector : public Collector {
  public:

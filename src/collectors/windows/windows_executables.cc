@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "collectors/collector.h"
+#include "collectors/profile_user.h"
 #include "common/wildcard.h"
 #include "formats/parse_error.h"
 #include "formats/pe_file.h"
@@ -49,16 +50,6 @@ constexpr std::string_view kInstallerRoots[] = {"/Users/*/Downloads",
 bool EndsWithNoCase(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() &&
          AsciiLower(s.substr(s.size() - suffix.size())) == suffix;
-}
-
-// "/Users/alice/Downloads/x.exe" -> "alice"; "" outside Users.
-std::string ProfileUser(std::string_view path) {
-  constexpr std::string_view kUsers = "/Users/";
-  if (path.substr(0, kUsers.size()) != kUsers) return {};
-  path.remove_prefix(kUsers.size());
-  const size_t slash = path.find('/');
-  return slash == std::string_view::npos ? std::string()
-                                         : std::string(path.substr(0, slash));
 }
 
 const std::string& FirstOf(const std::string& a, const std::string& b) {
