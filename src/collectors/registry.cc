@@ -22,6 +22,7 @@ std::unique_ptr<Collector> MakeMsixPackagesCollector();
 std::unique_ptr<Collector> MakeAmcacheCollector();
 std::unique_ptr<Collector> MakeMsiInstallerLogCollector();
 std::unique_ptr<Collector> MakeWindowsExecutablesCollector();
+std::unique_ptr<Collector> MakeAndroidApkCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -83,6 +84,11 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "profile's AppData, Downloads and Desktop (version resource and "
        "Authenticode signer, headers only), and loose .msi installers",
        &MakeWindowsExecutablesCollector},
+      {"android-apk", "android",
+       "Android APKs: installed (/data/app/**/base.apk, system and product "
+       "apps) and loose .apk/.apks/.xapk/.apkm files (ecosystem installer): "
+       "binary manifest and v1-v3.1 signing certificate, read in ranges",
+       &MakeAndroidApkCollector},
   };
   return kCollectors;
 }
