@@ -35,6 +35,8 @@ seeds_for() {
     fuzz_appx_manifest) echo "$corpus/windows_appx" ;;
     fuzz_amcache) echo "$corpus/windows_registry/velociraptor_Amcache.hve $corpus/windows_registry/museum_Win2012R2_Amcache.hve" ;;
     fuzz_pe) echo "$corpus/windows_pe" ;;
+    fuzz_axml) echo "$corpus/android_apk/androguard_axml" ;;
+    fuzz_apk_signature) echo "$corpus/android_apk/androguard_apksig $corpus/android_apk/androguard" ;;
   esac
 }
 
