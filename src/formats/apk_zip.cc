@@ -40,23 +40,29 @@ std::string ReadExactly(const ZipReadAt& read_at, uint64_t file_size,
 ZipCentralDirectory ReadZipCentralDirectory(const ZipReadAt& read_at,
                                             uint64_t file_size) {
   if (file_size < kEocdSize) throw ParseError("too small to be a zip");
-  const uint64_t tail_size =
-      std::min<uint64_t>(file_size, kEocdSize + kMaxCommentSize + 20);
-  const uint64_t tail_offset = file_size - tail_size;
-  const std::string tail =
-      ReadExactly(read_at, file_size, tail_offset, tail_size, "zip tail");
-  // The last record whose comment length reaches exactly the end of the file
-  // (a comment may itself hold the magic).
+  // Most APKs have no comment: the last KiB is tried first, then the most a
+  // comment allows (with room for a zip64 locator before the record).
+  std::string tail;
   std::optional<size_t> eocd;
-  for (size_t i = tail.size() - kEocdSize + 1; i-- > 0;) {
-    ByteReader r(tail);
-    r.seek(i, "EOCD");
-    if (r.le<uint32_t>("EOCD magic") != kEocdMagic) continue;
-    r.seek(i + 20, "EOCD comment length");
-    if (i + kEocdSize + r.le<uint16_t>("EOCD comment length") == tail.size()) {
-      eocd = i;
-      break;
+  for (uint64_t want : {uint64_t{1024}, kEocdSize + kMaxCommentSize + 20}) {
+    const uint64_t tail_size = std::min<uint64_t>(file_size, want);
+    if (tail_size <= tail.size()) break;  // the whole file was tried
+    tail = ReadExactly(read_at, file_size, file_size - tail_size, tail_size,
+                       "zip tail");
+    // The last record whose comment length reaches exactly the end of the
+    // file (a comment may itself hold the magic).
+    for (size_t i = tail.size() - kEocdSize + 1; i-- > 0;) {
+      ByteReader r(tail);
+      r.seek(i, "EOCD");
+      if (r.le<uint32_t>("EOCD magic") != kEocdMagic) continue;
+      r.seek(i + 20, "EOCD comment length");
+      if (i + kEocdSize + r.le<uint16_t>("EOCD comment length") ==
+          tail.size()) {
+        eocd = i;
+        break;
+      }
     }
+    if (eocd) break;
   }
   if (!eocd) throw ParseError("no zip end of central directory record");
   ByteReader r(tail);

@@ -311,9 +311,11 @@ class Parser {
 
   void Apply(std::string_view element, const Attribute& a) {
     const uint32_t id = ResourceIdOf(a.name);
+    // A number in hexadecimal form is still a number: versions are decimal.
+    const bool integer = a.type >= kTypeIntDec && a.type <= 0x1f;
     if (element == "manifest") {
       if (id == kAttrVersionCode) {
-        out_.version_code = ValueText(a);
+        out_.version_code = integer ? std::to_string(a.data) : ValueText(a);
       } else if (id == kAttrVersionName) {
         out_.version_name = ValueText(a);
       } else if (id == 0 && a.ns == kNoIndex && StringAt(a.name) == "package") {
@@ -322,7 +324,9 @@ class Parser {
     } else if (element == "application" && id == kAttrLabel) {
       if (out_.label.empty()) out_.label = ValueText(a);
     } else if (element == "uses-sdk" && id == kAttrMinSdkVersion) {
-      if (out_.min_sdk.empty()) out_.min_sdk = ValueText(a);
+      if (out_.min_sdk.empty()) {
+        out_.min_sdk = integer ? std::to_string(a.data) : ValueText(a);
+      }
     }
   }
 

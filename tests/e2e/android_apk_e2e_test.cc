@@ -203,12 +203,13 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
               {"wechat", "/data/app/~~x==/com.tencent.mm-y==/base.apk"},
               {"vendorkey", "/data/app/com.example.notwechat-1/base.apk"}});
     if (folder_form) {
-      // Only the directory, the manifest and the signing block were read.
+      // Only the directory, the manifest and the signing block were read:
+      // under the benchmark bound of 5 % of the APKs' size.
       uint64_t total = 0;
       for (const std::string& p : {installed, loose, renamed}) {
         total += fs::file_size(p);
       }
-      CHECK(report["stats"]["bytes_read"].get<uint64_t>() < total / 10);
+      CHECK(report["stats"]["bytes_read"].get<uint64_t>() < total / 20);
     }
   };
 
