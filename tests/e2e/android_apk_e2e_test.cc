@@ -4,7 +4,8 @@
 // throwaway key from keytool; a second key rotated in through a v3
 // lineage; 2 MiB of random assets so that reading only the needed parts
 // shows), placed as an installed app (Android 11's data/app/~~x==/
-// com.tencent.mm-y==/base.apk), as a loose Download/x.apk and as an
+// com.tencent.mm-y==/base.apk), as a loose Download/x.apk, in .apks and
+// .xapk bundles, and as an
 // installed app of another name signed by the second key (Android 10's
 // data/app/<pkg>-1/base.apk), then scanned by the binary as a folder, a zip
 // and a single APK file. Certificates are compared with `apksigner verify
@@ -149,6 +150,19 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
           " --v1-signing-enabled false --v3-signing-enabled false " +
           ShellQuote(renamed));
 
+  // Bundles of the installed APK: .apks with base.apk stored (read in
+  // place), .xapk with the APK deflated (inflated in memory).
+  MustRun("mkdir -p " + ShellQuote(dir.path() + "/bundle") + " && cp " +
+          ShellQuote(installed) + " " + ShellQuote(dir.path() + "/bundle/base.apk") +
+          " && cp " + ShellQuote(installed) + " " +
+          ShellQuote(dir.path() + "/bundle/com.tencent.mm.apk") +
+          " && echo '{\"package_name\": \"com.tencent.mm\"}' > " +
+          ShellQuote(dir.path() + "/bundle/manifest.json") + " && cd " +
+          ShellQuote(dir.path() + "/bundle") + " && zip -q -0 " +
+          ShellQuote(root + "/Download/app.apks") + " base.apk && zip -q -9 " +
+          ShellQuote(root + "/Download/app.xapk") +
+          " manifest.json com.tencent.mm.apk");
+
   const std::string k1 = ApksignerCert(installed);
   const std::string k2 = ApksignerCert(loose);
   CHECK(ApksignerCert(renamed) == k2);
@@ -179,12 +193,28 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
     CHECK(app["source"] == "/data/app/~~x==/com.tencent.mm-y==/base.apk");
     CHECK(app["location"] == "/data/app/~~x==/com.tencent.mm-y==");
     CHECK(app["state"] == "installed");
-    REQUIRE(wechat.count("installer") == 1);
-    const nlohmann::json& file = wechat.at("installer");
+    nlohmann::json file;
+    for (const nlohmann::json& sw : report["software"]) {
+      if (sw["source"] == "/Download/x.apk") file = sw;
+    }
+    REQUIRE(file.is_object());
+    CHECK(file["ecosystem"] == "installer");
+    CHECK(file["id"] == "com.tencent.mm");
     CHECK(file["source"] == "/Download/x.apk");
     CHECK(file["signer"]["cert_sha256"] == k2);
     CHECK(file["signer"]["cert_lineage"] ==
           nlohmann::json(std::vector<std::string>{k1, k2}));
+    std::map<std::string, std::string> bundles;  // source -> certificate
+    for (const nlohmann::json& sw : report["software"]) {
+      const std::string source = sw["source"];
+      if (source.ends_with(".apks") || source.ends_with(".xapk")) {
+        CHECK(sw["id"] == "com.tencent.mm");
+        CHECK(sw["ecosystem"] == "installer");
+        bundles[source] = sw["signer"]["cert_sha256"];
+      }
+    }
+    CHECK(bundles == std::map<std::string, std::string>{
+                         {"/Download/app.apks", k1}, {"/Download/app.xapk", k1}});
     const auto notes = ByEcosystem(report, "com.example.notwechat");
     REQUIRE(notes.count("android") == 1);
     CHECK(notes.at("android")["name"] == "Notes");
@@ -204,12 +234,15 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
               {"vendorkey", "/data/app/com.example.notwechat-1/base.apk"}});
     if (folder_form) {
       // Only the directory, the manifest and the signing block were read:
-      // under the benchmark bound of 5 % of the APKs' size.
+      // under the benchmark bound of 5 % of the APKs' size. The
+      // .xapk's deflated APK is the exception: it is read whole.
       uint64_t total = 0;
-      for (const std::string& p : {installed, loose, renamed}) {
+      for (const std::string& p : {installed, loose, renamed,
+                                   root + "/Download/app.apks"}) {
         total += fs::file_size(p);
       }
-      CHECK(report["stats"]["bytes_read"].get<uint64_t>() < total / 20);
+      CHECK(report["stats"]["bytes_read"].get<uint64_t>() <
+            total / 20 + fs::file_size(root + "/Download/app.xapk"));
     }
   };
 
