@@ -101,8 +101,8 @@ std::vector<SchemeSigner> ReadSigners(std::string_view value, bool v3) {
       while (attributes.remaining() > 0) {
         ByteReader attribute(Prefixed(attributes, "attribute"));
         if (attribute.le<uint32_t>("attribute id") == kProofOfRotation) {
-          s.lineage_der = ReadLineage(attribute.bytes(attribute.remaining(),
-                                                      "lineage"));
+          s.lineage_der =
+              ReadLineage(attribute.bytes(attribute.remaining(), "lineage"));
         }
       }
     }
@@ -229,8 +229,9 @@ ApkSignature ReadApkSignature(const ZipReadAt& read_at, uint64_t file_size,
       }
     }
   }
-  std::sort(candidates.begin(), candidates.end(),
-            [](const ZipEntry* a, const ZipEntry* b) { return a->name < b->name; });
+  std::sort(
+      candidates.begin(), candidates.end(),
+      [](const ZipEntry* a, const ZipEntry* b) { return a->name < b->name; });
   for (const ZipEntry* e : candidates) {
     try {
       ApkSignature v1 = ParseJarSignature(

@@ -103,8 +103,8 @@ ZipCentralDirectory ReadZipCentralDirectory(const ZipReadAt& read_at,
   ZipCentralDirectory out;
   out.offset = cd_offset;
   out.size = cd_size;
-  const std::string cd = ReadExactly(read_at, file_size, cd_offset, cd_size,
-                                     "central directory");
+  const std::string cd =
+      ReadExactly(read_at, file_size, cd_offset, cd_size, "central directory");
   ByteReader d(cd);
   // Each header needs 46 bytes: the count cannot outgrow the directory.
   out.entries.reserve(std::min<uint64_t>(entries, cd.size() / 46));
@@ -158,7 +158,8 @@ uint64_t ZipEntryDataOffset(const ZipReadAt& read_at, uint64_t file_size,
   r.seek(26, "local header");
   const uint64_t name_length = r.le<uint16_t>("local name length");
   const uint64_t extra_length = r.le<uint16_t>("local extra length");
-  const uint64_t data = entry.local_header_offset + 30 + name_length + extra_length;
+  const uint64_t data =
+      entry.local_header_offset + 30 + name_length + extra_length;
   if (data > file_size || entry.compressed_size > file_size - data) {
     throw ParseError("entry " + entry.name + ": data lies past the file");
   }
@@ -174,13 +175,14 @@ std::string ReadZipEntry(const ZipReadAt& read_at, uint64_t file_size,
     throw ParseError("entry " + entry.name + " uses compression method " +
                      std::to_string(entry.method));
   }
-  if (entry.compressed_size > max_bytes || entry.uncompressed_size > max_bytes) {
+  if (entry.compressed_size > max_bytes ||
+      entry.uncompressed_size > max_bytes) {
     throw ParseError("entry " + entry.name + " is over the " +
                      std::to_string(max_bytes) + "-byte limit");
   }
   const uint64_t data = ZipEntryDataOffset(read_at, file_size, entry);
-  std::string raw = ReadExactly(read_at, file_size, data,
-                                entry.compressed_size, "entry data");
+  std::string raw = ReadExactly(read_at, file_size, data, entry.compressed_size,
+                                "entry data");
   if (entry.method == 0) return raw;
   z_stream z{};
   if (inflateInit2(&z, -MAX_WBITS) != Z_OK) {
@@ -215,9 +217,9 @@ std::string ReadZipEntry(const ZipReadAt& read_at, uint64_t file_size,
 ZipReadAt ZipReadAtBytes(std::string_view bytes) {
   return [bytes](uint64_t offset, uint64_t length) {
     if (offset >= bytes.size()) return std::string();
-    return std::string(bytes.substr(
-        static_cast<size_t>(offset),
-        static_cast<size_t>(std::min<uint64_t>(length, bytes.size() - offset))));
+    return std::string(bytes.substr(static_cast<size_t>(offset),
+                                    static_cast<size_t>(std::min<uint64_t>(
+                                        length, bytes.size() - offset))));
   };
 }
 

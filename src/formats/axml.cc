@@ -45,7 +45,8 @@ constexpr size_t kMaxStringBytes = 64u << 10;
 std::string Hex32(uint32_t v) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out = "0x";
-  for (int shift = 28; shift >= 0; shift -= 4) out += kDigits[(v >> shift) & 0xF];
+  for (int shift = 28; shift >= 0; shift -= 4)
+    out += kDigits[(v >> shift) & 0xF];
   return out;
 }
 
@@ -86,8 +87,8 @@ class StringPool {
     try {
       ByteReader r(chunk_);
       r.seek(offsets_ + 4ull * index, "string offset");
-      const uint64_t at =
-          static_cast<uint64_t>(strings_start_) + r.le<uint32_t>("string offset");
+      const uint64_t at = static_cast<uint64_t>(strings_start_) +
+                          r.le<uint32_t>("string offset");
       r.seek(at, "string");
       return (flags_ & kStringPoolUtf8) ? Utf8At(r) : Utf16At(r);
     } catch (const ParseError&) {
@@ -107,7 +108,8 @@ class StringPool {
     (void)length();
     const uint32_t bytes = length();
     std::string_view s = r.bytes(bytes, "string bytes");
-    return Clean(std::string(s.substr(0, std::min<size_t>(s.size(), kMaxStringBytes))));
+    return Clean(
+        std::string(s.substr(0, std::min<size_t>(s.size(), kMaxStringBytes))));
   }
 
   static std::string Utf16At(ByteReader& r) {
@@ -117,11 +119,15 @@ class StringPool {
     std::string out;
     for (size_t i = 0; i + 1 < units.size() && out.size() < kMaxStringBytes;
          i += 2) {
-      uint32_t cp = static_cast<unsigned char>(units[i]) |
-                    (static_cast<uint32_t>(static_cast<unsigned char>(units[i + 1])) << 8);
+      uint32_t cp =
+          static_cast<unsigned char>(units[i]) |
+          (static_cast<uint32_t>(static_cast<unsigned char>(units[i + 1]))
+           << 8);
       if (cp >= 0xD800 && cp < 0xDC00 && i + 3 < units.size()) {
-        const uint32_t low = static_cast<unsigned char>(units[i + 2]) |
-                             (static_cast<uint32_t>(static_cast<unsigned char>(units[i + 3])) << 8);
+        const uint32_t low =
+            static_cast<unsigned char>(units[i + 2]) |
+            (static_cast<uint32_t>(static_cast<unsigned char>(units[i + 3]))
+             << 8);
         if (low >= 0xDC00 && low < 0xE000) {
           cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           i += 2;
@@ -170,8 +176,8 @@ class Parser {
     const uint16_t header_size = r.le<uint16_t>("XML chunk header size");
     const uint32_t size = r.le<uint32_t>("XML chunk size");
     if (type != kXmlType) {
-      throw ParseError("not a binary XML resource (chunk type " +
-                       Hex32(type) + ")");
+      throw ParseError("not a binary XML resource (chunk type " + Hex32(type) +
+                       ")");
     }
     if (header_size < 8 || header_size > size || size > bytes_.size()) {
       throw ParseError("the XML chunk's sizes (header " +

@@ -42,10 +42,12 @@ const char kFrameworkAttrs[] = R"(<?xml version="1.0" encoding="utf-8"?>
 std::string Manifest(const std::string& package, const std::string& label) {
   return R"(<?xml version="1.0" encoding="utf-8"?>
 <manifest xmlns:android="http://schemas.android.com/apk/res/android"
-    package=")" + package + R"(" android:versionCode="2580"
+    package=")" +
+         package + R"(" android:versionCode="2580"
     android:versionName="8.0.50">
   <uses-sdk android:minSdkVersion="21"/>
-  <application android:label=")" + label + R"("/>
+  <application android:label=")" +
+         label + R"("/>
 </manifest>
 )";
 }
@@ -59,7 +61,8 @@ void MustRun(const std::string& command) {
 // `apksigner verify --print-certs` (as on Android 7+, where v1 is not
 // needed): the signer's certificate SHA-256.
 std::string ApksignerCert(const std::string& apk) {
-  const RunResult r = Run("apksigner verify --min-sdk-version 24 --print-certs " + ShellQuote(apk));
+  const RunResult r = Run(
+      "apksigner verify --min-sdk-version 24 --print-certs " + ShellQuote(apk));
   const std::string key = "certificate SHA-256 digest: ";
   const size_t at = r.out.find(key);
   REQUIRE(at != std::string::npos);
@@ -72,9 +75,11 @@ void BuildApk(const TempDir& dir, const std::string& name,
   const std::string d = dir.path() + "/" + name;
   dir.Write(name + "/AndroidManifest.xml", Manifest(package, label));
   MustRun("mkdir -p " + ShellQuote(d + "/assets") +
-          " && head -c 2097152 /dev/urandom > " + ShellQuote(d + "/assets/pad"));
+          " && head -c 2097152 /dev/urandom > " +
+          ShellQuote(d + "/assets/pad"));
   MustRun("aapt package -f -M " + ShellQuote(d + "/AndroidManifest.xml") +
-          " -A " + ShellQuote(d + "/assets") + " -I " + ShellQuote(dir.path() + "/fw.apk") + " -F " +
+          " -A " + ShellQuote(d + "/assets") + " -I " +
+          ShellQuote(dir.path() + "/fw.apk") + " -F " +
           ShellQuote(d + "/u.apk"));
   MustRun("zipalign -f 4 " + ShellQuote(d + "/u.apk") + " " +
           ShellQuote(d + "/a.apk"));
@@ -109,8 +114,9 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
             "<manifest package=\"android\"/>\n");
   dir.Write("fw/res/values/attrs.xml", kFrameworkAttrs);
-  MustRun("aapt package -f -x -M " + ShellQuote(dir.path() + "/fw/AndroidManifest.xml") +
-          " -S " + ShellQuote(dir.path() + "/fw/res") + " -F " +
+  MustRun("aapt package -f -x -M " +
+          ShellQuote(dir.path() + "/fw/AndroidManifest.xml") + " -S " +
+          ShellQuote(dir.path() + "/fw/res") + " -F " +
           ShellQuote(dir.path() + "/fw.apk"));
   for (const char* key : {"k1", "k2"}) {
     MustRun("keytool -genkeypair -keystore " +
@@ -135,7 +141,8 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
   fs::copy_file(dir.path() + "/wechat/a.apk", installed);
   MustRun("apksigner sign " + KeyOptions(dir, "k1") +
           " --v1-signing-enabled true --v2-signing-enabled true "
-          "--v3-signing-enabled true " + ShellQuote(installed));
+          "--v3-signing-enabled true " +
+          ShellQuote(installed));
   // Loose: k1 rotated to k2 (v3 lineage).
   MustRun("apksigner rotate --out " + ShellQuote(dir.path() + "/lineage") +
           " --old-signer " + KeyOptions(dir, "k1") + " --new-signer " +
@@ -153,8 +160,9 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
   // Bundles of the installed APK: .apks with base.apk stored (read in
   // place), .xapk with the APK deflated (inflated in memory).
   MustRun("mkdir -p " + ShellQuote(dir.path() + "/bundle") + " && cp " +
-          ShellQuote(installed) + " " + ShellQuote(dir.path() + "/bundle/base.apk") +
-          " && cp " + ShellQuote(installed) + " " +
+          ShellQuote(installed) + " " +
+          ShellQuote(dir.path() + "/bundle/base.apk") + " && cp " +
+          ShellQuote(installed) + " " +
           ShellQuote(dir.path() + "/bundle/com.tencent.mm.apk") +
           " && echo '{\"package_name\": \"com.tencent.mm\"}' > " +
           ShellQuote(dir.path() + "/bundle/manifest.json") + " && cd " +
@@ -178,7 +186,8 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
             R"({"schema": "contraband/product/v1", "id": "vendorkey",
                 "name": "Vendor key", "vendor": "Test", "rules": [
                 {"ecosystem": ["android", "installer"], "field": "cert_sha256",
-                 "equals": [")" + k2 + R"("], "confidence": "high"}]})");
+                 "equals": [")" +
+                k2 + R"("], "confidence": "high"}]})");
   const std::string catalog =
       "--catalog " + ShellQuote(dir.path() + "/catalog");
 
@@ -213,8 +222,9 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
         bundles[source] = sw["signer"]["cert_sha256"];
       }
     }
-    CHECK(bundles == std::map<std::string, std::string>{
-                         {"/Download/app.apks", k1}, {"/Download/app.xapk", k1}});
+    CHECK(bundles ==
+          std::map<std::string, std::string>{{"/Download/app.apks", k1},
+                                             {"/Download/app.xapk", k1}});
     const auto notes = ByEcosystem(report, "com.example.notwechat");
     REQUIRE(notes.count("android") == 1);
     CHECK(notes.at("android")["name"] == "Notes");
@@ -237,8 +247,8 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
       // under the issue's benchmark bound of 5 % of the APKs' size. The
       // .xapk's deflated APK is the exception: it is read whole.
       uint64_t total = 0;
-      for (const std::string& p : {installed, loose, renamed,
-                                   root + "/Download/app.apks"}) {
+      for (const std::string& p :
+           {installed, loose, renamed, root + "/Download/app.apks"}) {
         total += fs::file_size(p);
       }
       CHECK(report["stats"]["bytes_read"].get<uint64_t>() <
@@ -252,9 +262,11 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
   CHECK(folder.exit_code == 1);
   check_report(ParseJson(folder.out), true);
 
-  MustRun("cd " + ShellQuote(root) + " && zip -qr ../android.zip data Download");
-  RunResult zipped = RunContraband("scan --inventory --format json " + catalog +
-                                   " " + ShellQuote(dir.path() + "/android.zip"));
+  MustRun("cd " + ShellQuote(root) +
+          " && zip -qr ../android.zip data Download");
+  RunResult zipped =
+      RunContraband("scan --inventory --format json " + catalog + " " +
+                    ShellQuote(dir.path() + "/android.zip"));
   INFO(zipped.err);
   CHECK(zipped.exit_code == 1);
   check_report(ParseJson(zipped.out), false);

@@ -36,7 +36,8 @@ CountedApk ReadCounting(const std::string& bytes) {
     out.bytes_read += part.size();
     return part;
   };
-  const ZipCentralDirectory dir = ReadZipCentralDirectory(read_at, bytes.size());
+  const ZipCentralDirectory dir =
+      ReadZipCentralDirectory(read_at, bytes.size());
   for (const ZipEntry& e : dir.entries) {
     if (e.name == "AndroidManifest.xml") {
       out.manifest = ParseAxmlManifest(
@@ -79,7 +80,8 @@ TEST_CASE("axml: a plain-string label in Chinese", "[android]") {
   auto path =
       CorpusPath("android_apk/androguard_axml/AndroidManifest-Chinese.xml");
   SKIP_UNLESS_CORPUS(path);
-  const AxmlManifest m = ManifestOf("android_apk/androguard_axml/AndroidManifest-Chinese.xml");
+  const AxmlManifest m =
+      ManifestOf("android_apk/androguard_axml/AndroidManifest-Chinese.xml");
   CHECK(m.package == "com.hotel");
   CHECK(m.version_code == "8");
   CHECK(m.version_name == "1.7.2");
@@ -116,8 +118,9 @@ TEST_CASE("axml: double namespace, null bytes, Liapp obfuscation",
 
 TEST_CASE("axml: damaged input is a ParseError", "[android]") {
   CHECK_THROWS_AS(ParseAxmlManifest(""), ParseError);
-  CHECK_THROWS_AS(ParseAxmlManifest(std::string("\x03\x00\x08\x00\xff\xff\x00\x00", 8)),
-                  ParseError);
+  CHECK_THROWS_AS(
+      ParseAxmlManifest(std::string("\x03\x00\x08\x00\xff\xff\x00\x00", 8)),
+      ParseError);
   CHECK_THROWS_AS(ParseAxmlManifest("<manifest package=\"x\"/>"), ParseError);
   auto path = CorpusPath("android_apk/androguard_axml/AndroidManifest.xml");
   SKIP_UNLESS_CORPUS(path);
@@ -132,8 +135,10 @@ TEST_CASE("axml: damaged input is a ParseError", "[android]") {
 }
 
 TEST_CASE("apk signature: v1, v2, v1+v2+v3 name the same signer", "[android]") {
-  auto v1 = CorpusPath("android_apk/androguard_apksig/golden-aligned-v1-out.apk");
-  auto v2 = CorpusPath("android_apk/androguard_apksig/golden-aligned-v2-out.apk");
+  auto v1 =
+      CorpusPath("android_apk/androguard_apksig/golden-aligned-v1-out.apk");
+  auto v2 =
+      CorpusPath("android_apk/androguard_apksig/golden-aligned-v2-out.apk");
   auto v123 =
       CorpusPath("android_apk/androguard_apksig/golden-aligned-v1v2v3-out.apk");
   SKIP_UNLESS_CORPUS(v1, v2, v123);
@@ -173,10 +178,12 @@ TEST_CASE("apk signature: v1-only DSA and ECDSA", "[android]") {
         "6a8b96e278e58f62cfe3584022cec1d0527fcb85a9e5d2e1694eb0405be5b599");
 }
 
-TEST_CASE("apk signature: signed both ways, the v2 signer; unsigned; no manifest",
-          "[android]") {
+TEST_CASE(
+    "apk signature: signed both ways, the v2 signer; unsigned; no manifest",
+    "[android]") {
   auto both = CorpusPath("android_apk/androguard/TestActivity_signed_both.apk");
-  auto unsigned_apk = CorpusPath("android_apk/androguard/TestActivity_unsigned.apk");
+  auto unsigned_apk =
+      CorpusPath("android_apk/androguard/TestActivity_unsigned.apk");
   auto chain = CorpusPath("android_apk/androguard/CertChain.apk");
   SKIP_UNLESS_CORPUS(both, unsigned_apk, chain);
   const std::string bytes = ReadHostFile(*both);
@@ -199,17 +206,20 @@ TEST_CASE("apk signature: signed both ways, the v2 signer; unsigned; no manifest
 }
 
 TEST_CASE("apk zip: a comment holding the EOCD magic", "[android]") {
-  auto path = CorpusPath("android_apk/androguard_apksig/golden-aligned-v2-out.apk");
+  auto path =
+      CorpusPath("android_apk/androguard_apksig/golden-aligned-v2-out.apk");
   SKIP_UNLESS_CORPUS(path);
   std::string bytes = ReadHostFile(*path);
   // Give the EOCD record (its comment length is the last two bytes) a
   // comment that itself looks like an EOCD record.
-  const std::string comment = std::string("PK\x05\x06", 4) + std::string(18, '\0') + "tail";
+  const std::string comment =
+      std::string("PK\x05\x06", 4) + std::string(18, '\0') + "tail";
   bytes[bytes.size() - 2] = static_cast<char>(comment.size());
   bytes += comment;
   const CountedApk a = ReadCounting(bytes);
   CHECK(a.manifest.package == "android.appsecurity.cts.tinyapp");
   CHECK(a.signature.cert_sha256 == kRsa2048);
-  CHECK_THROWS_AS(ReadZipCentralDirectory(ZipReadAtBytes("not a zip at all, no"), 20),
-                  ParseError);
+  CHECK_THROWS_AS(
+      ReadZipCentralDirectory(ZipReadAtBytes("not a zip at all, no"), 20),
+      ParseError);
 }

@@ -41,17 +41,17 @@ constexpr int kMaxDepth = 3;
 constexpr size_t kMaxApks = 20000;
 
 constexpr std::string_view kInstalledPatterns[] = {
-    "/data/app/*/base.apk",       "/data/app/*/*/base.apk",
-    "/system/app/*/*.apk",        "/system/priv-app/*/*.apk",
-    "/product/app/*/*.apk",       "/product/priv-app/*/*.apk",
-    "/system_ext/app/*/*.apk",    "/system_ext/priv-app/*/*.apk",
+    "/data/app/*/base.apk",    "/data/app/*/*/base.apk",
+    "/system/app/*/*.apk",     "/system/priv-app/*/*.apk",
+    "/product/app/*/*.apk",    "/product/priv-app/*/*.apk",
+    "/system_ext/app/*/*.apk", "/system_ext/priv-app/*/*.apk",
     "/vendor/app/*/*.apk"};
 // Roots of loose files: the evidence's top (a folder of downloads, a
 // phone's shared storage extracted alone) and the shared storage and home
 // folders of a phone or PC.
 constexpr std::string_view kLooseRoots[] = {
-    "", "/data/media/*", "/storage/emulated/*", "/sdcard", "/Users/*",
-    "/home/*"};
+    "",        "/data/media/*", "/storage/emulated/*",
+    "/sdcard", "/Users/*",      "/home/*"};
 constexpr std::string_view kLooseExtensions[] = {".apk", ".apks", ".xapk",
                                                  ".apkm"};
 
@@ -76,12 +76,13 @@ std::string_view DirName(std::string_view path) {
 // The user a loose file belongs to: Android's user id under /data/media/N
 // or /storage/emulated/N, a PC's profile name.
 std::string LooseUser(std::string_view path) {
-  for (std::string_view root : {"/data/media/", "/storage/emulated/",
-                                "/Users/", "/home/"}) {
+  for (std::string_view root :
+       {"/data/media/", "/storage/emulated/", "/Users/", "/home/"}) {
     if (path.substr(0, root.size()) != root) continue;
     std::string_view rest = path.substr(root.size());
     const size_t slash = rest.find('/');
-    if (slash != std::string_view::npos) return std::string(rest.substr(0, slash));
+    if (slash != std::string_view::npos)
+      return std::string(rest.substr(0, slash));
   }
   return {};
 }
@@ -91,7 +92,8 @@ struct ApkFacts {
   ApkSignature signature;
 };
 
-const ZipEntry* FindEntry(const ZipCentralDirectory& dir, std::string_view name) {
+const ZipEntry* FindEntry(const ZipCentralDirectory& dir,
+                          std::string_view name) {
   for (const ZipEntry& e : dir.entries) {
     if (e.name == name) return &e;
   }
@@ -104,8 +106,8 @@ ApkFacts ReadApk(const ZipReadAt& read_at, uint64_t size) {
   const ZipEntry* manifest = FindEntry(dir, "AndroidManifest.xml");
   if (!manifest) throw ParseError("no AndroidManifest.xml entry");
   ApkFacts out;
-  out.manifest = ParseAxmlManifest(
-      ReadZipEntry(read_at, size, *manifest, kMaxAxmlBytes));
+  out.manifest =
+      ParseAxmlManifest(ReadZipEntry(read_at, size, *manifest, kMaxAxmlBytes));
   out.signature = ReadApkSignature(read_at, size, dir);
   return out;
 }
@@ -115,7 +117,8 @@ ApkFacts ReadApk(const ZipReadAt& read_at, uint64_t size) {
 const ZipEntry* FindBaseApk(const ZipCentralDirectory& dir) {
   if (const ZipEntry* base = FindEntry(dir, "base.apk")) return base;
   for (const ZipEntry& e : dir.entries) {
-    if (e.name.find('/') != std::string::npos || !EndsWithNoCase(e.name, ".apk"))
+    if (e.name.find('/') != std::string::npos ||
+        !EndsWithNoCase(e.name, ".apk"))
       continue;
     if (e.name.rfind("split_", 0) == 0 || e.name.rfind("config.", 0) == 0)
       continue;
@@ -208,8 +211,8 @@ class AndroidApkCollector : public Collector {
                                "-byte limit for reading it in memory");
       throw ParseError("the base APK " + base->name + " was not read");
     }
-    const std::string bytes = ReadZipEntry(file.read_at, file.info.size,
-                                           *base, kMaxInnerApkBytes);
+    const std::string bytes =
+        ReadZipEntry(file.read_at, file.info.size, *base, kMaxInnerApkBytes);
     return ReadApk(ZipReadAtBytes(bytes), bytes.size());
   }
 
