@@ -37,6 +37,9 @@ constexpr uint64_t kMaxKeptBytes = 512ull << 20;
 constexpr uint64_t kMaxInnerApkBytes = 128ull << 20;
 // Folders below a loose-file root an APK may be in.
 constexpr int kMaxDepth = 3;
+// At the evidence's top only one folder down: a host's /proc, /sys and
+// /usr are not walked for APKs.
+constexpr int kMaxTopDepth = 1;
 // APKs read per volume; more is warned about.
 constexpr size_t kMaxApks = 20000;
 
@@ -138,7 +141,8 @@ class AndroidApkCollector : public Collector {
     }
     for (std::string_view root : kLooseRoots) {
       std::string dir(root);
-      for (int depth = 0; depth <= kMaxDepth; ++depth) {
+      const int max_depth = root.empty() ? kMaxTopDepth : kMaxDepth;
+      for (int depth = 0; depth <= max_depth; ++depth) {
         for (std::string_view ext : kLooseExtensions) {
           FileRequest r{dir + "/*" + std::string(ext), kMaxKeptBytes};
           r.ranges = true;
