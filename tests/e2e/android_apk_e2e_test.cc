@@ -188,6 +188,13 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
                 {"ecosystem": ["android", "installer"], "field": "cert_sha256",
                  "equals": [")" +
                 k2 + R"("], "confidence": "high"}]})");
+  // And "old key" by k1, the key the rotated APK's lineage starts from.
+  dir.Write("catalog/oldkey.json",
+            R"({"schema": "contraband/product/v1", "id": "oldkey",
+                "name": "Old key", "vendor": "Test", "rules": [
+                {"ecosystem": ["android", "installer"], "field": "cert_sha256",
+                 "equals": [")" +
+                k1 + R"("], "confidence": "high"}]})");
   const std::string catalog =
       "--catalog " + ShellQuote(dir.path() + "/catalog");
 
@@ -241,6 +248,7 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
     CHECK(found ==
           std::map<std::string, std::string>{
               {"wechat", "/data/app/~~x==/com.tencent.mm-y==/base.apk"},
+              {"oldkey", "/data/app/~~x==/com.tencent.mm-y==/base.apk"},
               {"vendorkey", "/data/app/com.example.notwechat-1/base.apk"}});
     if (folder_form) {
       // Only the directory, the manifest and the signing block were read:
@@ -281,11 +289,12 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
   REQUIRE(one["software"].size() == 1);
   CHECK(one["software"][0]["id"] == "com.tencent.mm");
   CHECK(one["software"][0]["signer"]["cert_sha256"] == k2);
-  // Alone, the loose APK is WeChat by name and the vendor's by its key.
+  // Alone, the loose APK is WeChat by name, the vendor's by its key, and
+  // the old key's by its lineage.
   std::set<std::string> products;
   for (const nlohmann::json& f : one["findings"]) {
     CHECK(f["software"]["ecosystem"] == "installer");
     products.insert(f["product"].get<std::string>());
   }
-  CHECK(products == std::set<std::string>{"vendorkey", "wechat"});
+  CHECK(products == std::set<std::string>{"oldkey", "vendorkey", "wechat"});
 }
