@@ -107,23 +107,32 @@ void Matcher::Consider(const Entry& e, std::string_view value,
 std::vector<Finding> Matcher::Match(const Software& sw) const {
   std::vector<const Entry*> hits;
   for (const std::string& field : Fields()) {
-    std::string_view value = FieldValue(sw, field);
-    if (value.empty()) continue;
-    std::string utf8_storage;
-    const std::string_view utf8_value = AsValidUtf8(value, utf8_storage);
-    if (!exact_.empty()) {
-      auto it = exact_.find(Key(field, AsciiLower(value)));
-      if (it != exact_.end()) {
-        for (const Entry& e : it->second) {
-          Consider(e, value, utf8_value, sw.ecosystem, hits);
-        }
+    // An Android key rotated through a v3 lineage is still the vendor's
+    // key: a certificate rule matches any certificate of the lineage.
+    std::vector<std::string_view> values = {FieldValue(sw, field)};
+    if (field == "cert_sha256") {
+      for (const std::string& cert : sw.signer.cert_lineage) {
+        if (cert != sw.signer.cert_sha256) values.push_back(cert);
       }
     }
-    for (const std::string& eco : {sw.ecosystem, std::string("*")}) {
-      auto pit = patterns_.find(Key(field, eco));
-      if (pit == patterns_.end()) continue;
-      for (const Entry& e : pit->second) {
-        Consider(e, value, utf8_value, sw.ecosystem, hits);
+    for (std::string_view value : values) {
+      if (value.empty()) continue;
+      std::string utf8_storage;
+      const std::string_view utf8_value = AsValidUtf8(value, utf8_storage);
+      if (!exact_.empty()) {
+        auto it = exact_.find(Key(field, AsciiLower(value)));
+        if (it != exact_.end()) {
+          for (const Entry& e : it->second) {
+            Consider(e, value, utf8_value, sw.ecosystem, hits);
+          }
+        }
+      }
+      for (const std::string& eco : {sw.ecosystem, std::string("*")}) {
+        auto pit = patterns_.find(Key(field, eco));
+        if (pit == patterns_.end()) continue;
+        for (const Entry& e : pit->second) {
+          Consider(e, value, utf8_value, sw.ecosystem, hits);
+        }
       }
     }
   }

@@ -26,6 +26,7 @@ std::unique_ptr<Collector> MakeAndroidPackagesCollector();
 std::unique_ptr<Collector> MakeMacosAppsCollector();
 std::unique_ptr<Collector> MakeMacosReceiptsCollector();
 std::unique_ptr<Collector> MakeMacosLaunchdCollector();
+std::unique_ptr<Collector> MakeAndroidApkCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -106,6 +107,11 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "macOS launch daemons and agents (/Library/Launch{Daemons,Agents}, "
        "~/Library/LaunchAgents): a vendor's jobs left behind, as residue",
        &MakeMacosLaunchdCollector},
+      {"android-apk", "android",
+       "Android APKs: installed (/data/app/**/base.apk, system and product "
+       "apps) and loose .apk/.apks/.xapk/.apkm files (ecosystem installer): "
+       "binary manifest and v1-v3.1 signing certificate, read in ranges",
+       &MakeAndroidApkCollector},
   };
   return kCollectors;
 }

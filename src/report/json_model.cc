@@ -15,6 +15,9 @@ ordered_json SoftwareJson(const Software& sw) {
   j["signer"] = {{"team_id", sw.signer.team_id},
                  {"cert_sha256", sw.signer.cert_sha256},
                  {"subject", sw.signer.subject}};
+  if (!sw.signer.cert_lineage.empty()) {
+    j["signer"]["cert_lineage"] = sw.signer.cert_lineage;
+  }
   j["user"] = sw.user;
   j["location"] = sw.location;
   if (!sw.file_sha1.empty()) j["file_sha1"] = sw.file_sha1;

@@ -20,6 +20,10 @@ struct Signer {
   std::string team_id;      ///< Apple Team ID
   std::string cert_sha256;  ///< Android / Authenticode certificate digest
   std::string subject;      ///< certificate subject or signer name
+  /// Android key rotation (APK Signature Scheme v3 proof-of-rotation): the
+  /// SHA-256 of every certificate the signing key passed through, oldest
+  /// first, the last being cert_sha256; empty without rotation.
+  std::vector<std::string> cert_lineage;
   bool empty() const {
     return team_id.empty() && cert_sha256.empty() && subject.empty();
   }

@@ -377,9 +377,10 @@ class ArchiveReader {
         ev.sha256 = hash.HexDigest();
       }
     }
-    if (tree_.Contains("/AndroidManifest.xml"))
+    if (tree_.Contains("/AndroidManifest.xml")) {
       ev.kind = "apk";
-    else if (tree_.Contains("/Payload"))
+      AddApkItself(ev);
+    } else if (tree_.Contains("/Payload"))
       ev.kind = "ipa";
 
     // A triage collection's drives are found later, each its own volume;
@@ -747,6 +748,38 @@ class ArchiveReader {
   static bool Identifies(const PathTail& tail) {
     return tail.depth == 1 &&
            (tail.last == "AndroidManifest.xml" || tail.last == "Payload");
+  }
+
+  // An APK given as evidence is read by the android-apk collector as a
+  // file, not through its entries: the APK joins its own tree at the root
+  // ("/x.apk"), where that collector looks for loose APKs. Whole, so up to
+  // kMaxApkEvidenceBytes; a larger one is a warning.
+  void AddApkItself(OpenedEvidence& ev) {
+    constexpr uint64_t kMaxApkEvidenceBytes = 512ull << 20;
+    if (ev.format != "zip") return;
+    if (ev.size > kMaxApkEvidenceBytes) {
+      Warn(ev, "",
+           "the APK is " + std::to_string(ev.size) + " bytes, over the " +
+               std::to_string(kMaxApkEvidenceBytes) +
+               "-byte limit for reading it as an app file");
+      return;
+    }
+    std::string name(path_.substr(path_.find_last_of('/') + 1));
+    if (name.size() < 4 ||
+        AsciiLower(std::string_view(name).substr(name.size() - 4)) != ".apk") {
+      name += ".apk";
+    }
+    if (tree_.Contains("/" + name)) return;
+    std::string data(static_cast<size_t>(ev.size), '\0');
+    size_t done = 0;
+    while (done < data.size()) {
+      const size_t n =
+          input_->file.ReadAt(data.data() + done, data.size() - done, done);
+      if (n == 0) break;
+      done += n;
+    }
+    data.resize(done);
+    tree_.AddFile("/" + name, std::move(data));
   }
 
   std::string HashWholeFile() {
