@@ -297,4 +297,16 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
     products.insert(f["product"].get<std::string>());
   }
   CHECK(products == std::set<std::string>{"oldkey", "vendorkey", "wechat"});
+
+  // With the embedded catalog, a loose APK declaring WeChat's package but
+  // signed by someone else's key is still WeChat: an installer record
+  // matched by its package id.
+  RunResult embedded = RunContraband("scan --format json " + ShellQuote(loose));
+  INFO(embedded.err);
+  CHECK(embedded.exit_code == 1);
+  const nlohmann::json e = ParseJson(embedded.out);
+  REQUIRE(e["findings"].size() == 1);
+  CHECK(e["findings"][0]["product"] == "wechat");
+  CHECK(e["findings"][0]["software"]["ecosystem"] == "installer");
+  CHECK(e["findings"][0]["matched"]["field"] == "id");
 }
