@@ -216,7 +216,7 @@ TEST_CASE("one Debian root in every kind of disk image gives the same findings",
   }
 }
 
-TEST_CASE("hash option gives the SHA-256 of the image files; images are not changed",
+TEST_CASE("hash option gives the SHA-256 of the image files, images are not changed",
           "[e2e][disk]") {
   Images& images = SharedImages();
   const std::string before_raw =

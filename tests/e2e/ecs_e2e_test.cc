@@ -27,8 +27,8 @@ std::vector<json> Lines(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("--format ecs: one schema-valid ECS line per finding, then a state "
-          "line; event ids stable over runs",
+TEST_CASE("ECS format: one schema-valid ECS line per finding, then a state "
+          "line, event ids stable over runs",
           "[e2e][dpkg][ecs]") {
   INFO("the test needs Debian's python3-jsonschema");
   REQUIRE(Run("/usr/bin/python3 -c 'import jsonschema'").exit_code == 0);

@@ -110,7 +110,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "rotated and gzipped dpkg logs; an installed package still decides "
+    "rotated and gzipped dpkg logs, an installed package still decides "
     "the verdict",
     "[e2e][history]") {
   TempDir dir;

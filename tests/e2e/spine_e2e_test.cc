@@ -270,8 +270,8 @@ TEST_CASE("version and catalog commands", "[e2e][catalog]") {
                       ShellQuote(own.path() + "/root")).exit_code == 2);
 }
 
-TEST_CASE("--fail-on and --min-confidence choose what counts; the text "
-          "report says why each product is banned",
+TEST_CASE("fail-on and min-confidence options choose what counts, and the "
+          "text report says why each product is banned",
           "[e2e][dpkg]") {
   TempDir own;
   // zoom matched by its exact id (high), kaspersky only by a low name rule.
@@ -331,8 +331,8 @@ TEST_CASE("--fail-on and --min-confidence choose what counts; the text "
   CHECK(RunContraband("scan --fail-on sometimes " + args).exit_code == 2);
 }
 
-TEST_CASE("--baseline marks findings new or unchanged and lists the resolved "
-          "ones in every format; --fail-on-new alerts once",
+TEST_CASE("a baseline report marks findings new or unchanged and lists the "
+          "resolved ones in every format, and fail-on-new alerts once",
           "[e2e][dpkg][baseline]") {
   TempDir dir;
   BuildDebianRoot(dir);
@@ -411,8 +411,8 @@ TEST_CASE("--baseline marks findings new or unchanged and lists the resolved "
   CHECK(RunContraband("scan --fail-on-new " + root).exit_code == 2);
 }
 
-TEST_CASE("--max-runtime stops cleanly with a report that says it is partial; "
-          "--nice runs at the lowest priority",
+TEST_CASE("max-runtime stops cleanly with a report that says it is partial, "
+          "and nice runs at the lowest priority",
           "[e2e][dpkg][runtime]") {
   INFO("the test needs zstd and python3");
   REQUIRE(HaveTool("zstd"));

@@ -179,7 +179,7 @@ TEST_CASE("apk signature: v1-only DSA and ECDSA", "[android]") {
 }
 
 TEST_CASE(
-    "apk signature: signed both ways, the v2 signer; unsigned; no manifest",
+    "apk signature: signed both ways, the v2 signer, unsigned, no manifest",
     "[android]") {
   auto both = CorpusPath("android_apk/androguard/TestActivity_signed_both.apk");
   auto unsigned_apk =

@@ -175,7 +175,7 @@ TEST_CASE("matcher: the most confident rule wins, one finding per product",
   CHECK(f[0].field == "id");
 }
 
-TEST_CASE("matcher: --policy limits products; unknown policy is an error",
+TEST_CASE("matcher: --policy limits products, unknown policy is an error",
           "[matcher]") {
   Catalog cat = Load(R"([{"ecosystem": "dpkg", "field": "id", "equals": ["zoom"], "confidence": "high"}])");
   CHECK(Matcher(cat, {"p1"}).product_count() == 1);

@@ -172,7 +172,7 @@ TEST_CASE("raw images: deleted names are not listed, reads are bounded",
         std::vector<std::string>{"hidden.zip", "sys.tgz"});
 }
 
-TEST_CASE("HFS+, ISO9660 and FAT images; case-insensitive lookups", "[disk]") {
+TEST_CASE("HFS+, ISO9660 and FAT images, case-insensitive lookups", "[disk]") {
   CORPUS_IMAGE(hfs, "dfvfs/hfsplus.raw");
   CORPUS_IMAGE(iso, "dfvfs/iso9660.raw");
   CORPUS_IMAGE(fat, "velociraptor/fat_very_small.dd");

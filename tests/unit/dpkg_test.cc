@@ -56,7 +56,7 @@ TEST_CASE("control parser bounds the stanza count", "[dpkg]") {
   CHECK_THROWS_AS(ParseControl(many, limits), ParseError);
 }
 
-TEST_CASE("dpkg: only completed installs are installed; config-files is residue",
+TEST_CASE("dpkg: only completed installs are installed, config-files is residue",
           "[dpkg]") {
   auto r = CollectStatus(
       "Package: zoom\nStatus: install ok installed\nVersion: 6.2.0\n"

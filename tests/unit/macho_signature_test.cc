@@ -112,7 +112,7 @@ TEST_CASE("ad-hoc and self-signed santa binaries name no Team ID",
         "f95da936093f58bdbd38986528f5ed00ee0f618572cd1ddb96024cc3d28b8aa2");
 }
 
-TEST_CASE("fat headers in both byte orders; only header, commands and "
+TEST_CASE("fat headers in both byte orders, only header, commands and "
           "signature are read",
           "[apple][macho]") {
   const auto banned = CorpusPath("macos/santa_binaryrules/banned_teamid");

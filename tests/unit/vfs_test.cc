@@ -21,7 +21,7 @@ TEST_CASE("evidence paths normalise without climbing above the root", "[vfs]") {
   CHECK(BaseName("/a/b") == "b");
 }
 
-TEST_CASE("glob patterns match within components; ** spans them", "[vfs]") {
+TEST_CASE("glob patterns match within components, ** spans them", "[vfs]") {
   CHECK(GlobMatch("/var/lib/dpkg/status.d/*", "/var/lib/dpkg/status.d/tzdata"));
   CHECK_FALSE(GlobMatch("/var/lib/dpkg/status.d/*", "/var/lib/dpkg/status.d/a/b"));
   CHECK(GlobMatch("/home/*/.local/share/flatpak/app/*/*/*/active/metadata",

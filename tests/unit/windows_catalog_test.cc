@@ -273,7 +273,7 @@ TEST_CASE("windows catalog: Skype 8 matches skype, Skype for Business does not",
 }
 
 TEST_CASE("windows catalog: display-name patterns are low with look-alikes "
-          "excluded; every high Windows rule matches only its product",
+          "excluded, every high Windows rule matches only its product",
           "[catalog][windows]") {
   const std::set<std::string> windows_ecosystems = {"windows", "msix",
                                                     "installer"};
