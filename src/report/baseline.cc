@@ -22,6 +22,12 @@ std::string Key(const std::string& product, const std::string& ecosystem,
   return key;
 }
 
+std::string KeyOf(const Finding& f) {
+  const Software& sw = f.software;
+  return Key(f.product->id, sw.ecosystem, sw.id, sw.evidence, sw.volume,
+             sw.source, sw.source_key, sw.user, std::string(ToString(sw.state)));
+}
+
 std::string Text(const json& j, const char* name) {
   auto it = j.find(name);
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
@@ -41,12 +47,7 @@ void ApplyBaseline(const std::string& path, const std::string& baseline,
         "give the file an earlier `contraband scan --format json` wrote");
   }
   std::set<std::string> now;
-  for (const Finding& f : report.findings) {
-    const Software& sw = f.software;
-    now.insert(Key(f.product->id, sw.ecosystem, sw.id, sw.evidence, sw.volume,
-                   sw.source, sw.source_key, sw.user,
-                   std::string(ToString(sw.state))));
-  }
+  for (const Finding& f : report.findings) now.insert(KeyOf(f));
   std::set<std::string> before;
   for (const json& f : j["findings"]) {
     if (!f.is_object() || !f.contains("software") ||
@@ -69,13 +70,7 @@ void ApplyBaseline(const std::string& path, const std::string& baseline,
     }
   }
   for (Finding& f : report.findings) {
-    const Software& sw = f.software;
-    f.baseline = before.count(Key(f.product->id, sw.ecosystem, sw.id,
-                                  sw.evidence, sw.volume, sw.source,
-                                  sw.source_key, sw.user,
-                                  std::string(ToString(sw.state))))
-                     ? "unchanged"
-                     : "new";
+    f.baseline = before.count(KeyOf(f)) ? "unchanged" : "new";
   }
   report.baseline_path = path;
 }

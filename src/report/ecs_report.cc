@@ -129,10 +129,7 @@ ordered_json FindingLine(const Report& r, const Finding& f) {
 }
 
 ordered_json SummaryLine(const Report& r) {
-  size_t installed = 0;
-  for (const Finding& f : r.findings) {
-    installed += f.software.state == SoftwareState::kInstalled;
-  }
+  const size_t installed = r.InstalledFindingCount();
   const char* verdict = !r.unreadable.empty() || !r.stopped.empty()
                             ? "incomplete"
                         : installed > 0       ? "banned-installed"

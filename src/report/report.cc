@@ -30,6 +30,13 @@ bool Report::HasInstalledFinding(Confidence least, bool only_new) const {
   });
 }
 
+size_t Report::InstalledFindingCount() const {
+  return static_cast<size_t>(
+      std::count_if(findings.begin(), findings.end(), [](const Finding& f) {
+        return f.software.state == SoftwareState::kInstalled;
+      }));
+}
+
 std::optional<ReportFormat> ParseReportFormat(std::string_view name) {
   if (name == "text") return ReportFormat::kText;
   if (name == "json") return ReportFormat::kJson;

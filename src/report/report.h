@@ -70,6 +70,8 @@ struct Report {
   /// baseline count.
   bool HasInstalledFinding(Confidence least = Confidence::kLow,
                            bool only_new = false) const;
+  /// Findings of software in state installed.
+  size_t InstalledFindingCount() const;
 };
 
 enum class ReportFormat { kText, kJson, kJsonl, kCsv, kSarif, kEcs, kCycloneDx };

@@ -146,10 +146,7 @@ void WriteTextReport(const Report& r, std::ostream& out) {
           << w.collector << "]: " << w.message << "\n";
     }
   }
-  const size_t installed = std::count_if(
-      r.findings.begin(), r.findings.end(), [](const Finding& f) {
-        return f.software.state == SoftwareState::kInstalled;
-      });
+  const size_t installed = r.InstalledFindingCount();
   out << "\n";
   if (r.matching) {
     out << r.findings.size() << " finding" << (r.findings.size() == 1 ? "" : "s")
