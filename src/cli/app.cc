@@ -104,10 +104,11 @@ int RunCli(int argc, char** argv) {
                "Print the tool version and the catalog version and SHA-256");
   app.add_option("--format", global.format,
                  "Report format: text, json, jsonl, csv, sarif, ecs "
-                 "(Elastic Common Schema lines) or cyclonedx (CycloneDX "
-                 "1.5 SBOM of the inventory)")
+                 "(Elastic Common Schema lines), cyclonedx (CycloneDX "
+                 "1.5 SBOM of the inventory) or html (one self-contained "
+                 "page for people)")
       ->check(CLI::IsMember({"text", "json", "jsonl", "csv", "sarif", "ecs",
-                              "cyclonedx"}));
+                              "cyclonedx", "html"}));
   app.add_option("-o,--output", global.output,
                  "Write the report to FILE instead of standard output");
   app.add_option("--catalog", global.catalogs,

@@ -45,6 +45,7 @@ std::optional<ReportFormat> ParseReportFormat(std::string_view name) {
   if (name == "sarif") return ReportFormat::kSarif;
   if (name == "ecs") return ReportFormat::kEcs;
   if (name == "cyclonedx") return ReportFormat::kCycloneDx;
+  if (name == "html") return ReportFormat::kHtml;
   return std::nullopt;
 }
 
@@ -64,6 +65,8 @@ void WriteReport(const Report& report, ReportFormat format, std::ostream& out) {
       return WriteEcsReport(report, out);
     case ReportFormat::kCycloneDx:
       return WriteCycloneDxReport(report, out);
+    case ReportFormat::kHtml:
+      return WriteHtmlReport(report, out);
   }
 }
 

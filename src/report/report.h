@@ -74,7 +74,9 @@ struct Report {
   size_t InstalledFindingCount() const;
 };
 
-enum class ReportFormat { kText, kJson, kJsonl, kCsv, kSarif, kEcs, kCycloneDx };
+enum class ReportFormat {
+  kText, kJson, kJsonl, kCsv, kSarif, kEcs, kCycloneDx, kHtml
+};
 
 /// Parses "text", "json", ...; nullopt for an unknown name.
 std::optional<ReportFormat> ParseReportFormat(std::string_view name);
@@ -89,5 +91,6 @@ void WriteCsvReport(const Report& report, std::ostream& out);
 void WriteSarifReport(const Report& report, std::ostream& out);
 void WriteEcsReport(const Report& report, std::ostream& out);
 void WriteCycloneDxReport(const Report& report, std::ostream& out);
+void WriteHtmlReport(const Report& report, std::ostream& out);
 
 }  // namespace contraband
