@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/completions.h"
 #include "cli/options.h"
 #include "evidence/source.h"
 
@@ -16,7 +17,8 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
                   "zip, 7z, iso, cpio); a disk image (raw or split raw, E01, "
                   "VMDK, VHD/VHDX, QCOW2) with its partitions, LVM, LUKS, "
                   "BitLocker, and ext, XFS, NTFS, FAT, exFAT, HFS+, APFS or "
-                  "ISO 9660 filesystems (repeatable)");
+                  "ISO 9660 filesystems (repeatable)")
+      ->type_name("PATH");
   if (matching) {
     // One value per occurrence, so "--policy X EVIDENCE" keeps EVIDENCE.
     cmd->add_option("--policy", scan.policies,
@@ -41,6 +43,7 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
                     "An earlier JSON report of this scan: mark each finding "
                     "new or unchanged and list the findings it had that are "
                     "gone (resolved)");
+    baseline->type_name("FILE");
     cmd->add_flag("--fail-on-new", scan.fail_on_new,
                   "With --baseline: only installed findings new since the "
                   "baseline make the exit status 1")
@@ -62,6 +65,7 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
                   "Also read QCOW2 backing files and VMDK extent and parent "
                   "files from this folder, outside the image's own "
                   "(repeatable)")
+      ->type_name("DIR")
       ->allow_extra_args(false);
   cmd->add_option("--password", scan.passwords,
                   "Passphrase for BitLocker or LUKS volumes and encrypted "
@@ -74,6 +78,7 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
       ->allow_extra_args(false);
   cmd->add_option("--key-file", scan.key_files,
                   "BitLocker startup key (.BEK) or LUKS key file (repeatable)")
+      ->type_name("FILE")
       ->allow_extra_args(false);
   cmd->add_flag("--nice", scan.nice,
                 "Run at the lowest CPU and I/O priority (nice 19, I/O class "
@@ -110,10 +115,12 @@ int RunCli(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json", "jsonl", "csv", "sarif", "ecs",
                               "cyclonedx", "html"}));
   app.add_option("-o,--output", global.output,
-                 "Write the report to FILE instead of standard output");
+                 "Write the report to FILE instead of standard output")
+      ->type_name("FILE");
   app.add_option("--catalog", global.catalogs,
                  "Catalog file or folder to use instead of the embedded one "
                  "(repeatable)")
+      ->type_name("PATH")
       ->allow_extra_args(false);
   app.add_flag("-q,--quiet", global.quiet,
                "Print nothing but fatal errors; the exit code is the verdict "
@@ -145,6 +152,17 @@ int RunCli(int argc, char** argv) {
   CLI::App* cat_validate = cat_cmd->add_subcommand(
       "validate", "Check a catalog file or folder; list every problem found");
   cat_validate->add_option("path", validate_path, "Catalog file or folder")
+      ->type_name("PATH")
+      ->required();
+
+  // Hidden (group ""): packagers and `cmake --install` run it; users get
+  // the installed scripts.
+  std::string completion_shell;
+  CLI::App* completions_cmd = app.add_subcommand(
+      "completions", "Print the shell completion script for bash, zsh or fish");
+  completions_cmd->group("");
+  completions_cmd->add_option("shell", completion_shell, "bash, zsh or fish")
+      ->check(CLI::IsMember({"bash", "zsh", "fish"}))
       ->required();
 
   try {
@@ -165,6 +183,11 @@ int RunCli(int argc, char** argv) {
   if (*cat_list) return RunCatalogList(global);
   if (*cat_show) return RunCatalogShow(global, show_id);
   if (*cat_validate) return RunCatalogValidate(global, validate_path);
+  if (*completions_cmd) {
+    return EmitOutput(global, CompletionScript(app, completion_shell))
+               ? kExitClean
+               : kExitUsage;
+  }
   // No command: scanning the live host is what the tool is for, but doing
   // it implicitly would surprise a script; say what to type.
   std::cerr << "contraband: no command given; try 'contraband scan' (the live "
