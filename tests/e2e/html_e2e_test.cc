@@ -105,6 +105,19 @@ TEST_CASE("HTML format: the page is self-contained and holds the verdict, "
   const std::string sha = digest.out.substr(0, 64);
   CHECK(Count(html, sha) == 3);
 
+  // --baseline: a Baseline column with new/unchanged, and the resolved list.
+  RunResult first = RunContraband("scan --format json -o " +
+                                  ShellQuote(dir.path() + "/last.json") + " " +
+                                  ShellQuote(root));
+  REQUIRE(first.exit_code == 1);
+  RunResult again = RunContraband("scan --format html --baseline " +
+                                  ShellQuote(dir.path() + "/last.json") + " " +
+                                  ShellQuote(root));
+  CHECK(again.exit_code == 1);
+  CHECK(again.out.find("<th>Baseline</th>") != std::string::npos);
+  CHECK(Count(again.out, "<td class=\"baseline\">unchanged</td>") == 3);
+  CHECK(again.out.find("id=\"resolved\"") != std::string::npos);
+
   // A clean root: green verdict, no cards; inventory has its own colour.
   TempDir clean;
   clean.Write("root/var/lib/dpkg/status",

@@ -26,6 +26,7 @@ seeds_for() {
     fuzz_snap) echo "$corpus/snap" ;;
     fuzz_flatpak) echo "$corpus/flatpak" ;;
     fuzz_catalog) echo "$top/signatures/products" ;;
+    fuzz_html) echo "$here/regressions/fuzz_html $corpus/dpkg" ;;
     fuzz_archive) echo "$corpus/ios_ipa $corpus/android_apk/androguard_apksig" ;;
     fuzz_disk_image) echo "$corpus/disk_images/plaso" ;;
     fuzz_vmdk) echo "$corpus/disk_images/plaso/image.vmdk $corpus/disk_images/dfvfs/ext2.vmdk" ;;
