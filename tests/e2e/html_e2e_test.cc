@@ -193,6 +193,52 @@ TEST_CASE("HTML format: headless Chromium renders the report with no console "
   CHECK(dom.out.find(" of " + std::to_string(rows) + " shown") !=
         std::string::npos);
 
+  // The inventory sorts and filters: a copy of the page whose extra script
+  // clicks the Id header twice (descending), then types a filter, and
+  // writes what the table shows into attributes the DOM dump carries.
+  std::string driven = ReadHostFile(page);
+  const size_t body_end = driven.rfind("</body>");
+  REQUIRE(body_end != std::string::npos);
+  driven.insert(body_end, R"(<script>
+var t = document.getElementById('inventory-table');
+var id = t.tHead.rows[0].cells[2].querySelector('button');
+id.click(); id.click();
+function ids(all) {
+  return [].filter.call(t.tBodies[0].rows, function (r) { return all || !r.hidden; })
+      .map(function (r) { return r.cells[2].textContent; }).join(',');
+}
+document.body.setAttribute('data-sorted', ids(true));
+var f = document.getElementById('inventory-filter');
+f.value = 'zoom';
+f.dispatchEvent(new Event('input'));
+document.body.setAttribute('data-filtered', ids(false));
+</script>)");
+  const std::string driven_page = dir.Write("driven.html", driven);
+  RunResult sorted = RunChromium(chromium, profile, "--dump-dom", driven_page);
+  CHECK(PageErrors(sorted.err).empty());
+  CHECK(sorted.out.find("data-sorted=\"zoom,zoom,xzoom,telegram-desktop,"
+                        "skypeforlinux,kesl,coreutils\"") != std::string::npos);
+  CHECK(sorted.out.find("data-filtered=\"zoom,zoom,xzoom\"") !=
+        std::string::npos);
+  CHECK(sorted.out.find("aria-sort=\"descending\"") != std::string::npos);
+
+  // With scripts off the page is whole: every row, no filter box. (A second
+  // policy forbids the page's script; --dump-dom itself needs scripting,
+  // so the browser's own switch would leave nothing to look at.)
+  std::string scriptless = ReadHostFile(page);
+  const std::string charset = "<meta charset=\"utf-8\">";
+  REQUIRE(scriptless.find(charset) != std::string::npos);
+  scriptless.insert(scriptless.find(charset) + charset.size(),
+                    "<meta http-equiv=\"Content-Security-Policy\" "
+                    "content=\"script-src 'none'\">");
+  RunResult no_js = RunChromium(chromium, profile, "--dump-dom",
+                                dir.Write("scriptless.html", scriptless));
+  CHECK(no_js.exit_code == 0);
+  CHECK(PageErrors(no_js.err).find("script-src 'none'") != std::string::npos);
+  CHECK(no_js.out.find("id=\"inventory-filter\"") == std::string::npos);
+  CHECK(Count(no_js.out, "<tr class=\"software ") == rows);
+  CHECK(Count(no_js.out, "<tr class=\"finding state-installed\">") == 3);
+
   // A screenshot of real size and content (a blank page compresses to ~2 KB).
   const std::string shot = dir.path() + "/shot.png";
   RunResult s = RunChromium(chromium, profile,
