@@ -17,8 +17,7 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
                   "zip, 7z, iso, cpio); a disk image (raw or split raw, E01, "
                   "VMDK, VHD/VHDX, QCOW2) with its partitions, LVM, LUKS, "
                   "BitLocker, and ext, XFS, NTFS, FAT, exFAT, HFS+, APFS or "
-                  "ISO 9660 filesystems (repeatable)")
-      ->type_name("PATH");
+                  "ISO 9660 filesystems (repeatable)");
   if (matching) {
     // One value per occurrence, so "--policy X EVIDENCE" keeps EVIDENCE.
     cmd->add_option("--policy", scan.policies,
@@ -43,7 +42,6 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
                     "An earlier JSON report of this scan: mark each finding "
                     "new or unchanged and list the findings it had that are "
                     "gone (resolved)");
-    baseline->type_name("FILE");
     cmd->add_flag("--fail-on-new", scan.fail_on_new,
                   "With --baseline: only installed findings new since the "
                   "baseline make the exit status 1")
@@ -65,7 +63,6 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
                   "Also read QCOW2 backing files and VMDK extent and parent "
                   "files from this folder, outside the image's own "
                   "(repeatable)")
-      ->type_name("DIR")
       ->allow_extra_args(false);
   cmd->add_option("--password", scan.passwords,
                   "Passphrase for BitLocker or LUKS volumes and encrypted "
@@ -78,7 +75,6 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
       ->allow_extra_args(false);
   cmd->add_option("--key-file", scan.key_files,
                   "BitLocker startup key (.BEK) or LUKS key file (repeatable)")
-      ->type_name("FILE")
       ->allow_extra_args(false);
   cmd->add_flag("--nice", scan.nice,
                 "Run at the lowest CPU and I/O priority (nice 19, I/O class "
@@ -91,6 +87,12 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
                 "Show progress on standard error even when it is not a "
                 "terminal");
   cmd->add_flag("--no-progress", scan.no_progress, "Never show progress");
+  // Value types for --help and for the completion scripts, which offer file
+  // names for FILE, PATH and DIR (cli/completions.h).
+  cmd->get_option("evidence")->type_name("PATH");
+  cmd->get_option("--allow-backing")->type_name("DIR");
+  cmd->get_option("--key-file")->type_name("FILE");
+  if (matching) cmd->get_option("--baseline")->type_name("FILE");
 }
 
 }  // namespace
@@ -140,6 +142,16 @@ int RunCli(int argc, char** argv) {
       "inventory", "List every software record in the evidence, no matching");
   AddScanOptions(inv_cmd, inventory, /*matching=*/false);
 
+  // Hidden (group ""): packagers and `cmake --install` run it; users get
+  // the installed scripts.
+  std::string completion_shell;
+  CLI::App* completions_cmd = app.add_subcommand(
+      "completions", "Print the shell completion script for bash, zsh or fish");
+  completions_cmd->group("");
+  completions_cmd->add_option("shell", completion_shell, "bash, zsh or fish")
+      ->check(CLI::IsMember({"bash", "zsh", "fish"}))
+      ->required();
+
   CLI::App* cat_cmd = app.add_subcommand("catalog", "Inspect or check a catalog");
   cat_cmd->require_subcommand(1);
   CLI::App* cat_list =
@@ -155,16 +167,6 @@ int RunCli(int argc, char** argv) {
       ->type_name("PATH")
       ->required();
 
-  // Hidden (group ""): packagers and `cmake --install` run it; users get
-  // the installed scripts.
-  std::string completion_shell;
-  CLI::App* completions_cmd = app.add_subcommand(
-      "completions", "Print the shell completion script for bash, zsh or fish");
-  completions_cmd->group("");
-  completions_cmd->add_option("shell", completion_shell, "bash, zsh or fish")
-      ->check(CLI::IsMember({"bash", "zsh", "fish"}))
-      ->required();
-
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -177,17 +179,17 @@ int RunCli(int argc, char** argv) {
     return kExitUsage;
   }
 
+  if (*completions_cmd) {
+    return EmitOutput(global, CompletionScript(app, completion_shell))
+               ? kExitClean
+               : kExitUsage;
+  }
   if (show_version) return RunVersion(global);
   if (*scan_cmd) return RunScan(global, scan);
   if (*inv_cmd) return RunScan(global, inventory);
   if (*cat_list) return RunCatalogList(global);
   if (*cat_show) return RunCatalogShow(global, show_id);
   if (*cat_validate) return RunCatalogValidate(global, validate_path);
-  if (*completions_cmd) {
-    return EmitOutput(global, CompletionScript(app, completion_shell))
-               ? kExitClean
-               : kExitUsage;
-  }
   // No command: scanning the live host is what the tool is for, but doing
   // it implicitly would surprise a script; say what to type.
   std::cerr << "contraband: no command given; try 'contraband scan' (the live "

@@ -126,7 +126,7 @@ std::string_view InstallerPlatform(const Software& sw) {
 
 }  // namespace
 
-std::string_view PlatformOf(const Software& sw) {
+std::string_view PlatformColumn(const Software& sw) {
   const std::string& e = sw.ecosystem;
   if (e == "dpkg" || e == "rpm" || e == "apk" || e == "pacman" ||
       e == "snap" || e == "flatpak") {
@@ -151,18 +151,15 @@ namespace {
 constexpr std::array<std::string_view, 5> kPlatforms = {
     "Windows", "macOS", "Linux", "iOS", "Android"};
 
-// The catalog helper adds a `status` (in force, revoked, superseded) and a
-// `revoked_date` to bans and policies; read them where the model has them,
-// so this writer builds with and without that change.
+// Bans and policies carry a status (in force, revoked on a date by a
+// source, superseded by a later measure) in a MeasureStatus; read it where
+// the catalog model has it, so this writer builds with and without it.
 template <typename T>
 std::string StatusOf(const T& item) {
-  if constexpr (requires { item.status; }) {
-    if constexpr (std::is_convertible_v<decltype(item.status),
-                                        std::string_view>) {
-      return std::string(std::string_view(item.status));
-    } else {
-      return std::string(ToString(item.status));
-    }
+  if constexpr (requires { item.status.status; }) {
+    return std::string(item.status.status);
+  } else if constexpr (requires { std::string_view(item.status); }) {
+    return std::string(std::string_view(item.status));
   } else {
     return "";
   }
@@ -170,8 +167,26 @@ std::string StatusOf(const T& item) {
 
 template <typename T>
 std::string RevokedDateOf(const T& item) {
-  if constexpr (requires { item.revoked_date; }) {
-    return std::string(std::string_view(item.revoked_date));
+  if constexpr (requires { item.status.revoked_date; }) {
+    return std::string(item.status.revoked_date);
+  } else {
+    return "";
+  }
+}
+
+template <typename T>
+std::string RevokedSourceOf(const T& item) {
+  if constexpr (requires { item.status.revoked_source; }) {
+    return std::string(item.status.revoked_source);
+  } else {
+    return "";
+  }
+}
+
+template <typename T>
+std::string SupersededByOf(const T& item) {
+  if constexpr (requires { item.status.superseded_by; }) {
+    return std::string(item.status.superseded_by);
   } else {
     return "";
   }
@@ -486,7 +501,7 @@ class HtmlWriter {
     }
     std::vector<std::string_view> columns(kPlatforms.begin(), kPlatforms.end());
     for (const Finding& f : r_.findings) {
-      if (PlatformOf(f.software) == "Other") {
+      if (PlatformColumn(f.software) == "Other") {
         columns.push_back("Other");
         break;
       }
@@ -519,7 +534,7 @@ class HtmlWriter {
       for (size_t c = 0; c < columns.size(); ++c) {
         size_t installed = 0, past = 0;
         for (const Finding* f : groups[row]) {
-          if (PlatformOf(f->software) != columns[c]) continue;
+          if (PlatformColumn(f->software) != columns[c]) continue;
           if (f->software.state == SoftwareState::kInstalled) {
             ++installed;
           } else {
@@ -583,7 +598,15 @@ class HtmlWriter {
          << HtmlEscape(status);
     const std::string revoked = RevokedDateOf(item);
     if (!revoked.empty()) out_ << " " << HtmlEscape(revoked);
+    const std::string superseded = SupersededByOf(item);
+    if (!superseded.empty()) out_ << " by " << HtmlEscape(superseded);
     out_ << "</span>";
+    const std::string revoked_source = RevokedSourceOf(item);
+    if (!revoked_source.empty()) {
+      out_ << " (";
+      Link(revoked_source, "revocation");
+      out_ << ")";
+    }
   }
 
   void WhyBanned(const Finding& f) {
@@ -805,7 +828,7 @@ class HtmlWriter {
     for (const Software& sw : r_.software) {
       const std::string state(ToString(sw.state));
       out_ << "<tr class=\"software state-" << state << "\"><td>"
-           << PlatformOf(sw) << "</td><td>" << HtmlEscape(sw.ecosystem)
+           << PlatformColumn(sw) << "</td><td>" << HtmlEscape(sw.ecosystem)
            << "</td><td><code>" << HtmlEscape(sw.id) << "</code></td><td>"
            << HtmlEscape(sw.name) << "</td><td>"
            << HtmlEscape(sw.version.empty() ? "-" : sw.version) << "</td><td>"

@@ -24,6 +24,6 @@ std::string HttpsUrlOrEmpty(std::string_view url);
 /// The platform column a record belongs to: "Windows", "macOS", "Linux",
 /// "iOS", "Android", or "Other" when the record does not say (a loose
 /// installer file of unknown kind).
-std::string_view PlatformOf(const Software& sw);
+std::string_view PlatformColumn(const Software& sw);
 
 }  // namespace contraband

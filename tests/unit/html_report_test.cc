@@ -73,33 +73,33 @@ TEST_CASE("HttpsUrlOrEmpty links only https URLs", "[html]") {
   CHECK(HttpsUrlOrEmpty("").empty());
 }
 
-TEST_CASE("PlatformOf puts each ecosystem in its platform column", "[html]") {
-  CHECK(PlatformOf(Sw("dpkg", "zoom")) == "Linux");
-  CHECK(PlatformOf(Sw("flatpak", "org.telegram.desktop")) == "Linux");
-  CHECK(PlatformOf(Sw("windows", "ZoomUMX")) == "Windows");
-  CHECK(PlatformOf(Sw("msix", "TikTok")) == "Windows");
-  CHECK(PlatformOf(Sw("macos", "us.zoom.xos")) == "macOS");
-  CHECK(PlatformOf(Sw("macos-pkg", "com.kaspersky")) == "macOS");
-  CHECK(PlatformOf(Sw("ios", "com.tencent.xin")) == "iOS");
-  CHECK(PlatformOf(Sw("android", "com.zhiliaoapp.musically")) == "Android");
-  CHECK(PlatformOf(Sw("homebrew", "zoom", "/opt/homebrew/Caskroom/zoom")) ==
+TEST_CASE("PlatformColumn puts each ecosystem in its platform column", "[html]") {
+  CHECK(PlatformColumn(Sw("dpkg", "zoom")) == "Linux");
+  CHECK(PlatformColumn(Sw("flatpak", "org.telegram.desktop")) == "Linux");
+  CHECK(PlatformColumn(Sw("windows", "ZoomUMX")) == "Windows");
+  CHECK(PlatformColumn(Sw("msix", "TikTok")) == "Windows");
+  CHECK(PlatformColumn(Sw("macos", "us.zoom.xos")) == "macOS");
+  CHECK(PlatformColumn(Sw("macos-pkg", "com.kaspersky")) == "macOS");
+  CHECK(PlatformColumn(Sw("ios", "com.tencent.xin")) == "iOS");
+  CHECK(PlatformColumn(Sw("android", "com.zhiliaoapp.musically")) == "Android");
+  CHECK(PlatformColumn(Sw("homebrew", "zoom", "/opt/homebrew/Caskroom/zoom")) ==
         "macOS");
-  CHECK(PlatformOf(Sw("homebrew", "x", "/home/linuxbrew/.linuxbrew/Cellar/x")) ==
+  CHECK(PlatformColumn(Sw("homebrew", "x", "/home/linuxbrew/.linuxbrew/Cellar/x")) ==
         "Linux");
   // Loose installers: by their kind, else by where they lie.
-  CHECK(PlatformOf(Sw("installer", "tiktok.apk", "", "/sdcard/tiktok.apk")) ==
+  CHECK(PlatformColumn(Sw("installer", "tiktok.apk", "", "/sdcard/tiktok.apk")) ==
         "Android");
-  CHECK(PlatformOf(Sw("installer", "WeChat.IPA")) == "iOS");
-  CHECK(PlatformOf(Sw("installer", "ZoomInstaller.exe")) == "Windows");
-  CHECK(PlatformOf(Sw("installer", "kes.msi")) == "Windows");
-  CHECK(PlatformOf(Sw("installer", "Telegram.dmg")) == "macOS");
-  CHECK(PlatformOf(Sw("installer", "zoom.desktop")) == "Linux");
-  CHECK(PlatformOf(Sw("installer", "Telegram",
+  CHECK(PlatformColumn(Sw("installer", "WeChat.IPA")) == "iOS");
+  CHECK(PlatformColumn(Sw("installer", "ZoomInstaller.exe")) == "Windows");
+  CHECK(PlatformColumn(Sw("installer", "kes.msi")) == "Windows");
+  CHECK(PlatformColumn(Sw("installer", "Telegram.dmg")) == "macOS");
+  CHECK(PlatformColumn(Sw("installer", "zoom.desktop")) == "Linux");
+  CHECK(PlatformColumn(Sw("installer", "Telegram",
                       "/Users/bob/AppData/Roaming/Telegram Desktop/Telegram")) ==
         "Windows");
-  CHECK(PlatformOf(Sw("installer", "Updater", "/opt/kaspersky/bin/Updater")) ==
+  CHECK(PlatformColumn(Sw("installer", "Updater", "/opt/kaspersky/bin/Updater")) ==
         "Linux");
-  CHECK(PlatformOf(Sw("installer", "blob", "blob")) == "Other");
+  CHECK(PlatformColumn(Sw("installer", "blob", "blob")) == "Other");
 }
 
 TEST_CASE("The HTML report writes hostile evidence as text and links only "
