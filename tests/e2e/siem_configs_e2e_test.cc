@@ -22,7 +22,7 @@ RunResult Check(const std::string& source, const std::string& lines) {
 }  // namespace
 
 TEST_CASE("Elastic index template and Filebeat config cover the ECS schema and "
-          "real ECS lines; Splunk add-on parses and maps to CIM Alerts",
+          "real ECS lines, and the Splunk add-on parses and maps to CIM Alerts",
           "[e2e][contrib][elastic][splunk]") {
   INFO("the test needs python3-yaml");
   REQUIRE(Run("/usr/bin/python3 -c 'import yaml'").exit_code == 0);
