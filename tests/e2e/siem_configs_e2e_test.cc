@@ -15,7 +15,7 @@ namespace {
 const std::string kSource = SOURCE_DIR;
 
 RunResult Check(const std::string& source, const std::string& lines) {
-  return Run("python3 " + ShellQuote(kSource + "/tests/contrib/check_siem_configs.py") +
+  return Run("/usr/bin/python3 " + ShellQuote(kSource + "/tests/contrib/check_siem_configs.py") +
              " " + ShellQuote(source) + " " + lines + " 2>&1");
 }
 

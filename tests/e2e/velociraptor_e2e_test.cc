@@ -18,7 +18,7 @@ TEST_CASE("Velociraptor artifacts generated from the built binary pin its "
   BuildDebianRoot(dir);  // kesl, zoom, telegram-desktop installed
   const std::string src = SOURCE_DIR;
   const std::string out = dir.path() + "/artifacts";
-  RunResult gen = Run("python3 " + ShellQuote(src + "/contrib/velociraptor/generate.py") +
+  RunResult gen = Run("/usr/bin/python3 " + ShellQuote(src + "/contrib/velociraptor/generate.py") +
                       " --binary " + ShellQuote(CONTRABAND_BIN) + " --out " +
                       ShellQuote(out) + " 2>&1");
   INFO(gen.out);
@@ -28,7 +28,7 @@ TEST_CASE("Velociraptor artifacts generated from the built binary pin its "
   CHECK_THAT(ReadHostFile(out + "/Custom.Contraband.Scan.yaml"),
              Catch::Contains("expected_hash: \"" + sha + "\""));
 
-  RunResult check = Run("python3 " + ShellQuote(src + "/tests/contrib/check_velociraptor.py") +
+  RunResult check = Run("/usr/bin/python3 " + ShellQuote(src + "/tests/contrib/check_velociraptor.py") +
                         " " + ShellQuote(CONTRABAND_BIN) + " " + ShellQuote(out) + " " +
                         ShellQuote(dir.path() + "/root") + " 2>&1");
   INFO(check.out);
@@ -42,7 +42,7 @@ TEST_CASE("Velociraptor artifacts generated from the built binary pin its "
       "\"/' " + ShellQuote(out + "/Custom.Contraband.Scan.yaml") +
       " && sed -i 's|\"/Windows/appcompat/Programs/Amcache.hve\", ||' " +
       ShellQuote(out + "/Custom.Contraband.Collect.Windows.yaml"));
-  RunResult stale = Run("python3 " + ShellQuote(src + "/tests/contrib/check_velociraptor.py") +
+  RunResult stale = Run("/usr/bin/python3 " + ShellQuote(src + "/tests/contrib/check_velociraptor.py") +
                         " " + ShellQuote(CONTRABAND_BIN) + " " + ShellQuote(out) + " " +
                         ShellQuote(dir.path() + "/root") + " 2>&1");
   INFO(stale.out);
