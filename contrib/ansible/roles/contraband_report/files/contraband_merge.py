@@ -150,6 +150,8 @@ def merge(fetch_dir):
     summary = {
         "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "hosts": len(summary_hosts),
+        # An incomplete scan's findings are real: count its host here too.
+        "hosts_with_installed": sum(1 for s in summary_hosts.values() if s["installed"]),
         "verdicts": verdicts,
         "findings": len(detail),
         "products": dict(sorted(products.items())),
@@ -164,6 +166,7 @@ def summary_text(summary):
     v = summary["verdicts"]
     out.append(f"contraband fleet summary: {summary['hosts']} hosts, "
                f"{summary['findings']} findings")
+    out.append(f"hosts with banned software installed: {summary['hosts_with_installed']}")
     out.append("hosts by verdict: " + ", ".join(
         f"{k} {v[k]}" for k in VERDICT_ORDER if k in v))
     out.append("")
@@ -214,8 +217,12 @@ def fleet_html(summary, detail):
     e = lambda s: html.escape(str(s), quote=True)  # noqa: E731
     v = summary["verdicts"]
     worst = next((k for k in VERDICT_ORDER if v.get(k)), "clean")
+    if summary["hosts_with_installed"]:
+        worst = "banned-installed"
+    unfinished = v.get("incomplete", 0) + v.get("failed", 0) + v.get("no-report", 0)
     words = {
-        "banned-installed": f"Banned software is installed on {v.get('banned-installed', 0)} of {summary['hosts']} hosts.",
+        "banned-installed": f"Banned software is installed on {summary['hosts_with_installed']} of {summary['hosts']} hosts."
+        + (f" {unfinished} hosts were not scanned completely." if unfinished else ""),
         "incomplete": f"No banned software found, but {v.get('incomplete', 0)} hosts were not scanned completely.",
         "failed": f"No banned software found, but the scan failed on {v.get('failed', 0)} hosts.",
         "no-report": "No banned software found, but some hosts sent no report.",
