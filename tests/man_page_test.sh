@@ -9,7 +9,7 @@ if [ -n "$lint" ]; then
   exit 1
 fi
 missing=""
-for cmd in "" scan inventory "catalog list" "catalog show" "catalog validate"; do
+for cmd in "" scan inventory "catalog list" "catalog show" "catalog validate" collectors; do
   # shellcheck disable=SC2086
   for opt in $("$bin" $cmd --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
     text=$(MANWIDTH=200 man -l "$page" 2>/dev/null)

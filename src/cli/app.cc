@@ -167,6 +167,13 @@ int RunCli(int argc, char** argv) {
       ->type_name("PATH")
       ->required();
 
+  bool collector_requests = false;
+  CLI::App* collectors_cmd = app.add_subcommand(
+      "collectors", "List the collectors and, with --requests, the files "
+                    "each asks for (--format json for tools)");
+  collectors_cmd->add_flag("--requests", collector_requests,
+                           "Also list the file patterns each collector reads");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -190,6 +197,7 @@ int RunCli(int argc, char** argv) {
   if (*cat_list) return RunCatalogList(global);
   if (*cat_show) return RunCatalogShow(global, show_id);
   if (*cat_validate) return RunCatalogValidate(global, validate_path);
+  if (*collectors_cmd) return RunCollectors(global, collector_requests);
   // No command: scanning the live host is what the tool is for, but doing
   // it implicitly would surprise a script; say what to type.
   std::cerr << "contraband: no command given; try 'contraband scan' (the live "

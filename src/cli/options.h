@@ -54,5 +54,6 @@ int RunCatalogList(const GlobalOptions& global);
 int RunCatalogShow(const GlobalOptions& global, const std::string& id);
 int RunCatalogValidate(const GlobalOptions& global, const std::string& path);
 int RunVersion(const GlobalOptions& global);
+int RunCollectors(const GlobalOptions& global, bool with_requests);
 
 }  // namespace contraband
