@@ -123,6 +123,12 @@ ordered_json FindingLine(const Report& r, const Finding& f) {
   j["file"] = std::move(file);
   if (!sw.user.empty()) j["user"] = {{"name", sw.user}};
   ordered_json own = FindingJson(f);
+  // ECS keeps one type per field: the summary line's contraband.baseline is
+  // an object (counts, resolved findings), so a finding's word moves.
+  if (auto it = own.find("baseline"); it != own.end()) {
+    own["baseline_status"] = *it;
+    own.erase("baseline");
+  }
   own["catalog"] = CatalogJson(r);
   j["contraband"] = std::move(own);
   return j;

@@ -46,8 +46,8 @@ TEST_CASE("Elastic index template and Filebeat config cover the ECS schema and "
   CHECK(ok.exit_code == 0);
   CHECK_THAT(ok.out, Catch::Contains("schema fields and 8 real lines checked"));
 
-  // The checks bite: a copy with a field dropped from the template, the
-  // Filebeat rename removed, and the alert tag gone fails on each.
+  // The checks bite: a copy with a field dropped from the template, a field
+  // mapped with the wrong type, and the alert tag gone fails on each.
   const std::string copy = d + "/copy";
   REQUIRE(Run("mkdir -p " + ShellQuote(copy) + " && cp -r " +
               ShellQuote(kSource + "/schemas") + " " + ShellQuote(kSource + "/contrib") +
@@ -55,15 +55,16 @@ TEST_CASE("Elastic index template and Filebeat config cover the ECS schema and "
               .exit_code == 0);
   REQUIRE(Run("cd " + ShellQuote(copy + "/contrib") + " && python3 -c '"
               "import json; p=\"elastic/index-template.json\"; t=json.load(open(p)); "
-              "del t[\"template\"][\"mappings\"][\"properties\"][\"package\"][\"properties\"][\"version\"]; "
+              "m=t[\"template\"][\"mappings\"][\"properties\"]; "
+              "del m[\"package\"][\"properties\"][\"version\"]; "
+              "m[\"contraband\"][\"properties\"][\"baseline_status\"]={\"type\":\"long\"}; "
               "json.dump(t, open(p, \"w\"))' && "
-              "sed -i \"/- rename:/,/fail_on_error/d\" elastic/filebeat.yml && "
               "sed -i \"s/^alert = enabled/alert = disabled/\" splunk/TA-contraband/default/tags.conf")
               .exit_code == 0);
   RunResult bad = Check(copy, lines);
   INFO(bad.out);
   CHECK(bad.exit_code == 1);
   CHECK_THAT(bad.out, Catch::Contains("package.version (schema package.version, alert line) not mapped"));
-  CHECK_THAT(bad.out, Catch::Contains("contraband.baseline mapped object, schema says"));
+  CHECK_THAT(bad.out, Catch::Contains("contraband.baseline_status mapped long, schema says"));
   CHECK_THAT(bad.out, Catch::Contains("not tagged alert"));
 }

@@ -402,6 +402,11 @@ TEST_CASE("a baseline report marks findings new or unchanged and lists the "
   RunResult ecs = RunContraband("scan --format ecs " + args);
   const std::string summary = ecs.out.substr(ecs.out.rfind('\n', ecs.out.size() - 2) + 1);
   CHECK(ParseJson(summary)["contraband"]["baseline"]["resolved"][0]["id"] == "kesl");
+  // One type per ECS field: a finding's word is baseline_status, the
+  // summary's object is baseline.
+  const json first_line = ParseJson(ecs.out.substr(0, ecs.out.find('\n')));
+  CHECK(first_line["contraband"].contains("baseline_status"));
+  CHECK_FALSE(first_line["contraband"].contains("baseline"));
 
   // A baseline that is not a report, and --fail-on-new alone: usage errors.
   const std::string junk = dir.Write("junk.json", "{\"hello\": 1}");
