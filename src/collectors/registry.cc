@@ -27,6 +27,7 @@ std::unique_ptr<Collector> MakeMacosAppsCollector();
 std::unique_ptr<Collector> MakeMacosReceiptsCollector();
 std::unique_ptr<Collector> MakeMacosLaunchdCollector();
 std::unique_ptr<Collector> MakeAndroidApkCollector();
+std::unique_ptr<Collector> MakeAndroidDumpsysCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -112,6 +113,12 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "apps) and loose .apk/.apks/.xapk/.apkm files (ecosystem installer): "
        "binary manifest and v1-v3.1 signing certificate, read in ranges",
        &MakeAndroidApkCollector},
+      {"android-dumpsys", "android",
+       "Android package manager dumps: bugreports (dumpstate.txt, "
+       "bugreport-*.txt), androidqf (dumpsys.txt, packages.json with "
+       "certificate SHA-256), a live phone through adb: versions, code "
+       "paths, install times and per-user install state",
+       &MakeAndroidDumpsysCollector},
   };
   return kCollectors;
 }

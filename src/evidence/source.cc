@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "evidence/android/android_evidence.h"
 #include "evidence/archive/archive_source.h"
 #include "evidence/host/directory_vfs.h"
 #include "evidence/image/disk_image_source.h"
@@ -39,6 +40,8 @@ struct SourceKind {
 const std::vector<SourceKind>& Chain() {
   static const std::vector<SourceKind> kChain = {
       {"directory", &TryOpenDirectory},
+      // A bare bugreport or dumpsys text file (read in its first MiB).
+      {"bugreport", &TryOpenAndroidDump},
       // Images before archives: libarchive takes a file that starts with a
       // zeroed block (a bare ext or HFS+ image) for an empty tar. A bare
       // ISO 9660 image is left to the archive opener, which reads its Rock
@@ -73,6 +76,7 @@ OpenedEvidence OpenEvidence(const std::string& path,
     if (!as.empty() && as != s.kind) continue;
     if (std::optional<OpenedEvidence> ev = s.open(path, request)) {
       if (request.as_kind == "host") ev->kind = "host";
+      NameAndroidAcquisition(*ev);
       PrepareWindowsVolumes(*ev);
       return std::move(*ev);
     }
