@@ -28,6 +28,7 @@ std::unique_ptr<Collector> MakeMacosReceiptsCollector();
 std::unique_ptr<Collector> MakeMacosLaunchdCollector();
 std::unique_ptr<Collector> MakeAndroidApkCollector();
 std::unique_ptr<Collector> MakeAndroidDumpsysCollector();
+std::unique_ptr<Collector> MakeAndroidBackupCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -119,6 +120,11 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "certificate SHA-256), a live phone through adb: versions, code "
        "paths, install times and per-user install state",
        &MakeAndroidDumpsysCollector},
+      {"android-backup", "android",
+       "Android adb backups (.ab, decrypted with --password): each app's "
+       "apps/<package>/_manifest, with versionCode and signing certificate "
+       "SHA-256",
+       &MakeAndroidBackupCollector},
   };
   return kCollectors;
 }

@@ -42,6 +42,7 @@ const std::vector<SourceKind>& Chain() {
       {"directory", &TryOpenDirectory},
       // A bare bugreport or dumpsys text file (read in its first MiB).
       {"bugreport", &TryOpenAndroidDump},
+      {"adb-backup", &TryOpenAdbBackup},
       // Images before archives: libarchive takes a file that starts with a
       // zeroed block (a bare ext or HFS+ image) for an empty tar. A bare
       // ISO 9660 image is left to the archive opener, which reads its Rock

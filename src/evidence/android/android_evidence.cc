@@ -5,6 +5,8 @@
 
 #include "common/sha256.h"
 #include "evidence/host/host_os.h"
+#include "evidence/memory_vfs.h"
+#include "formats/adb_backup.h"
 
 namespace contraband {
 namespace {
@@ -141,6 +143,89 @@ std::optional<OpenedEvidence> TryOpenAndroidDump(const std::string& path,
   }
   ev.volumes.push_back(
       {"", "text", std::make_unique<OneFileVfs>(path, name), {}, {}});
+  return ev;
+}
+
+std::optional<OpenedEvidence> TryOpenAdbBackup(const std::string& path,
+                                               const OpenRequest& request) {
+  if (host::PathType(path) != FileType::kRegular) return std::nullopt;
+  host::InputFile file(path);
+  std::string head(std::min<uint64_t>(kMaxAdbBackupHeaderBytes, file.size()),
+                   '\0');
+  head.resize(file.ReadAt(head.data(), head.size(), 0));
+  if (!LooksLikeAdbBackup(head)) return std::nullopt;
+  OpenedEvidence ev;
+  ev.path = path;
+  ev.kind = "adb-backup";
+  ev.format = "ab";
+  ev.size = file.size();
+  AdbBackupHeader header;
+  try {
+    header = ParseAdbBackupHeader(head);
+  } catch (const ParseError& e) {
+    throw EvidenceError("adb backup " + path + ": " + e.what());
+  }
+  ev.format = std::string("ab v") + std::to_string(header.version) +
+              (header.compressed ? ".zlib" : "") +
+              (header.encrypted ? ".aes256" : "");
+  std::vector<const std::string*> passwords;
+  for (const VolumeKey& k : request.keys) {
+    if (k.kind == VolumeKey::Kind::kPassword) passwords.push_back(&k.secret);
+  }
+  if (header.encrypted && passwords.empty()) {
+    ev.warnings.push_back(
+        {"", "the adb backup is encrypted (AES-256): pass the password it "
+             "was made with, --password PASSWORD; nothing of it was read"});
+    return ev;
+  }
+  auto tree = std::make_unique<MemoryVfs>();
+  std::string damage;
+  bool opened = false;
+  std::string wrong;
+  // Each password in turn, as for encrypted volumes.
+  const size_t tries = header.encrypted ? passwords.size() : 1;
+  for (size_t i = 0; i < tries && !opened; ++i) {
+    uint64_t at = header.payload_offset;
+    Sha256 hash;
+    if (request.hash) hash.Update(std::string_view(head).substr(0, at));
+    tree = std::make_unique<MemoryVfs>();
+    try {
+      damage = ReadAdbBackupPayload(
+          header, header.encrypted ? passwords[i] : nullptr,
+          [&](char* buf, size_t n) {
+            const size_t got = file.ReadAt(buf, n, at);
+            at += got;
+            if (request.hash) hash.Update({buf, got});
+            return got;
+          },
+          [](std::string_view name) {
+            return name.starts_with("apps/") && name.ends_with("/_manifest");
+          },
+          [&](AdbBackupMember m) {
+            tree->AddFile("/" + m.name, std::move(m.data));
+          });
+      opened = true;
+      if (request.hash) {
+        // What the payload walk left unread (after the tar's end).
+        std::string buf(kChunkBytes, '\0');
+        while (size_t n = file.ReadAt(buf.data(), buf.size(), at)) {
+          hash.Update({buf.data(), n});
+          at += n;
+        }
+        ev.sha256 = hash.HexDigest();
+      }
+    } catch (const AdbBackupWrongPassword& e) {
+      wrong = e.what();
+    } catch (const ParseError& e) {
+      throw EvidenceError("adb backup " + path + ": " + e.what());
+    }
+  }
+  if (!opened) {
+    throw EvidenceError("adb backup " + path + ": " + wrong +
+                        "; give the password the backup was made with");
+  }
+  if (!damage.empty()) ev.warnings.push_back({"", damage});
+  ev.volumes.push_back({"", ev.format, std::move(tree), {}, {}});
   return ev;
 }
 
