@@ -29,6 +29,7 @@ std::unique_ptr<Collector> MakeMacosLaunchdCollector();
 std::unique_ptr<Collector> MakeAndroidApkCollector();
 std::unique_ptr<Collector> MakeAndroidDumpsysCollector();
 std::unique_ptr<Collector> MakeAndroidBackupCollector();
+std::unique_ptr<Collector> MakePlayStoreCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -125,6 +126,11 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "apps/<package>/_manifest, with versionCode and signing certificate "
        "SHA-256",
        &MakeAndroidBackupCollector},
+      {"android-play-store", "android",
+       "Google Play's localappstate.db and library.db: apps Play installed "
+       "or the account acquired that packages.xml no longer lists, as "
+       "removed, with their first-download dates",
+       &MakePlayStoreCollector},
   };
   return kCollectors;
 }
