@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "evidence/android/adb_device.h"
 #include "evidence/android/android_evidence.h"
 #include "evidence/archive/archive_source.h"
 #include "evidence/host/directory_vfs.h"
@@ -66,6 +67,8 @@ const std::vector<std::string>& SupportedEvidenceKinds() {
 
 OpenedEvidence OpenEvidence(const std::string& path,
                             const OpenRequest& request) {
+  // A live phone, not a path.
+  if (IsAdbEvidence(path)) return OpenAdbDevice(path, request);
   if (!host::PathType(path)) {
     throw EvidenceError("evidence " + path +
                         " does not exist or cannot be reached; check the path "
