@@ -114,7 +114,9 @@ std::string WriteFakeAdb(const TempDir& tmp, const std::string& devices,
   tmp.Write("fakebin/pm.txt",
             "package:/data/app/com.example.extra-1/base.apk=com.example.extra "
             "versionCode:5 uid:10200 installer=com.android.vending\n");
-  tmp.Write("fakebin/getprop.txt", "[ro.product.model]: [Pixel 5]\n");
+  tmp.Write("fakebin/getprop.txt",
+            "[ro.product.model]: [Pixel 5]\n[ro.serialno]: [R5CT0001]\n"
+            "[ro.build.version.release]: [13]\n");
   tmp.Write("fakebin/adb",
             "#!/bin/sh\n"
             "d=$(dirname \"$0\")\n"
@@ -232,6 +234,16 @@ TEST_CASE("one phone as extraction, androidqf, bugreport and adb: same findings"
     }
   }
   CHECK(extra);
+
+  // The phone is the report's host: ECS host.* from getprop.
+  const RunResult ecs = RunContraband("scan --format ecs adb:");
+  CHECK(ecs.exit_code == 1);
+  const nlohmann::json summary = ParseJson(
+      ecs.out.substr(ecs.out.rfind('\n', ecs.out.size() - 2) + 1));
+  CHECK(summary["host"]["name"] == "EMU0001");
+  CHECK(summary["host"]["id"] == "R5CT0001");
+  CHECK(summary["host"]["os"]["version"] == "13");
+  CHECK(summary["host"]["os"]["type"] == "android");
 }
 
 TEST_CASE("adb: MVT's recorded dumpsys, and every way a phone is not there",

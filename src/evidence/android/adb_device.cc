@@ -15,6 +15,7 @@
 
 #include "common/text.h"
 #include "evidence/memory_vfs.h"
+#include "formats/androidqf_packages.h"
 
 extern char** environ;
 
@@ -265,7 +266,17 @@ OpenedEvidence OpenAdbDevice(const std::string& path,
                  "); packages read from dumpsys package only"});
   }
   const Output props = Adb({"-s", serial, "shell", "getprop"});
-  if (props.status == 0) tree->AddFile("/adb/getprop.txt", props.out);
+  if (props.status == 0) {
+    // The phone as the report's host (ECS host.*): its serial names it.
+    ev.live_device.name = serial;
+    ev.live_device.id = GetpropValue(props.out, "ro.serialno");
+    if (ev.live_device.id.empty()) ev.live_device.id = serial;
+    ev.live_device.os_name = "Android";
+    ev.live_device.os_version =
+        GetpropValue(props.out, "ro.build.version.release");
+    ev.live_device.os_family = "android";
+    tree->AddFile("/adb/getprop.txt", props.out);
+  }
   for (const char* name : {"/adb/dumpsys_package.txt",
                            "/adb/pm_list_packages.txt", "/adb/getprop.txt"}) {
     if (auto info = tree->Stat(name)) ev.size += info->size;

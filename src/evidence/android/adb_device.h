@@ -5,7 +5,8 @@
 // installed, no backup prompt). Their output becomes the files
 // /adb/pm_list_packages.txt, /adb/dumpsys_package.txt and /adb/getprop.txt
 // of an in-memory root, which android-dumpsys reads as it reads a
-// bugreport's.
+// bugreport's. getprop's Android version becomes the report's host fields
+// (ECS host.os.*), with the serial as host.name.
 #pragma once
 
 #include <optional>
