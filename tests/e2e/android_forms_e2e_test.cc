@@ -188,7 +188,12 @@ TEST_CASE("one phone as extraction, androidqf, bugreport and adb: same findings"
   }
   tmp.Write("qf/packages.json", json + "]");
 
-  tmp.Write("br/main_entry.txt", "bugreport-phone-2023.txt");
+  // AOSP's name for the entry (MVT's sample says main_entry.txt), and
+  // device files dumpstate copied under FS/, which hold data/system.
+  tmp.Write("br/main-entry.txt", "bugreport-phone-2023.txt");
+  tmp.Write("br/version.txt", "2.0");
+  tmp.Write("br/FS/data/system/dropbox/event_log@1.txt", "x");
+  tmp.Write("br/FS/data/misc/logd/logcat", "x");
   tmp.Write("br/bugreport-phone-2023.txt",
             AllServices("========================================================\n"
                         "== dumpstate: 2023-08-02 10:00:00\n"

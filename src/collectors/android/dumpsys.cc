@@ -73,6 +73,13 @@ class AndroidDumpsysCollector : public Collector {
       out.push_back({dir + "/getprop.txt", kMaxGetpropBytes});
       out.push_back({dir + "/pm_list_packages.txt", kMaxSmallTextBytes});
     }
+    // Never read: named so an archive keeps them, which tells a bugreport
+    // zip (and its root: evidence/root_finder.h).
+    for (const char* name : {"/main-entry.txt", "/main_entry.txt"}) {
+      FileRequest r{name, 4096};
+      r.name_only = true;
+      out.push_back(r);
+    }
     FileRequest adb{"/adb/dumpsys_package.txt", kMaxTextBytes};
     adb.stream = true;
     out.push_back(adb);
@@ -82,6 +89,7 @@ class AndroidDumpsysCollector : public Collector {
 
   void Collect(const EvidenceFile& file, CollectorSink& sink) override {
     const std::string name = BaseName(file.path);
+    if (name == "main-entry.txt" || name == "main_entry.txt") return;
     Acquisition& acq = folders_[FolderOf(file.path)];
     if (name == "getprop.txt") {
       acq.androidqf_sibling = true;

@@ -251,7 +251,8 @@ void NameAndroidAcquisition(OpenedEvidence& ev) {
       ev.kind = "androidqf";
       return;
     }
-    if (Exists(vfs, base + "/main_entry.txt") ||
+    if (Exists(vfs, base + "/main-entry.txt") ||
+        Exists(vfs, base + "/main_entry.txt") ||
         !Glob(vfs, base + "/bugreport-*.txt", 1).empty() ||
         !Glob(vfs, base + "/dumpstate*.txt", 1).empty()) {
       ev.kind = "bugreport";

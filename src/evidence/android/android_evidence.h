@@ -1,5 +1,6 @@
 // Android acquisitions made without root, recognised by content:
-//   bugreport     a bugreport zip (main_entry.txt, bugreport-*.txt,
+//   bugreport     a bugreport zip (main-entry.txt or MVT's main_entry.txt,
+//                 bugreport-*.txt,
 //                 dumpstate*.txt) or a bare dumpstate.txt / bugreport-*.txt
 //                 (its first line "== dumpstate: ...", or a "DUMP OF SERVICE"
 //                 section in its first MiB)
