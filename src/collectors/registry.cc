@@ -27,6 +27,9 @@ std::unique_ptr<Collector> MakeMacosAppsCollector();
 std::unique_ptr<Collector> MakeMacosReceiptsCollector();
 std::unique_ptr<Collector> MakeMacosLaunchdCollector();
 std::unique_ptr<Collector> MakeAndroidApkCollector();
+std::unique_ptr<Collector> MakeAndroidDumpsysCollector();
+std::unique_ptr<Collector> MakeAndroidBackupCollector();
+std::unique_ptr<Collector> MakePlayStoreCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -112,6 +115,22 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "apps) and loose .apk/.apks/.xapk/.apkm files (ecosystem installer): "
        "binary manifest and v1-v3.1 signing certificate, read in ranges",
        &MakeAndroidApkCollector},
+      {"android-dumpsys", "android",
+       "Android package manager dumps: bugreports (dumpstate.txt, "
+       "bugreport-*.txt), androidqf (dumpsys.txt, packages.json with "
+       "certificate SHA-256), a live phone through adb: versions, code "
+       "paths, install times and per-user install state",
+       &MakeAndroidDumpsysCollector},
+      {"android-backup", "android",
+       "Android adb backups (.ab, decrypted with --password): each app's "
+       "apps/<package>/_manifest, with versionCode and signing certificate "
+       "SHA-256",
+       &MakeAndroidBackupCollector},
+      {"android-play-store", "android",
+       "Google Play's localappstate.db and library.db: apps Play installed "
+       "or the account acquired that packages.xml no longer lists, as "
+       "removed, with their first-download dates",
+       &MakePlayStoreCollector},
   };
   return kCollectors;
 }

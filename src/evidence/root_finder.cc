@@ -54,6 +54,9 @@ bool LooksLikeSystemRoot(Vfs& vfs, const std::string& dir) {
 
 std::string FindEvidenceRoot(Vfs& vfs, int max_depth) {
   constexpr size_t kMaxFoldersVisited = 2000;  // bounds hostile fan-out
+  // A bugreport zip copies device files under FS/ ("FS/data/system/...",
+  // AOSP's bugreport-format.md): its root is its top, beside the report.
+  if (vfs.Stat("/main-entry.txt") || vfs.Stat("/main_entry.txt")) return "/";
   std::deque<std::pair<std::string, int>> queue = {{"/", 0}};
   size_t visited = 0;
   while (!queue.empty() && visited++ < kMaxFoldersVisited) {

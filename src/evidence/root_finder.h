@@ -12,7 +12,8 @@ namespace contraband {
 /// the root of a system the way an examiner recognises one: it holds var/ and
 /// etc/ (Linux), private/var/ (iOS, macOS), Windows/System32/config/
 /// (Windows), data/system/ (Android), or Applications/ and Library/ (macOS).
-/// Returns "/" when the top itself qualifies or nothing does.
+/// Returns "/" when the top itself qualifies or nothing does, and for a
+/// bugreport (main-entry.txt at the top, its device files under FS/).
 std::string FindEvidenceRoot(Vfs& vfs, int max_depth = 4);
 
 /// Whether folder `dir` itself is such a root (see FindEvidenceRoot).

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "evidence/android/adb_device.h"
+#include "evidence/android/android_evidence.h"
 #include "evidence/archive/archive_source.h"
 #include "evidence/host/directory_vfs.h"
 #include "evidence/image/disk_image_source.h"
@@ -39,6 +41,9 @@ struct SourceKind {
 const std::vector<SourceKind>& Chain() {
   static const std::vector<SourceKind> kChain = {
       {"directory", &TryOpenDirectory},
+      // A bare bugreport or dumpsys text file (read in its first MiB).
+      {"bugreport", &TryOpenAndroidDump},
+      {"adb-backup", &TryOpenAdbBackup},
       // Images before archives: libarchive takes a file that starts with a
       // zeroed block (a bare ext or HFS+ image) for an empty tar. A bare
       // ISO 9660 image is left to the archive opener, which reads its Rock
@@ -62,6 +67,8 @@ const std::vector<std::string>& SupportedEvidenceKinds() {
 
 OpenedEvidence OpenEvidence(const std::string& path,
                             const OpenRequest& request) {
+  // A live phone, not a path.
+  if (IsAdbEvidence(path)) return OpenAdbDevice(path, request);
   if (!host::PathType(path)) {
     throw EvidenceError("evidence " + path +
                         " does not exist or cannot be reached; check the path "
@@ -73,6 +80,7 @@ OpenedEvidence OpenEvidence(const std::string& path,
     if (!as.empty() && as != s.kind) continue;
     if (std::optional<OpenedEvidence> ev = s.open(path, request)) {
       if (request.as_kind == "host") ev->kind = "host";
+      NameAndroidAcquisition(*ev);
       PrepareWindowsVolumes(*ev);
       return std::move(*ev);
     }

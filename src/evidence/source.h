@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "evidence/host/host_os.h"
 #include "evidence/vfs.h"
 
 namespace contraband {
@@ -39,6 +40,9 @@ struct OpenedEvidence {
   std::string sha256;  ///< of the container, with OpenRequest::hash
   std::vector<EvidenceVolume> volumes;
   std::vector<OpenWarning> warnings;
+  /// A live device read through its own tools (adb:): what it says it is,
+  /// for the report's host fields as the live host's are.
+  host::HostIdentity live_device;
 };
 
 /// A secret for encrypted volumes (--password, --recovery-key, --key-file),

@@ -51,7 +51,9 @@ ordered_json Host(const Report& r) {
   SetIf(os, "version", r.host.os_version);
   SetIf(os, "family", r.host.os_family);
   if (!os.empty()) {
-    os["type"] = "linux";  // only a live Linux host fills these
+    // A live Linux host, or a phone read through adb (family "android",
+    // one of ECS's os.type values).
+    os["type"] = r.host.os_family == "android" ? "android" : "linux";
     host["os"] = std::move(os);
   }
   return host;

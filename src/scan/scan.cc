@@ -232,6 +232,9 @@ Report Scan(const ScanRequest& request, const ScanListener& listener) {
     if (ev.kind == "host" && report.host.name.empty()) {
       report.host = host::ReadHostIdentity();
     }
+    if (ev.kind == "adb" && report.host.name.empty()) {
+      report.host = ev.live_device;
+    }
     const Clock::time_point e0 = Clock::now();
     EvidenceScan(request, matcher, listener, report).Run(path, ev);
     // Read in part: the deadline passed while its files were being read.

@@ -42,6 +42,9 @@ seeds_for() {
     fuzz_macho) echo "$corpus/macos/santa_binaryrules $corpus/ios_ipa" ;;
     fuzz_axml) echo "$corpus/android_apk/androguard_axml" ;;
     fuzz_apk_signature) echo "$corpus/android_apk/androguard_apksig $corpus/android_apk/androguard" ;;
+    fuzz_play_store) echo "$corpus/android/museum_hickman_android10/playstore" ;;
+    fuzz_adb_backup) echo "$corpus/android/mvt/android_backup" ;;
+    fuzz_dumpsys_package) echo "$corpus/android/mvt/bugreport $corpus/android/mvt/androidqf $corpus/android/mvt/android_data/dumpsys_packages.txt" ;;
   esac
 }
 
