@@ -27,6 +27,8 @@ std::unique_ptr<Collector> MakeMacosAppsCollector();
 std::unique_ptr<Collector> MakeMacosReceiptsCollector();
 std::unique_ptr<Collector> MakeMacosLaunchdCollector();
 std::unique_ptr<Collector> MakeAndroidApkCollector();
+std::unique_ptr<Collector> MakeIosAppsCollector();
+std::unique_ptr<Collector> MakeIosInstallHistoryCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -112,6 +114,16 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "apps) and loose .apk/.apks/.xapk/.apkm files (ecosystem installer): "
        "binary manifest and v1-v3.1 signing certificate, read in ranges",
        &MakeAndroidApkCollector},
+      {"ios-apps", "ios",
+       "iOS extraction apps: private/var/containers/Bundle/Application "
+       "bundles (Info.plist, iTunesMetadata.plist, the main executable's "
+       "Team ID), /Applications system apps, and FrontBoard's "
+       "applicationState.db (apps whose bundle is gone: residue)",
+       &MakeIosAppsCollector},
+      {"ios-install-history", "ios",
+       "iOS MobileInstallation logs (mobile_installation.log.N): apps "
+       "installed, then uninstalled, with their dates",
+       &MakeIosInstallHistoryCollector},
   };
   return kCollectors;
 }

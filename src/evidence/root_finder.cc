@@ -52,14 +52,23 @@ bool LooksLikeSystemRoot(Vfs& vfs, const std::string& dir) {
          (HasDirs(vfs, dir, {"Applications"}) && HasDirs(vfs, dir, {"Library"}));
 }
 
-std::string FindEvidenceRoot(Vfs& vfs, int max_depth) {
+bool LooksLikeIosRoot(Vfs& vfs, const std::string& dir) {
+  return HasDirs(vfs, dir, {"private", "var", "containers", "Bundle"}) ||
+         HasDirs(vfs, dir, {"private", "var", "mobile"});
+}
+
+namespace {
+
+// Breadth first, shallowest match wins; "" when none.
+std::string FindRootWhere(Vfs& vfs, int max_depth,
+                          bool (*looks_like)(Vfs&, const std::string&)) {
   constexpr size_t kMaxFoldersVisited = 2000;  // bounds hostile fan-out
   std::deque<std::pair<std::string, int>> queue = {{"/", 0}};
   size_t visited = 0;
   while (!queue.empty() && visited++ < kMaxFoldersVisited) {
     auto [dir, depth] = queue.front();
     queue.pop_front();
-    if (LooksLikeSystemRoot(vfs, dir)) return dir;
+    if (looks_like(vfs, dir)) return dir;
     if (depth >= max_depth) continue;
     std::vector<DirEntry> entries;
     try {
@@ -74,7 +83,18 @@ std::string FindEvidenceRoot(Vfs& vfs, int max_depth) {
       }
     }
   }
-  return "/";
+  return {};
+}
+
+}  // namespace
+
+std::string FindEvidenceRoot(Vfs& vfs, int max_depth) {
+  std::string root = FindRootWhere(vfs, max_depth, &LooksLikeSystemRoot);
+  return root.empty() ? "/" : root;
+}
+
+std::string FindIosRoot(Vfs& vfs, int max_depth) {
+  return FindRootWhere(vfs, max_depth, &LooksLikeIosRoot);
 }
 
 }  // namespace contraband

@@ -18,4 +18,13 @@ std::string FindEvidenceRoot(Vfs& vfs, int max_depth = 4);
 /// Whether folder `dir` itself is such a root (see FindEvidenceRoot).
 bool LooksLikeSystemRoot(Vfs& vfs, const std::string& dir);
 
+/// Whether folder `dir` is the root of an iPhone's filesystem as extraction
+/// tools write it: private/var/containers/Bundle or private/var/mobile.
+bool LooksLikeIosRoot(Vfs& vfs, const std::string& dir);
+
+/// The shallowest such folder at most `max_depth` levels down, "" when none
+/// (a folder given as evidence that holds an extraction's
+/// "filesystem1/private/var/...").
+std::string FindIosRoot(Vfs& vfs, int max_depth = 4);
+
 }  // namespace contraband

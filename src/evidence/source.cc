@@ -7,6 +7,8 @@
 #include "evidence/host/directory_vfs.h"
 #include "evidence/image/disk_image_source.h"
 #include "evidence/host/host_os.h"
+#include "evidence/rerooted_vfs.h"
+#include "evidence/root_finder.h"
 #include "evidence/windows_roots.h"
 
 namespace contraband {
@@ -21,8 +23,22 @@ std::optional<OpenedEvidence> TryOpenDirectory(const std::string& path,
   // extracted root.
   ev.kind = host::IsHostRoot(path) ? "host" : "directory";
   ev.format = "directory";
-  ev.volumes.push_back(
-      {"", "directory", std::make_unique<DirectoryVfs>(path), {}, {}});
+  auto vfs = std::make_unique<DirectoryVfs>(path);
+  // A folder an iPhone extraction was unpacked into ("Extraction/
+  // filesystem1/private/var/..."): scanned from the phone's root, as the
+  // same extraction in an archive is. Other folders are scanned as given.
+  if (ev.kind == "directory" && !LooksLikeSystemRoot(*vfs, "/")) {
+    if (std::string root = FindIosRoot(*vfs); !root.empty() && root != "/") {
+      ev.volumes.push_back(
+          {"", "directory > " + root.substr(1),
+           std::make_unique<RerootedVfs>(
+               std::shared_ptr<Vfs>(std::move(vfs)),
+               std::vector<std::string>{root}, false),
+           {}, {}});
+      return ev;
+    }
+  }
+  ev.volumes.push_back({"", "directory", std::move(vfs), {}, {}});
   return ev;
 }
 

@@ -29,7 +29,7 @@ seeds_for() {
     fuzz_archive) echo "$corpus/ios_ipa $corpus/android_apk/androguard_apksig" ;;
     fuzz_disk_image) echo "$corpus/disk_images/plaso" ;;
     fuzz_vmdk) echo "$corpus/disk_images/plaso/image.vmdk $corpus/disk_images/dfvfs/ext2.vmdk" ;;
-    fuzz_history) echo "$here/regressions/fuzz_history" ;;
+    fuzz_history) echo "$here/regressions/fuzz_history $corpus/ios/abrignoni_mib_2018/private/var/installd/Library/Logs/MobileInstallation" ;;
     fuzz_desktop_entry) echo "/usr/share/applications" ;;
     fuzz_registry) echo "$corpus/windows_registry" ;;
     fuzz_appx_manifest) echo "$corpus/windows_appx" ;;
