@@ -29,6 +29,7 @@ std::unique_ptr<Collector> MakeMacosLaunchdCollector();
 std::unique_ptr<Collector> MakeAndroidApkCollector();
 std::unique_ptr<Collector> MakeIosAppsCollector();
 std::unique_ptr<Collector> MakeIosInstallHistoryCollector();
+std::unique_ptr<Collector> MakeIosBackupCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -124,6 +125,11 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "iOS MobileInstallation logs (mobile_installation.log.N): apps "
        "installed, then uninstalled, with their dates",
        &MakeIosInstallHistoryCollector},
+      {"ios-backup", "ios",
+       "iTunes/Finder iPhone backups: Manifest.plist Applications (with "
+       "iTunesMetadata), Info.plist Installed Applications, Manifest.db "
+       "AppDomain-* domains (decrypted in memory with --password)",
+       &MakeIosBackupCollector},
   };
   return kCollectors;
 }

@@ -42,14 +42,26 @@ bool HasDirs(Vfs& vfs, const std::string& dir,
   return true;
 }
 
+bool HasFile(Vfs& vfs, const std::string& dir, std::string_view name) {
+  std::optional<FileInfo> info = vfs.Stat(Join(dir, std::string(name)));
+  return info && info->type == FileType::kRegular;
+}
+
 }  // namespace
+
+bool LooksLikeIosBackup(Vfs& vfs, const std::string& dir) {
+  return HasFile(vfs, dir, "Manifest.db") &&
+         (HasFile(vfs, dir, "Info.plist") ||
+          HasFile(vfs, dir, "Manifest.plist"));
+}
 
 bool LooksLikeSystemRoot(Vfs& vfs, const std::string& dir) {
   return (HasDirs(vfs, dir, {"var"}) && HasDirs(vfs, dir, {"etc"})) ||
          HasDirs(vfs, dir, {"private", "var"}) ||
          HasDirs(vfs, dir, {"Windows", "System32", "config"}) ||
          HasDirs(vfs, dir, {"data", "system"}) ||
-         (HasDirs(vfs, dir, {"Applications"}) && HasDirs(vfs, dir, {"Library"}));
+         (HasDirs(vfs, dir, {"Applications"}) && HasDirs(vfs, dir, {"Library"})) ||
+         LooksLikeIosBackup(vfs, dir);
 }
 
 bool LooksLikeIosRoot(Vfs& vfs, const std::string& dir) {

@@ -6,6 +6,7 @@
 #include "evidence/archive/archive_source.h"
 #include "evidence/host/directory_vfs.h"
 #include "evidence/image/disk_image_source.h"
+#include "evidence/ios_backup_source.h"
 #include "evidence/host/host_os.h"
 #include "evidence/rerooted_vfs.h"
 #include "evidence/root_finder.h"
@@ -54,6 +55,8 @@ struct SourceKind {
 // evidence wins. --as KIND tries only the opener of that kind.
 const std::vector<SourceKind>& Chain() {
   static const std::vector<SourceKind> kChain = {
+      // A backup folder before any folder: it is read through its manifest.
+      {"ios-backup", &TryOpenIosBackup},
       {"directory", &TryOpenDirectory},
       // Images before archives: libarchive takes a file that starts with a
       // zeroed block (a bare ext or HFS+ image) for an empty tar. A bare

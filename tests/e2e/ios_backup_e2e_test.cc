@@ -1,0 +1,112 @@
+// iTunes/Finder backups of an iPhone made in the test by
+// tests/support/make_ios_backup.py (WeChat with its App Store receipt and
+// WhatsApp, in Manifest.plist, Info.plist and Manifest.db): plain as a
+// folder and as a zip, and the encrypted twin with the password (the same
+// findings), without it (the app lists and a warning naming --password), and
+// with a wrong one (exit 3). The real MVT test backup from the corpus gives
+// its Telegram and WhatsApp.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include "support/test_support.h"
+
+using namespace contraband::testing;
+
+namespace {
+
+void Sh(const std::string& command) {
+  RunResult r = Run(command + " 2>&1");
+  INFO(command << "\n" << r.out);
+  REQUIRE(r.exit_code == 0);
+}
+
+bool HaveBackupMaker() {
+  return Run("python3 -c 'import cryptography.hazmat.primitives.keywrap' "
+             "2>/dev/null")
+             .exit_code == 0;
+}
+
+std::string MakeBackup(const TempDir& dir, const std::string& name,
+                       const std::string& options = "") {
+  const std::string out = dir.path() + "/" + name;
+  Sh("python3 " +
+     ShellQuote(std::string(SOURCE_DIR) + "/tests/support/make_ios_backup.py") +
+     " " + ShellQuote(out) + " " + options);
+  return out;
+}
+
+using Row = std::tuple<std::string, std::string, std::string, std::string>;
+
+std::set<Row> Findings(const nlohmann::json& report) {
+  std::set<Row> out;
+  for (const auto& f : report["findings"]) {
+    out.emplace(f["product"].get<std::string>(),
+                f["software"]["id"].get<std::string>(),
+                f["software"]["version"].get<std::string>(),
+                f["software"]["source"].get<std::string>());
+  }
+  return out;
+}
+
+const std::set<Row> kExpected = {
+    {"wechat", "com.tencent.xin", "8.0.49", "/Manifest.plist"},
+    {"whatsapp", "net.whatsapp.WhatsApp", "24.1.0", "/Manifest.plist"}};
+
+nlohmann::json Scan(const std::string& args, int exit_code) {
+  const RunResult r = RunContraband("scan --format json " + args);
+  INFO(args << "\n" << r.err);
+  REQUIRE(r.exit_code == exit_code);
+  return ParseJson(r.out);
+}
+
+}  // namespace
+
+TEST_CASE("an iPhone backup, plain: folder and zip", "[ios][ios-backup][e2e]") {
+  if (!HaveBackupMaker()) {
+    WARN("python3-cryptography absent: skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string backup = MakeBackup(dir, "00008110-000A1B2C3D4E5F60");
+  const nlohmann::json report = Scan(ShellQuote(backup), 1);
+  INFO(report.dump(1));
+  CHECK(report["warnings"].empty());
+  CHECK(report["scan"]["evidence"][0]["kind"] == "ios-backup");
+  CHECK(Findings(report) == kExpected);
+  for (const auto& f : report["findings"]) {
+    const auto& sw = f["software"];
+    CHECK(sw["ecosystem"] == "ios");
+    // Each app is named by all three files.
+    CHECK(sw["also_sources"].size() == 2);
+    if (sw["id"] == "com.tencent.xin") {
+      CHECK(sw["user"] == "alice@example.com");
+      CHECK(sw["publisher"] == "WeChat");
+      CHECK(sw["location"] ==
+            "/var/containers/Bundle/Application/5B1C/WeChat.app");
+    }
+  }
+  Sh("cd " + ShellQuote(dir.path()) +
+     " && zip -qr backup.zip 00008110-000A1B2C3D4E5F60");
+  const nlohmann::json zipped =
+      Scan(ShellQuote(dir.path() + "/backup.zip"), 1);
+  CHECK(zipped["warnings"].empty());
+  CHECK(Findings(zipped) == kExpected);
+}
+
+TEST_CASE("the MVT test backup: Telegram and WhatsApp", "[ios][ios-backup][e2e]") {
+  const auto backup = CorpusPath("ios/mvt_ios_backup");
+  SKIP_UNLESS_CORPUS(backup);
+  const nlohmann::json report = Scan(ShellQuote(*backup) + " --inventory", 1);
+  std::set<std::string> ids;
+  for (const auto& f : report["findings"]) {
+    ids.insert(f["software"]["id"].get<std::string>());
+  }
+  CHECK(ids == std::set<std::string>{"net.whatsapp.WhatsApp",
+                                     "ph.telegra.Telegraph"});
+  // sqlite3 Manifest.db "select count(distinct domain) from Files where
+  // domain like 'AppDomain-%'" says 107; Info.plist adds none of its own.
+  CHECK(report["software"].size() == 107);
+}
