@@ -110,3 +110,49 @@ TEST_CASE("the MVT test backup: Telegram and WhatsApp", "[ios][ios-backup][e2e]"
   // domain like 'AppDomain-%'" says 107; Info.plist adds none of its own.
   CHECK(report["software"].size() == 107);
 }
+
+TEST_CASE("an encrypted iPhone backup: with the password, without, wrong",
+          "[ios][ios-backup][e2e]") {
+  if (!HaveBackupMaker()) {
+    WARN("python3-cryptography absent: skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string plain = MakeBackup(dir, "plain");
+  const std::string enc =
+      MakeBackup(dir, "encrypted", "--password 'c0rrect horse' --dpic 10 --iter 10");
+  // The encrypted Manifest.db is not SQLite as it lies on disk.
+  CHECK(ReadHostFile(enc + "/Manifest.db").substr(0, 6) != "SQLite");
+
+  const nlohmann::json twin = Scan(ShellQuote(plain), 1);
+  const nlohmann::json opened =
+      Scan(ShellQuote(enc) + " --password 'c0rrect horse'", 1);
+  INFO(opened.dump(1));
+  CHECK(opened["warnings"].empty());
+  CHECK(opened["scan"]["evidence"][0]["format"] == "encrypted");
+  CHECK(Findings(opened) == Findings(twin));
+  CHECK(Findings(opened) == kExpected);
+  for (const auto& f : opened["findings"]) {
+    // Manifest.db was decrypted and read: all three files name each app.
+    CHECK(f["software"]["also_sources"].size() == 2);
+  }
+  // The password from the environment instead of the command line.
+  const RunResult by_env = Run(
+      "CONTRABAND_BACKUP_PASSWORD='c0rrect horse' " +
+      ShellQuote(std::string(CONTRABAND_BIN)) + " scan -q " +
+      ShellQuote(enc));
+  CHECK(by_env.exit_code == 1);
+
+  // Without a password: the plain app lists, and a warning naming the way.
+  const nlohmann::json locked = Scan(ShellQuote(enc), 1);
+  CHECK(Findings(locked) == kExpected);
+  REQUIRE(locked["warnings"].size() == 1);
+  CHECK(locked["warnings"][0]["message"].get<std::string>().find(
+            "--password") != std::string::npos);
+
+  const RunResult wrong =
+      RunContraband("scan --format json " + ShellQuote(enc) +
+                    " --password 'wrong horse'");
+  CHECK(wrong.exit_code == 3);
+  CHECK(wrong.err.find("wrong password") != std::string::npos);
+}

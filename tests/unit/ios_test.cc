@@ -8,7 +8,9 @@
 
 #include "collectors/registry.h"
 #include "evidence/memory_vfs.h"
+#include "formats/ios_keybag.h"
 #include "formats/mobile_installation_log.h"
+#include "formats/parse_error.h"
 #include "scan/scanner.h"
 #include "support/test_support.h"
 
@@ -180,4 +182,55 @@ TEST_CASE("ios-apps: bundle, purchase, signature and SpringBoard's list join",
         std::string::npos);
   CHECK(warnings.find("Broken.app/Info.plist") != std::string::npos);
   CHECK(r.software.size() == 3);
+}
+
+TEST_CASE("backup keybag: TLV records, bounds, unwrap with the right key only",
+          "[ios][ios-backup]") {
+  auto tlv = [](const std::string& tag, const std::string& value) {
+    std::string out = tag;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      out += static_cast<char>((value.size() >> shift) & 0xff);
+    }
+    return out + value;
+  };
+  auto be32 = [](uint32_t v) {
+    std::string out;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      out += static_cast<char>((v >> shift) & 0xff);
+    }
+    return out;
+  };
+  const std::string head = tlv("VERS", be32(3)) + tlv("TYPE", be32(1)) +
+                           tlv("UUID", std::string(16, 'u')) +
+                           tlv("WRAP", be32(0)) +
+                           tlv("SALT", std::string(20, 's')) +
+                           tlv("ITER", be32(10)) +
+                           tlv("DPSL", std::string(20, 'd')) +
+                           tlv("DPIC", be32(10));
+  // A class key wrapped (RFC 3394) with a key derived below.
+  Keybag probe = ParseKeybag(head + tlv("UUID", std::string(16, 'c')) +
+                             tlv("CLAS", be32(3)) + tlv("WRAP", be32(2)) +
+                             tlv("WPKY", std::string(40, 'w')));
+  CHECK(probe.version == 3);
+  CHECK(probe.iterations == 10);
+  CHECK(probe.dp_iterations == 10);
+  REQUIRE(probe.class_keys.count(3));
+  CHECK(probe.class_keys.at(3).wrap == 2);
+  CHECK(probe.class_keys.at(3).wrapped_key == std::string(40, 'w'));
+  // 40 bytes of 'w' are no valid wrap under any key.
+  CHECK(UnwrapClassKeys(probe, DeriveKeybagKey(probe, "pw")).empty());
+
+  CHECK_THROWS_AS(ParseKeybag(head), ParseError);  // no class key
+  CHECK_THROWS_AS(ParseKeybag(head.substr(0, head.size() - 2)), ParseError);
+  CHECK_THROWS_AS(ParseKeybag(tlv("SALT", "x") + tlv("ITER", be32(100000000)) +
+                              tlv("UUID", "u") + tlv("UUID", "c") +
+                              tlv("CLAS", be32(1))),
+                  ParseError);  // PBKDF2 rounds past the bound
+  CHECK_THROWS_AS(ParseKeybag(head + tlv("UUID", "c") + tlv("CLAS", "123")),
+                  ParseError);  // an integer that is not 4 bytes
+  CHECK_THROWS_AS(UnwrapFileKey({}, "\x03\0\0\0"), ParseError);
+  CHECK_THROWS_AS(DecryptAesCbcZeroIv(std::string(32, 'k'), "short"),
+                  ParseError);
+  CHECK(DecryptAesCbcZeroIv(std::string(32, 'k'), std::string(32, 'x'))
+            .size() == 32);
 }
