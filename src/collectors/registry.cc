@@ -30,6 +30,7 @@ std::unique_ptr<Collector> MakeAndroidApkCollector();
 std::unique_ptr<Collector> MakeIosAppsCollector();
 std::unique_ptr<Collector> MakeIosInstallHistoryCollector();
 std::unique_ptr<Collector> MakeIosBackupCollector();
+std::unique_ptr<Collector> MakeIosIpaCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -130,6 +131,10 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "iTunesMetadata), Info.plist Installed Applications, Manifest.db "
        "AppDomain-* domains (decrypted in memory with --password)",
        &MakeIosBackupCollector},
+      {"ios-ipa", "installer",
+       "iPhone app files (.ipa, loose or given as evidence): Payload/*.app/"
+       "Info.plist, iTunesMetadata.plist, the main executable's Team ID",
+       &MakeIosIpaCollector},
   };
   return kCollectors;
 }

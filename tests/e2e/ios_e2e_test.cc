@@ -148,3 +148,81 @@ TEST_CASE("an iOS extraction tar.gz: WeChat and TikTok installed, Zoom "
   CHECK(folder.exit_code == 1);
   CHECK(Findings(ParseJson(folder.out)) == Findings(report));
 }
+
+TEST_CASE("a TikTok .ipa: given as evidence, and loose in a user's folder",
+          "[ios][ios-ipa][e2e]") {
+  const auto exe = CorpusPath("macos/santa_binaryrules/banned_teamid");
+  SKIP_UNLESS_CORPUS(exe);
+  if (!HaveTool("plistutil") || !HaveTool("zip")) {
+    WARN("plistutil or zip absent: skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string xml = dir.Write(
+      "xml/info.plist",
+      R"(<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0"><dict>
+  <key>CFBundleIdentifier</key><string>com.zhiliaoapp.musically</string>
+  <key>CFBundleDisplayName</key><string>TikTok</string>
+  <key>CFBundleShortVersionString</key><string>34.5.0</string>
+  <key>CFBundleExecutable</key><string>TikTok</string>
+</dict></plist>
+)");
+  fs::create_directories(dir.path() + "/ipa/Payload/TikTok.app");
+  Sh("plistutil -i " + ShellQuote(xml) + " -o " +
+     ShellQuote(dir.path() + "/ipa/Payload/TikTok.app/Info.plist") +
+     " -f bin");
+  fs::copy_file(*exe, dir.path() + "/ipa/Payload/TikTok.app/TikTok");
+  dir.Write("ipa/iTunesMetadata.plist",
+            "<plist><dict><key>artistName</key><string>TikTok Ltd.</string>"
+            "<key>itemId</key><integer>835599320</integer></dict></plist>");
+  // Deflated, as App Store IPAs are: the executable is inflated in memory.
+  Sh("cd " + ShellQuote(dir.path() + "/ipa") +
+     " && zip -qr ../TikTok.ipa Payload iTunesMetadata.plist");
+
+  auto check = [](const RunResult& r, const std::string& source) {
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    const nlohmann::json report = ParseJson(r.out);
+    INFO(report.dump(1));
+    CHECK(report["warnings"].empty());
+    REQUIRE(report["findings"].size() == 1);
+    const auto& f = report["findings"][0];
+    CHECK(f["product"] == "tiktok");
+    const auto& sw = f["software"];
+    CHECK(sw["ecosystem"] == "installer");
+    CHECK(sw["id"] == "com.zhiliaoapp.musically");
+    CHECK(sw["version"] == "34.5.0");
+    CHECK(sw["name"] == "TikTok");
+    CHECK(sw["publisher"] == "TikTok Ltd.");
+    CHECK(sw["signer"]["team_id"] == "EQHXZ8M8AV");
+    CHECK(sw["source"] == source);
+  };
+  check(RunContraband("scan --format json " +
+                      ShellQuote(dir.path() + "/TikTok.ipa")),
+        "/TikTok.ipa");
+  fs::create_directories(dir.path() + "/mac/Users/alice/Downloads");
+  fs::copy_file(dir.path() + "/TikTok.ipa",
+                dir.path() + "/mac/Users/alice/Downloads/TikTok.ipa");
+  check(RunContraband("scan --format json " + ShellQuote(dir.path() + "/mac")),
+        "/Users/alice/Downloads/TikTok.ipa");
+}
+
+TEST_CASE("the corpus IPA: bundle id, version, signer", "[ios][ios-ipa][e2e]") {
+  const auto ipa = CorpusPath("ios_ipa/mobsf_helloworld.ipa");
+  SKIP_UNLESS_CORPUS(ipa);
+  const RunResult r =
+      RunContraband("inventory --format json " + ShellQuote(*ipa));
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json report = ParseJson(r.out);
+  CHECK(report["scan"]["evidence"][0]["kind"] == "ipa");
+  REQUIRE(report["software"].size() == 1);
+  const auto& sw = report["software"][0];
+  // unzip -p ... Payload/helloworld.app/Info.plist | plistutil -f xml
+  CHECK(sw["id"] == "com.kthcorp.helloworld");
+  CHECK(sw["version"] == "1.0");
+  CHECK(sw["signer"]["subject"] ==
+        "iPhone Distribution: KT Hitel Co., Ltd.");
+  // A 2012 CodeDirectory predates the Team ID field.
+  CHECK(sw["signer"]["team_id"] == "");
+}
