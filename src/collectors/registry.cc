@@ -31,6 +31,7 @@ std::unique_ptr<Collector> MakeIosAppsCollector();
 std::unique_ptr<Collector> MakeIosInstallHistoryCollector();
 std::unique_ptr<Collector> MakeIosBackupCollector();
 std::unique_ptr<Collector> MakeIosIpaCollector();
+std::unique_ptr<Collector> MakeIosDeviceCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -135,6 +136,10 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "iPhone app files (.ipa, loose or given as evidence): Payload/*.app/"
        "Info.plist, iTunesMetadata.plist, the main executable's Team ID",
        &MakeIosIpaCollector},
+      {"ios-device", "ios",
+       "a live iPhone (evidence ios: or ios:UDID): the apps "
+       "ideviceinstaller -l -o xml lists, read-only",
+       &MakeIosDeviceCollector},
   };
   return kCollectors;
 }

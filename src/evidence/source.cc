@@ -7,6 +7,7 @@
 #include "evidence/host/directory_vfs.h"
 #include "evidence/image/disk_image_source.h"
 #include "evidence/ios_backup_source.h"
+#include "evidence/ios_device_source.h"
 #include "evidence/host/host_os.h"
 #include "evidence/rerooted_vfs.h"
 #include "evidence/root_finder.h"
@@ -81,6 +82,7 @@ const std::vector<std::string>& SupportedEvidenceKinds() {
 
 OpenedEvidence OpenEvidence(const std::string& path,
                             const OpenRequest& request) {
+  if (IsIosDeviceArgument(path)) return OpenIosDevice(path, request);
   if (!host::PathType(path)) {
     throw EvidenceError("evidence " + path +
                         " does not exist or cannot be reached; check the path "

@@ -156,3 +156,106 @@ TEST_CASE("an encrypted iPhone backup: with the password, without, wrong",
   CHECK(wrong.exit_code == 3);
   CHECK(wrong.err.find("wrong password") != std::string::npos);
 }
+
+namespace {
+
+// Fake libimobiledevice tools in dir/bin replaying recorded-format output:
+// idevice_id -l prints `devices` (one a line); ideviceinstaller checks its
+// arguments and prints dir/apps.plist, or fails like a locked phone.
+std::string FakeTools(const TempDir& dir, const std::string& devices,
+                      bool locked) {
+  dir.Write("bin/idevice_id",
+            "#!/bin/sh\n[ \"$1\" = -l ] || exit 2\nprintf '" + devices +
+                "'\n");
+  dir.Write(
+      "bin/ideviceinstaller",
+      locked ? std::string("#!/bin/sh\necho 'ERROR: Could not connect to "
+                           "lockdownd: Password protected (-17)' >&2\nexit 1\n")
+             : "#!/bin/sh\n[ \"$1 $3 $4 $5\" = '-u -l -o xml' ] || exit 2\n"
+               "cat " + ShellQuote(dir.path() + "/apps.plist") + "\n");
+  Sh("chmod +x " + ShellQuote(dir.path() + "/bin/idevice_id") + " " +
+     ShellQuote(dir.path() + "/bin/ideviceinstaller"));
+  return "PATH=" + ShellQuote(dir.path() + "/bin") + ":/usr/bin:/bin ";
+}
+
+RunResult RunWithEnv(const std::string& env, const std::string& args) {
+  return Run(env + ShellQuote(std::string(CONTRABAND_BIN)) + " " + args);
+}
+
+std::set<std::tuple<std::string, std::string, std::string>> ProductIdVersion(
+    const nlohmann::json& report) {
+  std::set<std::tuple<std::string, std::string, std::string>> out;
+  for (const auto& f : report["findings"]) {
+    out.emplace(f["product"].get<std::string>(),
+                f["software"]["id"].get<std::string>(),
+                f["software"]["version"].get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a live iPhone through a fake ideviceinstaller: same findings as "
+          "its backup, and clear errors",
+          "[ios][ios-device][e2e]") {
+  if (!HaveBackupMaker()) {
+    WARN("python3-cryptography absent: skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string backup = MakeBackup(dir, "backup");
+  // ideviceinstaller -l -o xml: an array of the apps' Info.plist dicts.
+  dir.Write("apps.plist", R"(<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<array>
+  <dict>
+    <key>ApplicationType</key><string>User</string>
+    <key>CFBundleDisplayName</key><string>WeChat</string>
+    <key>CFBundleExecutable</key><string>WeChat</string>
+    <key>CFBundleIdentifier</key><string>com.tencent.xin</string>
+    <key>CFBundleShortVersionString</key><string>8.0.49</string>
+    <key>CFBundleVersion</key><string>8.0.49.33</string>
+    <key>Path</key><string>/private/var/containers/Bundle/Application/5B1C/WeChat.app</string>
+  </dict>
+  <dict>
+    <key>ApplicationType</key><string>User</string>
+    <key>CFBundleIdentifier</key><string>net.whatsapp.WhatsApp</string>
+    <key>CFBundleName</key><string>WhatsApp</string>
+    <key>CFBundleShortVersionString</key><string>24.1.0</string>
+  </dict>
+  <dict>
+    <key>CFBundleIdentifier</key><string>com.example.notes</string>
+    <key>CFBundleShortVersionString</key><string>1.0</string>
+  </dict>
+</array>
+</plist>
+)");
+  const std::string env = FakeTools(dir, "00008110-000A1B2C3D4E5F60\\n", false);
+  const RunResult live = RunWithEnv(env, "scan --format json ios:");
+  INFO(live.err);
+  REQUIRE(live.exit_code == 1);
+  const nlohmann::json device = ParseJson(live.out);
+  CHECK(device["scan"]["evidence"][0]["kind"] == "ios-device");
+  CHECK(device["warnings"].empty());
+  CHECK(ProductIdVersion(device) ==
+        ProductIdVersion(Scan(ShellQuote(backup), 1)));
+  CHECK(ProductIdVersion(device).size() == 2);
+  CHECK(RunWithEnv(env, "scan -q ios:00008110-000A1B2C3D4E5F60").exit_code ==
+        1);
+
+  auto fails_with = [&](const std::string& env_, const std::string& arg,
+                        const std::string& words) {
+    const RunResult r = RunWithEnv(env_, "scan " + arg);
+    INFO(arg << ": " << r.err);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find(words) != std::string::npos);
+  };
+  fails_with(env, "ios:0000-OTHER", "no such device");
+  fails_with("PATH=/nonexistent ", "ios:", "apt-get install ideviceinstaller");
+  TempDir none, two, locked;
+  fails_with(FakeTools(none, "", false), "ios:", "no iPhone is connected");
+  fails_with(FakeTools(two, "AAAA\\nBBBB\\n", false), "ios:",
+             "name one: ios:AAAA ios:BBBB");
+  fails_with(FakeTools(locked, "AAAA\\n", true), "ios:", "unlock it, tap Trust");
+}
