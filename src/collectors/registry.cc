@@ -120,8 +120,9 @@ const std::vector<CollectorInfo>& AllCollectors() {
       {"ios-apps", "ios",
        "iOS extraction apps: private/var/containers/Bundle/Application "
        "bundles (Info.plist, iTunesMetadata.plist, the main executable's "
-       "Team ID), /Applications system apps, and FrontBoard's "
-       "applicationState.db (apps whose bundle is gone: residue)",
+       "Team ID), /Applications system apps, FrontBoard's "
+       "applicationState.db and the App Store's storeSystem.db (apps whose "
+       "bundle is gone: residue)",
        &MakeIosAppsCollector},
       {"ios-install-history", "ios",
        "iOS MobileInstallation logs (mobile_installation.log.N): apps "

@@ -234,3 +234,45 @@ TEST_CASE("backup keybag: TLV records, bounds, unwrap with the right key only",
   CHECK(DecryptAesCbcZeroIv(std::string(32, 'k'), std::string(32, 'x'))
             .size() == 32);
 }
+
+TEST_CASE("ios-apps: storeSystem.db of the MVS 2023 iPhone (iOS 16) with its "
+          "write-ahead log",
+          "[ios][ios-apps]") {
+  const auto db = CorpusPath("ios/ileapp_mvs_ios_2023/storeSystem.db");
+  const auto wal = CorpusPath("ios/ileapp_mvs_ios_2023/storeSystem.db-wal");
+  SKIP_UNLESS_CORPUS(db, wal);
+  const std::string dir =
+      "/private/var/containers/Data/System/AD313E95/Documents/Persistence/";
+  MemoryVfs vfs;
+  vfs.AddFile(dir + "storeSystem.db", ReadHostFile(*db));
+  vfs.AddFile(dir + "storeSystem.db-wal", ReadHostFile(*wal));
+  // Authy's bundle is there; the other App Store installs' are not.
+  vfs.AddFile(
+      "/private/var/containers/Bundle/Application/8A55/Authy.app/Info.plist",
+      "<plist><dict><key>CFBundleIdentifier</key><string>com.authy</string>"
+      "<key>CFBundleShortVersionString</key><string>25.1</string>"
+      "</dict></plist>");
+  CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("ios-apps"));
+  INFO(AllWarnings(r));
+  // sqlite3 storeSystem.db "select count(distinct bundle_id) from
+  // app_install" (with the -wal beside it): 16.
+  CHECK(r.software.size() == 16);
+  // ... "select bundle_version, vendor_name, datetime(timestamp + 978307200,
+  // 'unixepoch') from app_install where bundle_id =
+  // 'com.zhiliaoapp.musically'": 274010|TikTok Ltd.|2022-12-15 22:45:27
+  const Software* tiktok = ById(r, "com.zhiliaoapp.musically");
+  REQUIRE(tiktok);
+  CHECK(tiktok->state == SoftwareState::kResidue);
+  CHECK(tiktok->version == "274010");
+  CHECK(tiktok->publisher == "TikTok Ltd.");
+  CHECK(tiktok->installed_at == "2022-12-15T22:45:27Z");
+  CHECK(tiktok->source == dir + "storeSystem.db");
+  const Software* authy = ById(r, "com.authy");
+  REQUIRE(authy);
+  CHECK(authy->state == SoftwareState::kInstalled);
+  CHECK(authy->version == "25.1");  // the bundle's, not the store's build
+  CHECK(authy->installed_at == "2022-12-19T03:17:51Z");
+  CHECK(authy->publisher == "Authy Inc.");
+  CHECK(AllWarnings(r).find("15 app(s) the App Store installed") !=
+        std::string::npos);
+}

@@ -12,6 +12,10 @@
 //     or the extraction lacks it) is reported as residue, with a warning
 //     saying so. Apple's own ids (com.apple.*) are left out of that: their
 //     bundles live on the system volume, which extractions often omit.
+//   private/var/containers/Data/System/*/Documents/Persistence/
+//     storeSystem.db (iOS 16+): the App Store's installs; a bundle's record
+//     gets its install time (and seller); an install whose bundle is gone
+//     is residue like the above.
 //
 // Files come in path order, and an executable may sort before its
 // Info.plist ("AppName" < "Info.plist"), so every Mach-O at the top of a
@@ -26,6 +30,7 @@
 #include "collectors/collector.h"
 #include "collectors/ios/ios_app.h"
 #include "formats/ios_application_state.h"
+#include "formats/ios_store_system.h"
 #include "formats/macho_signature.h"
 #include "formats/parse_error.h"
 #include "formats/plist.h"
@@ -39,6 +44,8 @@ constexpr std::string_view kStateDb =
     "/private/var/mobile/Library/FrontBoard/applicationState.db";
 constexpr uint64_t kMaxPlistBytes = 4ull << 20;
 constexpr uint64_t kMaxStateDbBytes = 256ull << 20;
+constexpr std::string_view kStoreDbDir = "/private/var/containers/Data/System/";
+constexpr std::string_view kStoreDbTail = "/Documents/Persistence/storeSystem.db";
 // An archive keeps entries up to this for ranges reads (see macos-apps).
 constexpr uint64_t kMaxKeptBytes = 256ull << 20;
 constexpr size_t kMaxBundles = 20000;
@@ -84,6 +91,10 @@ class IosAppsCollector : public Collector {
         {"/Applications/*.app/Info.plist", kMaxPlistBytes},
         {std::string(kStateDb), kMaxStateDbBytes},
         {std::string(kStateDb) + "-wal", kMaxStateDbBytes},
+        {std::string(kStoreDbDir) + "*" + std::string(kStoreDbTail),
+         kMaxStateDbBytes},
+        {std::string(kStoreDbDir) + "*" + std::string(kStoreDbTail) + "-wal",
+         kMaxStateDbBytes},
     };
   }
 
@@ -96,6 +107,13 @@ class IosAppsCollector : public Collector {
     }
     if (path == std::string(kStateDb) + "-wal") {
       state_wal_ = std::string(file.data);
+      return;
+    }
+    if (path.substr(0, kStoreDbDir.size()) == kStoreDbDir) {
+      const bool wal = path.size() > 4 && path.substr(path.size() - 4) == "-wal";
+      const std::string db(wal ? path.substr(0, path.size() - 4) : path);
+      (wal ? store_dbs_[db].second : store_dbs_[db].first) =
+          std::string(file.data);
       return;
     }
     if (path.substr(0, kBundles.size()) == kBundles &&
@@ -118,10 +136,16 @@ class IosAppsCollector : public Collector {
   }
 
   void Finish(CollectorSink& sink) override {
+    const std::map<std::string, std::pair<StoreInstall, std::string>> store =
+        ReadStoreDbs(sink);
     std::set<std::string> ids;
     for (auto& [path, b] : bundles_) {
       if (!b.have_plist) continue;
       Software& sw = b.software;
+      if (auto s = store.find(sw.id); s != store.end()) {
+        sw.installed_at = s->second.first.when;
+        if (sw.publisher.empty()) sw.publisher = s->second.first.vendor;
+      }
       const std::string container = path.substr(0, path.rfind('/'));
       // The seller's name first: an App Store app's certificate is Apple's.
       if (auto m = metadata_.find(container); m != metadata_.end()) {
@@ -138,6 +162,24 @@ class IosAppsCollector : public Collector {
       sink.Add(std::move(sw));
     }
     bundles_.clear();
+    std::vector<std::string> gone;
+    for (const auto& [id, install] : store) {
+      if (ids.count(id)) continue;
+      Software sw;
+      sw.ecosystem = "ios";
+      sw.id = id;
+      sw.name = install.first.name.empty() ? id : install.first.name;
+      sw.version = install.first.version;
+      sw.publisher = install.first.vendor;
+      sw.installed_at = install.first.when;
+      sw.state = SoftwareState::kResidue;
+      sw.source = install.second;
+      sink.Add(std::move(sw));
+      gone.push_back(id);
+      ids.insert(id);
+    }
+    WarnNoBundle(store.empty() ? std::string() : store.begin()->second.second,
+                 gone, "the App Store installed", sink);
     FinishApplicationState(ids, sink);
   }
 
@@ -239,24 +281,53 @@ class IosAppsCollector : public Collector {
       sink.Add(std::move(sw));
       gone.push_back(id);
     }
-    if (!gone.empty()) {
-      std::string named;
-      for (size_t i = 0; i < gone.size() && i < kResidueIdsNamed; ++i) {
-        named += (i ? ", " : "") + gone[i];
-      }
-      if (gone.size() > kResidueIdsNamed) named += ", ...";
-      sink.Warn(state_db_path_,
-                std::to_string(gone.size()) +
-                    " app(s) known to SpringBoard have no bundle in the "
-                    "evidence (offloaded, deleted since, or the extraction "
-                    "lacks private/var/containers/Bundle): reported as "
-                    "residue: " + named);
-    }
+    WarnNoBundle(state_db_path_, gone, "known to SpringBoard", sink);
     state_db_.clear();
     state_wal_.clear();
   }
 
+  static void WarnNoBundle(const std::string& path,
+                           const std::vector<std::string>& gone,
+                           const char* who, CollectorSink& sink) {
+    if (gone.empty()) return;
+    std::string named;
+    for (size_t i = 0; i < gone.size() && i < kResidueIdsNamed; ++i) {
+      named += (i ? ", " : "") + gone[i];
+    }
+    if (gone.size() > kResidueIdsNamed) named += ", ...";
+    sink.Warn(path, std::to_string(gone.size()) + " app(s) " + who +
+                        " have no bundle in the evidence (offloaded, "
+                        "deleted since, or the extraction lacks "
+                        "private/var/containers/Bundle): reported as "
+                        "residue: " + named);
+  }
+
+  // Each storeSystem.db's installs, by bundle id (the newest row wins),
+  // with the database's path.
+  std::map<std::string, std::pair<StoreInstall, std::string>> ReadStoreDbs(
+      CollectorSink& sink) {
+    std::map<std::string, std::pair<StoreInstall, std::string>> out;
+    for (auto& [path, bytes] : store_dbs_) {
+      if (bytes.first.empty()) continue;  // a -wal without its database
+      try {
+        for (StoreInstall& row : ReadStoreInstalls(bytes.first, bytes.second)) {
+          auto it = out.find(row.bundle_id);
+          if (it == out.end() || it->second.first.when < row.when) {
+            const std::string id = row.bundle_id;
+            out[id] = {std::move(row), path};
+          }
+        }
+      } catch (const ParseError& e) {
+        sink.Warn(path, e.what());
+      }
+    }
+    store_dbs_.clear();
+    return out;
+  }
+
   std::map<std::string, Bundle> bundles_;
+  // storeSystem.db files: database and write-ahead log bytes, by path.
+  std::map<std::string, std::pair<std::string, std::string>> store_dbs_;
   // By container folder: the purchase and its file.
   std::map<std::string, std::pair<ItunesMetadata, std::string>> metadata_;
   std::string state_db_path_, state_db_, state_wal_;
