@@ -1,9 +1,11 @@
 #include "evidence/ios_backup_source.h"
 
+#include <map>
 #include <memory>
 
 #include "evidence/host/directory_vfs.h"
 #include "evidence/host/host_os.h"
+#include "evidence/ios_backup_vfs.h"
 #include "evidence/memory_vfs.h"
 #include "evidence/root_finder.h"
 #include "formats/ios_keybag.h"
@@ -22,15 +24,19 @@ constexpr uint64_t kMaxManifestDbBytes = 2ull << 30;
 // the first password that unlocks the keybag; without a password, no
 // Manifest.db (the ios-backup collector says so). Throws EvidenceError when
 // passwords were given and none fits.
-std::unique_ptr<Vfs> OpenEncrypted(const std::string& path, Vfs& dir,
+std::unique_ptr<Vfs> OpenEncrypted(const std::string& path,
+                                   std::unique_ptr<Vfs> dir,
                                    const PlistValue& manifest,
                                    std::string manifest_bytes,
                                    const OpenRequest& request,
                                    OpenedEvidence& ev) {
   auto out = std::make_unique<MemoryVfs>();
-  if (dir.Stat("/Info.plist")) {
-    out->AddFile("/Info.plist", dir.Read("/Info.plist", kMaxInfoPlistBytes));
+  std::map<std::string, std::string> top;
+  if (dir->Stat("/Info.plist")) {
+    top["/Info.plist"] = dir->Read("/Info.plist", kMaxInfoPlistBytes);
+    out->AddFile("/Info.plist", top["/Info.plist"]);
   }
+  top["/Manifest.plist"] = manifest_bytes;
   out->AddFile("/Manifest.plist", std::move(manifest_bytes));
   std::vector<const VolumeKey*> passwords;
   for (const VolumeKey& k : request.keys) {
@@ -61,18 +67,21 @@ std::unique_ptr<Vfs> OpenEncrypted(const std::string& path, Vfs& dir,
       throw EvidenceError("iPhone backup " + path + ": " + e.what());
     }
     if (class_keys.empty()) continue;
+    std::string db;
     try {
       const std::string key = UnwrapFileKey(class_keys, manifest_key->text);
-      std::string db = DecryptAesCbcZeroIv(
-          key, dir.Read("/Manifest.db", kMaxManifestDbBytes));
-      out->AddFile("/Manifest.db", std::move(db));
+      db = DecryptAesCbcZeroIv(key,
+                               dir->Read("/Manifest.db", kMaxManifestDbBytes));
     } catch (const ParseError& e) {
       throw EvidenceError("iPhone backup " + path +
                           ": the password opens the keybag but Manifest.db "
                           "cannot be decrypted (" + e.what() + ")");
     }
     ev.format = "encrypted";
-    return out;
+    top["/Manifest.db"] = db;
+    // The domains by their paths, each file decrypted when read.
+    return std::make_unique<IosBackupVfs>(std::move(dir), std::move(top), db,
+                                          std::move(class_keys));
   }
   throw EvidenceError("iPhone backup " + path +
                       " is encrypted and the password given (" +
@@ -103,14 +112,31 @@ std::optional<OpenedEvidence> TryOpenIosBackup(const std::string& path,
     }
     const PlistValue* enc = manifest ? manifest->Find("IsEncrypted") : nullptr;
     if (enc && enc->type == PlistValue::Type::kBool && enc->boolean) {
-      std::unique_ptr<Vfs> decrypted =
-          OpenEncrypted(path, *vfs, *manifest, std::move(bytes), request, ev);
+      std::unique_ptr<Vfs> decrypted = OpenEncrypted(
+          path, std::move(vfs), *manifest, std::move(bytes), request, ev);
       ev.volumes.push_back({"", "ios-backup > " + ev.format,
                             std::move(decrypted), {}, {}});
       return ev;
     }
   }
-  ev.volumes.push_back({"", "ios-backup", std::move(vfs), {}, {}});
+  // Plain: the domains by their paths, through Manifest.db; a Manifest.db
+  // that cannot be read leaves the folder as it is (the collector warns).
+  std::unique_ptr<Vfs> mapped;
+  try {
+    std::map<std::string, std::string> top;
+    for (const char* name : {"/Info.plist", "/Manifest.plist", "/Manifest.db"}) {
+      if (vfs->Stat(name)) top[name] = {};
+    }
+    const std::string db = vfs->Read("/Manifest.db", kMaxManifestDbBytes);
+    mapped = std::make_unique<IosBackupVfs>(std::move(vfs), std::move(top), db,
+                                            std::map<uint32_t, std::string>{});
+  } catch (const EvidenceError& e) {
+    ev.warnings.push_back({"/Manifest.db", std::string("its files are not "
+                                                       "mapped to their paths: ") +
+                                               e.what()});
+    mapped = std::make_unique<DirectoryVfs>(path);
+  }
+  ev.volumes.push_back({"", "ios-backup", std::move(mapped), {}, {}});
   return ev;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <tuple>
 
+#include "evidence/source.h"
 #include "support/test_support.h"
 
 using namespace contraband::testing;
@@ -258,4 +259,52 @@ TEST_CASE("a live iPhone through a fake ideviceinstaller: same findings as "
   fails_with(FakeTools(two, "AAAA\\nBBBB\\n", false), "ios:",
              "name one: ios:AAAA ios:BBBB");
   fails_with(FakeTools(locked, "AAAA\\n", true), "ios:", "unlock it, tap Trust");
+}
+
+TEST_CASE("an iPhone backup's files by their real paths, plain and encrypted",
+          "[ios][ios-backup]") {
+  if (!HaveBackupMaker()) {
+    WARN("python3-cryptography absent: skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string plain = MakeBackup(dir, "plain");
+  const std::string enc =
+      MakeBackup(dir, "encrypted", "--password pw --dpic 10 --iter 10");
+  const std::string prefs =
+      "/HomeDomain/Library/Preferences/.GlobalPreferences.plist";
+  for (const std::string& backup : {plain, enc}) {
+    INFO(backup);
+    contraband::OpenRequest request;
+    request.keys.push_back(
+        {contraband::VolumeKey::Kind::kPassword, "pw", "--password"});
+    contraband::OpenedEvidence ev = contraband::OpenEvidence(backup, request);
+    REQUIRE(ev.kind == "ios-backup");
+    REQUIRE(ev.volumes.size() == 1);
+    contraband::Vfs& vfs = *ev.volumes[0].vfs;
+    // The stored name is the SHA-1 of "HomeDomain-Library/...": read by path.
+    CHECK(vfs.Read(prefs, 1024) == "global preferences: 32 bytes....\n");
+    CHECK(vfs.Read("/AppDomain-com.tencent.xin/Library/Preferences/x.plist",
+                   1024) == "<plist><dict/></plist>\n");
+    std::vector<std::string> top;
+    for (const auto& e : vfs.List("/")) top.push_back(e.name);
+    CHECK(top == std::vector<std::string>{
+                     "AppDomain-com.tencent.xin",
+                     "AppDomain-net.whatsapp.WhatsApp",
+                     "AppDomainGroup-group.net.whatsapp.WhatsApp.shared",
+                     "HomeDomain", "Info.plist", "Manifest.db",
+                     "Manifest.plist"});
+    const auto documents = vfs.Stat("/AppDomain-net.whatsapp.WhatsApp/Documents");
+    REQUIRE(documents);
+    CHECK(documents->type == contraband::FileType::kDirectory);
+    CHECK(vfs.List("/AppDomain-net.whatsapp.WhatsApp/Documents").empty());
+    // The top Manifest.db is plain SQLite, decrypted in memory when needed.
+    CHECK(vfs.Read("/Manifest.db", 1 << 20).substr(0, 6) == "SQLite");
+    CHECK_THROWS_AS(vfs.Read("/HomeDomain/missing", 1024),
+                    contraband::EvidenceError);
+  }
+  // On disk the encrypted copy of the same file is not the plain bytes.
+  const std::string stored = ReadHostFile(
+      enc + "/0d/0dc926a1810f7aee4e8f38793ed788701f93bf9d");
+  CHECK(stored.find("global preferences") == std::string::npos);
 }

@@ -5,7 +5,8 @@
 
 The backup lists WeChat (with an iTunesMetadata receipt) and WhatsApp in
 Manifest.plist "Applications" and Info.plist "Installed Applications", and
-has AppDomain-* rows for them (and a HomeDomain file) in Manifest.db.
+has AppDomain-* rows for them (and a HomeDomain file) in Manifest.db; each
+file row's bytes are stored as xx/<sha1("Domain-relativePath")>.
 
 With --password it is encrypted the way iOS does it: a BackupKeyBag whose
 class keys are AES-wrapped (RFC 3394) with
@@ -15,6 +16,7 @@ class key 3. The iteration counts are low (default 10 each) so tests are
 fast; iOS uses DPIC 10,000,000. Uses Debian's python3-cryptography.
 """
 import argparse
+import hashlib
 import os
 import plistlib
 import sqlite3
@@ -75,18 +77,36 @@ def build_plain(out):
         "relativePath TEXT, flags INTEGER, file BLOB);"
         "CREATE INDEX FilesDomainIdx ON Files(domain);"
         "CREATE TABLE Properties (key TEXT PRIMARY KEY, value BLOB);")
-    rows = [
-        ("AppDomain-com.tencent.xin", "Library/Preferences/x.plist"),
-        ("AppDomain-net.whatsapp.WhatsApp", "Documents"),
-        ("AppDomainGroup-group.net.whatsapp.WhatsApp.shared", "Library"),
-        ("HomeDomain", "Library/Preferences/.GlobalPreferences.plist"),
-    ]
-    for i, (domain, rel) in enumerate(rows):
-        db.execute("INSERT INTO Files VALUES (?, ?, ?, 1, NULL)",
-                   ("%040x" % (i + 1), domain, rel))
+    for domain, rel, flags, data in ROWS:
+        db.execute("INSERT INTO Files VALUES (?, ?, ?, ?, NULL)",
+                   (file_id(domain, rel), domain, rel, flags))
+        if flags == 1:
+            write_stored(out, file_id(domain, rel), data)
     db.commit()
     db.close()
     return manifest, info
+
+
+# (domain, relativePath, flags: 1 file / 2 folder, bytes)
+ROWS = [
+    ("AppDomain-com.tencent.xin", "", 2, None),
+    ("AppDomain-com.tencent.xin", "Library/Preferences/x.plist", 1,
+     b"<plist><dict/></plist>\n"),
+    ("AppDomain-net.whatsapp.WhatsApp", "Documents", 2, None),
+    ("AppDomainGroup-group.net.whatsapp.WhatsApp.shared", "Library", 2, None),
+    ("HomeDomain", "Library/Preferences/.GlobalPreferences.plist", 1,
+     b"global preferences: 32 bytes....\n"),
+]
+
+
+def file_id(domain, rel):
+    return hashlib.sha1((domain + "-" + rel).encode()).hexdigest()
+
+
+def write_stored(out, fid, data):
+    os.makedirs(os.path.join(out, fid[:2]), exist_ok=True)
+    with open(os.path.join(out, fid[:2], fid), "wb") as f:
+        f.write(data)
 
 
 def encrypt(out, manifest, password, dpic, iters):
@@ -117,9 +137,42 @@ def encrypt(out, manifest, password, dpic, iters):
                                             db_key))
     manifest["IsEncrypted"] = True
     db_path = os.path.join(out, "Manifest.db")
+    # SQLite files are whole pages: a multiple of the AES block.
+    # Each file: its own key, wrapped by its protection class's key and
+    # kept in an NSKeyedArchiver MBFile in Files.file; the bytes AES-256-CBC
+    # (zero IV) with PKCS#7 padding.
+    db = sqlite3.connect(db_path)
+    for domain, rel, flags, data in ROWS:
+        if flags != 1:
+            continue
+        fid = file_id(domain, rel)
+        key_ = os.urandom(32)
+        pad = 16 - len(data) % 16
+        enc = Cipher(algorithms.AES(key_), modes.CBC(bytes(16))).encryptor()
+        write_stored(out, fid,
+                     enc.update(data + bytes([pad]) * pad) + enc.finalize())
+        wrapped = struct.pack("<I", 3) + aes_key_wrap(class_keys[3], key_)
+        mbfile = plistlib.dumps({
+            "$version": 100000,
+            "$archiver": "NSKeyedArchiver",
+            "$top": {"root": plistlib.UID(1)},
+            "$objects": [
+                "$null",
+                {"$class": plistlib.UID(4), "EncryptionKey": plistlib.UID(2),
+                 "ProtectionClass": 3, "Size": len(data), "Flags": 1,
+                 "RelativePath": plistlib.UID(3)},
+                {"$class": plistlib.UID(5), "NS.data": wrapped},
+                rel,
+                {"$classname": "MBFile", "$classes": ["MBFile", "NSObject"]},
+                {"$classname": "NSMutableData",
+                 "$classes": ["NSMutableData", "NSData", "NSObject"]},
+            ],
+        }, fmt=plistlib.FMT_BINARY)
+        db.execute("UPDATE Files SET file = ? WHERE fileID = ?", (mbfile, fid))
+    db.commit()
+    db.close()
     with open(db_path, "rb") as f:
         plain = f.read()
-    # SQLite files are whole pages: a multiple of the AES block.
     assert len(plain) % 16 == 0
     enc = Cipher(algorithms.AES(db_key), modes.CBC(bytes(16))).encryptor()
     with open(db_path, "wb") as f:
