@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "evidence/app_bundle_source.h"
 #include "evidence/archive/archive_source.h"
 #include "evidence/host/directory_vfs.h"
 #include "evidence/image/disk_image_source.h"
@@ -58,6 +59,8 @@ const std::vector<SourceKind>& Chain() {
   static const std::vector<SourceKind> kChain = {
       // A backup folder before any folder: it is read through its manifest.
       {"ios-backup", &TryOpenIosBackup},
+      // A Foo.app folder: shown at /Applications/Foo.app.
+      {"app", &TryOpenAppBundle},
       {"directory", &TryOpenDirectory},
       // Images before archives: libarchive takes a file that starts with a
       // zeroed block (a bare ext or HFS+ image) for an empty tar. A bare

@@ -226,3 +226,63 @@ TEST_CASE("the corpus IPA: bundle id, version, signer", "[ios][ios-ipa][e2e]") {
   // A 2012 CodeDirectory predates the Team ID field.
   CHECK(sw["signer"]["team_id"] == "");
 }
+
+TEST_CASE("app bundle folders given directly: an iPhone .app and a Mac .app; "
+          "a renamed app found by its Team ID",
+          "[ios][e2e]") {
+  const auto exe = CorpusPath("macos/santa_binaryrules/banned_teamid");
+  SKIP_UNLESS_CORPUS(exe);
+  TempDir dir;
+  dir.Write("WeChat.app/Info.plist",
+            InfoPlist("com.tencent.xin", "WeChat", "8.0.49"));
+  fs::copy_file(*exe, dir.path() + "/WeChat.app/WeChat");
+  const RunResult r = RunContraband(
+      "scan --format json " + ShellQuote(dir.path() + "/WeChat.app"));
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  const nlohmann::json report = ParseJson(r.out);
+  CHECK(report["scan"]["evidence"][0]["kind"] == "app");
+  CHECK(Findings(report) ==
+        std::set<Row>{{"wechat", "com.tencent.xin", "8.0.49", "installed"}});
+  const nlohmann::json* wechat = FindingFor(report, "com.tencent.xin");
+  REQUIRE(wechat);
+  // CFBundleExecutable is absent: the executable named like the folder.
+  CHECK((*wechat)["signer"]["team_id"] == "EQHXZ8M8AV");
+  CHECK((*wechat)["source"] == "/Applications/WeChat.app/Info.plist");
+
+  dir.Write("zoom.us.app/Contents/Info.plist",
+            InfoPlist("us.zoom.xos", "zoom.us", "6.2.11"));
+  const RunResult mac = RunContraband(
+      "scan --format json " + ShellQuote(dir.path() + "/zoom.us.app"));
+  CHECK(mac.exit_code == 1);
+  const nlohmann::json mac_report = ParseJson(mac.out);
+  REQUIRE(mac_report["findings"].size() == 1);
+  CHECK(mac_report["findings"][0]["software"]["ecosystem"] == "macos");
+  CHECK(mac_report["findings"][0]["product"] == "zoom");
+
+  // Renamed, another bundle id, in an extraction: only its Team ID tells.
+  const std::string app = "tree/private/var/containers/Bundle/Application/"
+                          "77EE/Notes.app/";
+  dir.Write(app + "Info.plist",
+            InfoPlist("com.example.renamed", "Notes", "1.0"));
+  fs::copy_file(*exe, dir.path() + "/" + app + "Notes");
+  nlohmann::json product = {{"schema", "contraband/product/v1"},
+                            {"id", "banned-team"},
+                            {"name", "Banned team"},
+                            {"vendor", "Test"},
+                            {"rules",
+                             {{{"ecosystem", "ios"},
+                               {"field", "team_id"},
+                               {"equals", {"EQHXZ8M8AV"}},
+                               {"confidence", "high"}}}}};
+  dir.Write("catalog/products/banned-team.json", product.dump());
+  const RunResult renamed = RunContraband(
+      "scan --format json --catalog " +
+      ShellQuote(dir.path() + "/catalog/products") + " " +
+      ShellQuote(dir.path() + "/tree"));
+  INFO(renamed.err);
+  CHECK(renamed.exit_code == 1);
+  CHECK(Findings(ParseJson(renamed.out)) ==
+        std::set<Row>{
+            {"banned-team", "com.example.renamed", "1.0", "installed"}});
+}

@@ -6,7 +6,9 @@
 //     buying Apple ID, store item id);
 //   .../<Name>.app/<CFBundleExecutable>: the main executable's code
 //     signature (Team ID, signer), load commands and signature only;
-//   /Applications/<Name>.app/Info.plist: Apple's own apps (inventory);
+//   /Applications/<Name>.app/Info.plist and executable: Apple's own apps
+//     (inventory), and an iPhone .app folder given as evidence (shown
+//     there by the evidence layer);
 //   private/var/mobile/Library/FrontBoard/applicationState.db: every app
 //     SpringBoard knows; one whose bundle is not in the evidence (offloaded,
 //     or the extraction lacks it) is reported as residue, with a warning
@@ -84,7 +86,10 @@ class IosAppsCollector : public Collector {
     const std::string app = std::string(kBundles) + "*/*.app";
     FileRequest exe{app + "/*", kMaxKeptBytes};
     exe.ranges = true;
+    FileRequest system_exe{"/Applications/*.app/*", kMaxKeptBytes};
+    system_exe.ranges = true;
     return {
+        system_exe,
         {app + "/Info.plist", kMaxPlistBytes},
         {std::string(kBundles) + "*/iTunesMetadata.plist", kMaxPlistBytes},
         exe,
@@ -130,7 +135,7 @@ class IosAppsCollector : public Collector {
     if (rest.find('/') != std::string_view::npos) return;
     if (rest == "Info.plist") {
       ReadInfoPlist(bundle, file, sink);
-    } else if (path.substr(0, kBundles.size()) == kBundles) {
+    } else {
       ReadExecutable(bundle, rest, file, sink);
     }
   }
