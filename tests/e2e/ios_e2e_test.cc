@@ -227,7 +227,7 @@ TEST_CASE("the corpus IPA: bundle id, version, signer", "[ios][ios-ipa][e2e]") {
   CHECK(sw["signer"]["team_id"] == "");
 }
 
-TEST_CASE("app bundle folders given directly: an iPhone .app and a Mac .app; "
+TEST_CASE("app bundle folders given directly: an iPhone .app and a Mac .app, "
           "a renamed app found by its Team ID",
           "[ios][e2e]") {
   const auto exe = CorpusPath("macos/santa_binaryrules/banned_teamid");
