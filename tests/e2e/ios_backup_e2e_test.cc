@@ -151,6 +151,15 @@ TEST_CASE("an encrypted iPhone backup: with the password, without, wrong",
   CHECK(locked["warnings"][0]["message"].get<std::string>().find(
             "--password") != std::string::npos);
 
+  // Zipped, it is not decrypted: the plain lists, and a warning to extract.
+  Sh("cd " + ShellQuote(dir.path()) + " && zip -qr enc.zip encrypted");
+  const nlohmann::json zipped = Scan(
+      ShellQuote(dir.path() + "/enc.zip") + " --password 'c0rrect horse'", 1);
+  CHECK(Findings(zipped) == kExpected);
+  REQUIRE(zipped["warnings"].size() == 1);
+  CHECK(zipped["warnings"][0]["message"].get<std::string>().find(
+            "extract it") != std::string::npos);
+
   const RunResult wrong =
       RunContraband("scan --format json " + ShellQuote(enc) +
                     " --password 'wrong horse'");

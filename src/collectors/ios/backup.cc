@@ -109,9 +109,10 @@ class IosBackupCollector : public Collector {
                 encrypted
                     ? "the backup is encrypted and Manifest.db was not "
                       "decrypted: only the apps Manifest.plist and "
-                      "Info.plist list were read; pass the backup's "
-                      "password with --password (or "
-                      "CONTRABAND_BACKUP_PASSWORD) to read the rest"
+                      "Info.plist list were read; an encrypted backup is "
+                      "decrypted only as a folder: extract it and scan the "
+                      "folder with --password (or "
+                      "CONTRABAND_BACKUP_PASSWORD)"
                     : db_problem_.second);
     } else if (encrypted && !have_db_) {
       sink.Warn(manifest_plist_.first,
