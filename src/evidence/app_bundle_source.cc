@@ -105,9 +105,11 @@ std::optional<OpenedEvidence> TryOpenAppBundle(const std::string& path,
   ev.kind = "app";
   ev.format = "directory";
   ev.volumes.push_back(
-      {"", "app > /Applications/" + name,
+      {"",
+       "app > /Applications/" + name,
        std::make_unique<MountedVfs>(std::move(vfs), "/Applications/" + name),
-       {}, {}});
+       {},
+       {}});
   return ev;
 }
 

@@ -46,8 +46,8 @@ std::unique_ptr<Vfs> OpenEncrypted(const std::string& path,
 
   const PlistValue* bag_data = manifest.Find("BackupKeyBag");
   const PlistValue* manifest_key = manifest.Find("ManifestKey");
-  if (!bag_data || bag_data->type != PlistValue::Type::kData ||
-      !manifest_key || manifest_key->type != PlistValue::Type::kData) {
+  if (!bag_data || bag_data->type != PlistValue::Type::kData || !manifest_key ||
+      manifest_key->type != PlistValue::Type::kData) {
     throw EvidenceError("iPhone backup " + path +
                         " is encrypted but its Manifest.plist has no "
                         "BackupKeyBag or ManifestKey; it cannot be decrypted");
@@ -56,8 +56,8 @@ std::unique_ptr<Vfs> OpenEncrypted(const std::string& path,
   try {
     bag = ParseKeybag(bag_data->text);
   } catch (const ParseError& e) {
-    throw EvidenceError("iPhone backup " + path +
-                        ": its keybag is damaged (" + e.what() + ")");
+    throw EvidenceError("iPhone backup " + path + ": its keybag is damaged (" +
+                        e.what() + ")");
   }
   for (const VolumeKey* password : passwords) {
     std::map<uint32_t, std::string> class_keys;
@@ -75,7 +75,8 @@ std::unique_ptr<Vfs> OpenEncrypted(const std::string& path,
     } catch (const ParseError& e) {
       throw EvidenceError("iPhone backup " + path +
                           ": the password opens the keybag but Manifest.db "
-                          "cannot be decrypted (" + e.what() + ")");
+                          "cannot be decrypted (" +
+                          e.what() + ")");
     }
     ev.format = "encrypted";
     top["/Manifest.db"] = db;
@@ -114,8 +115,8 @@ std::optional<OpenedEvidence> TryOpenIosBackup(const std::string& path,
     if (enc && enc->type == PlistValue::Type::kBool && enc->boolean) {
       std::unique_ptr<Vfs> decrypted = OpenEncrypted(
           path, std::move(vfs), *manifest, std::move(bytes), request, ev);
-      ev.volumes.push_back({"", "ios-backup > " + ev.format,
-                            std::move(decrypted), {}, {}});
+      ev.volumes.push_back(
+          {"", "ios-backup > " + ev.format, std::move(decrypted), {}, {}});
       return ev;
     }
   }
@@ -124,16 +125,18 @@ std::optional<OpenedEvidence> TryOpenIosBackup(const std::string& path,
   std::unique_ptr<Vfs> mapped;
   try {
     std::map<std::string, std::string> top;
-    for (const char* name : {"/Info.plist", "/Manifest.plist", "/Manifest.db"}) {
+    for (const char* name :
+         {"/Info.plist", "/Manifest.plist", "/Manifest.db"}) {
       if (vfs->Stat(name)) top[name] = {};
     }
     const std::string db = vfs->Read("/Manifest.db", kMaxManifestDbBytes);
     mapped = std::make_unique<IosBackupVfs>(std::move(vfs), std::move(top), db,
                                             std::map<uint32_t, std::string>{});
   } catch (const EvidenceError& e) {
-    ev.warnings.push_back({"/Manifest.db", std::string("its files are not "
-                                                       "mapped to their paths: ") +
-                                               e.what()});
+    ev.warnings.push_back(
+        {"/Manifest.db", std::string("its files are not "
+                                     "mapped to their paths: ") +
+                             e.what()});
     mapped = std::make_unique<DirectoryVfs>(path);
   }
   ev.volumes.push_back({"", "ios-backup", std::move(mapped), {}, {}});

@@ -58,8 +58,10 @@ IosBackupVfs::IosBackupVfs(std::unique_ptr<Vfs> backup,
                          "SELECT fileID, domain, relativePath, flags FROM "
                          "Files",
                          -1, stmt.out(), nullptr) != SQLITE_OK) {
-    throw EvidenceError("iPhone backup: Manifest.db has no readable Files "
-                        "table: " + db_->error());
+    throw EvidenceError(
+        "iPhone backup: Manifest.db has no readable Files "
+        "table: " +
+        db_->error());
   }
   std::set<std::string> folders = {"/"};
   auto add_folders = [&](const std::string& path) {
@@ -109,8 +111,9 @@ IosBackupVfs::IosBackupVfs(std::unique_ptr<Vfs> backup,
   }
   for (const std::string& f : folders) dirs_.try_emplace(f);  // empty ones
   for (auto& [dir, entries] : dirs_) {
-    std::sort(entries.begin(), entries.end(),
-              [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+    std::sort(
+        entries.begin(), entries.end(),
+        [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
   }
   if (class_keys_.empty()) db_.reset();  // plain: no blobs needed
 }
@@ -178,8 +181,8 @@ std::string IosBackupVfs::ReadMapped(const std::string& path, const Node& node,
   const std::string stored =
       "/" + node.file_id.substr(0, 2) + "/" + node.file_id;
   // +16: an encrypted file carries up to a block of padding.
-  std::string data = backup_->Read(
-      stored, class_keys_.empty() ? max_bytes : max_bytes + 16);
+  std::string data =
+      backup_->Read(stored, class_keys_.empty() ? max_bytes : max_bytes + 16);
   if (class_keys_.empty()) return data;
 
   SqliteStatement stmt;
@@ -232,8 +235,8 @@ std::string IosBackupVfs::ReadMapped(const std::string& path, const Node& node,
     }
     return plain;
   } catch (const ParseError& e) {
-    throw EvidenceError("iPhone backup: " + path + " cannot be decrypted: " +
-                        e.what());
+    throw EvidenceError("iPhone backup: " + path +
+                        " cannot be decrypted: " + e.what());
   }
 }
 

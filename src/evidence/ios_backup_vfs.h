@@ -25,10 +25,10 @@ class IosBackupVfs : public Vfs {
  public:
   /// `backup` is the backup folder; `top` the files shown at the top
   /// (Info.plist, Manifest.plist, Manifest.db as plain bytes; for a plain
-  /// backup only their names matter: they are read from `backup`); `manifest_db`
-  /// the plain Manifest.db bytes; `class_keys` the unwrapped class keys of
-  /// an encrypted backup (empty for a plain one). Throws EvidenceError when
-  /// Manifest.db has no readable Files table.
+  /// backup only their names matter: they are read from `backup`);
+  /// `manifest_db` the plain Manifest.db bytes; `class_keys` the unwrapped
+  /// class keys of an encrypted backup (empty for a plain one). Throws
+  /// EvidenceError when Manifest.db has no readable Files table.
   IosBackupVfs(std::unique_ptr<Vfs> backup,
                std::map<std::string, std::string> top,
                const std::string& manifest_db,
@@ -52,7 +52,7 @@ class IosBackupVfs : public Vfs {
 
   std::unique_ptr<Vfs> backup_;
   std::map<std::string, std::string> top_;
-  std::map<std::string, Node> files_;                 // by path
+  std::map<std::string, Node> files_;                  // by path
   std::map<std::string, std::vector<DirEntry>> dirs_;  // children, sorted
   std::map<uint32_t, std::string> class_keys_;
   std::unique_ptr<SqliteImage> db_;  // for MBFile blobs (encrypted only)

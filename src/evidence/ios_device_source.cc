@@ -52,7 +52,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
     throw EvidenceError("cannot run " + argv[0] + ": pipe failed");
   }
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   const pid_t pid = fork();
   if (pid < 0) {
@@ -185,23 +186,25 @@ OpenedEvidence OpenIosDevice(const std::string& argument,
                           " devices are connected; name one:" + names);
     }
     udid = devices.front();
-  } else if (std::find(devices.begin(), devices.end(), udid) ==
-             devices.end()) {
+  } else if (std::find(devices.begin(), devices.end(), udid) == devices.end()) {
     throw EvidenceError("evidence " + argument +
                         ": no such device is connected (idevice_id -l "
-                        "lists " + std::to_string(devices.size()) + ")");
+                        "lists " +
+                        std::to_string(devices.size()) + ")");
   }
   const CommandResult apps =
       RunCommand({installer, "-u", udid, "-l", "-o", "xml"});
   if (apps.exit_code != 0 || apps.out.find("<plist") == std::string::npos) {
     const std::string said = FirstLines(apps.err + apps.out);
-    std::string what = "ideviceinstaller could not list its apps (" + said + ")";
+    std::string what =
+        "ideviceinstaller could not list its apps (" + said + ")";
     if (said.find("lockdown") != std::string::npos ||
         said.find("Password") != std::string::npos ||
         said.find("pair") != std::string::npos ||
         said.find("Pair") != std::string::npos) {
-      what += "; the iPhone is locked or does not trust this computer: "
-              "unlock it, tap Trust (or run idevicepair pair), and try again";
+      what +=
+          "; the iPhone is locked or does not trust this computer: "
+          "unlock it, tap Trust (or run idevicepair pair), and try again";
     }
     throw EvidenceError("evidence " + argument + ": " + what);
   }

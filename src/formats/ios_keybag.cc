@@ -57,10 +57,14 @@ Keybag ParseKeybag(std::string_view bytes) {
         in_class = true;
       }
     } else if (in_class) {
-      if (tag == "CLAS") pending.protection_class = Int(value, "CLAS");
-      else if (tag == "WRAP") pending.wrap = Int(value, "WRAP");
-      else if (tag == "KTYP") pending.key_type = Int(value, "KTYP");
-      else if (tag == "WPKY") pending.wrapped_key = std::string(value);
+      if (tag == "CLAS")
+        pending.protection_class = Int(value, "CLAS");
+      else if (tag == "WRAP")
+        pending.wrap = Int(value, "WRAP");
+      else if (tag == "KTYP")
+        pending.key_type = Int(value, "KTYP");
+      else if (tag == "WPKY")
+        pending.wrapped_key = std::string(value);
     } else if (tag == "VERS") {
       bag.version = Int(value, "VERS");
     } else if (tag == "TYPE") {
@@ -139,9 +143,9 @@ std::string AesKeyUnwrap(std::string_view kek, std::string_view wrapped) {
     return {};
   }
   int tail = 0;
-  if (EVP_DecryptFinal_ex(
-          c.ctx, reinterpret_cast<unsigned char*>(out.data()) + len, &tail) !=
-      1) {
+  if (EVP_DecryptFinal_ex(c.ctx,
+                          reinterpret_cast<unsigned char*>(out.data()) + len,
+                          &tail) != 1) {
     return {};
   }
   out.resize(static_cast<size_t>(len + tail));
@@ -206,9 +210,9 @@ std::string DecryptAesCbcZeroIv(std::string_view key, std::string_view data) {
     done += static_cast<size_t>(len);
   }
   int tail = 0;
-  if (EVP_DecryptFinal_ex(
-          c.ctx, reinterpret_cast<unsigned char*>(out.data()) + done, &tail) !=
-      1) {
+  if (EVP_DecryptFinal_ex(c.ctx,
+                          reinterpret_cast<unsigned char*>(out.data()) + done,
+                          &tail) != 1) {
     throw ParseError("AES-256-CBC failed");
   }
   out.resize(done + static_cast<size_t>(tail));

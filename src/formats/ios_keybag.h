@@ -40,10 +40,10 @@ struct Keybag {
   uint32_t version = 0;  ///< VERS
   uint32_t type = 0;     ///< TYPE: 1 backup
   std::string uuid;
-  std::string salt;             ///< SALT (PBKDF2-SHA1)
-  uint32_t iterations = 0;      ///< ITER
-  std::string dp_salt;          ///< DPSL (PBKDF2-SHA256), iOS 10.2+
-  uint32_t dp_iterations = 0;   ///< DPIC
+  std::string salt;            ///< SALT (PBKDF2-SHA1)
+  uint32_t iterations = 0;     ///< ITER
+  std::string dp_salt;         ///< DPSL (PBKDF2-SHA256), iOS 10.2+
+  uint32_t dp_iterations = 0;  ///< DPIC
   std::map<uint32_t, KeybagClassKey> class_keys;  ///< by CLAS
 };
 

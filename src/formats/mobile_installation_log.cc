@@ -30,8 +30,8 @@ bool IsWeekday(std::string_view s) {
 bool IdentifierToken(std::string_view s) {
   if (s.empty() || s.size() > kMaxIdentifierLength) return false;
   for (unsigned char c : s) {
-    if (c < 0x21 || c == 0x7f || c == '(' || c == ')' || c == ';' ||
-        c == ',' || c == '<' || c == '>') {
+    if (c < 0x21 || c == 0x7f || c == '(' || c == ')' || c == ';' || c == ',' ||
+        c == '<' || c == '>') {
       return false;
     }
   }
@@ -92,10 +92,10 @@ HistoryLog ParseMobileInstallationLog(std::string_view text,
     std::optional<HistoryTime> when =
         ParseInstalldTime(line.substr(0, bracket));
     if (!when) {
-      log.AddError(number,
-                   "unreadable time \"" +
-                       std::string(line.substr(0, bracket)) + "\"",
-                   limits);
+      log.AddError(
+          number,
+          "unreadable time \"" + std::string(line.substr(0, bracket)) + "\"",
+          limits);
       return true;
     }
     const size_t colon = line.find("]: ");
@@ -106,8 +106,10 @@ HistoryLog ParseMobileInstallationLog(std::string_view text,
     if (message.substr(0, kUninstalling.size()) == kUninstalling) {
       const std::string_view id = message.substr(kUninstalling.size());
       if (!IdentifierToken(id)) {
-        log.AddError(number, "unreadable identifier after \"Uninstalling "
-                             "identifier\"", limits);
+        log.AddError(number,
+                     "unreadable identifier after \"Uninstalling "
+                     "identifier\"",
+                     limits);
         return true;
       }
       e.action = HistoryAction::kRemove;
@@ -117,8 +119,7 @@ HistoryLog ParseMobileInstallationLog(std::string_view text,
       const std::string_view rest = message.substr(kInstalling.size());
       const std::string_view id = rest.substr(0, rest.find(';'));
       if (!IdentifierToken(id)) {
-        log.AddError(number, "unreadable ID in an \"Installing\" line",
-                     limits);
+        log.AddError(number, "unreadable ID in an \"Installing\" line", limits);
         return true;
       }
       std::string_view version = Field(rest, "ShortVersion=");
@@ -133,8 +134,10 @@ HistoryLog ParseMobileInstallationLog(std::string_view text,
       const size_t close = rest.find(')');
       const std::string_view id = rest.substr(0, close);
       if (close == std::string_view::npos || !IdentifierToken(id)) {
-        log.AddError(number, "unreadable identifier after \"Install "
-                             "Successful for\"", limits);
+        log.AddError(number,
+                     "unreadable identifier after \"Install "
+                     "Successful for\"",
+                     limits);
         return true;
       }
       e.action = HistoryAction::kInstall;

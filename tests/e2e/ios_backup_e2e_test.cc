@@ -91,13 +91,13 @@ TEST_CASE("an iPhone backup, plain: folder and zip", "[ios][ios-backup][e2e]") {
   }
   Sh("cd " + ShellQuote(dir.path()) +
      " && zip -qr backup.zip 00008110-000A1B2C3D4E5F60");
-  const nlohmann::json zipped =
-      Scan(ShellQuote(dir.path() + "/backup.zip"), 1);
+  const nlohmann::json zipped = Scan(ShellQuote(dir.path() + "/backup.zip"), 1);
   CHECK(zipped["warnings"].empty());
   CHECK(Findings(zipped) == kExpected);
 }
 
-TEST_CASE("the MVT test backup: Telegram and WhatsApp", "[ios][ios-backup][e2e]") {
+TEST_CASE("the MVT test backup: Telegram and WhatsApp",
+          "[ios][ios-backup][e2e]") {
   const auto backup = CorpusPath("ios/mvt_ios_backup");
   SKIP_UNLESS_CORPUS(backup);
   const nlohmann::json report = Scan(ShellQuote(*backup) + " --inventory", 1);
@@ -105,8 +105,8 @@ TEST_CASE("the MVT test backup: Telegram and WhatsApp", "[ios][ios-backup][e2e]"
   for (const auto& f : report["findings"]) {
     ids.insert(f["software"]["id"].get<std::string>());
   }
-  CHECK(ids == std::set<std::string>{"net.whatsapp.WhatsApp",
-                                     "ph.telegra.Telegraph"});
+  CHECK(ids ==
+        std::set<std::string>{"net.whatsapp.WhatsApp", "ph.telegra.Telegraph"});
   // sqlite3 Manifest.db "select count(distinct domain) from Files where
   // domain like 'AppDomain-%'" says 107; Info.plist adds none of its own.
   CHECK(report["software"].size() == 107);
@@ -120,8 +120,8 @@ TEST_CASE("an encrypted iPhone backup: with the password, without, wrong",
   }
   TempDir dir;
   const std::string plain = MakeBackup(dir, "plain");
-  const std::string enc =
-      MakeBackup(dir, "encrypted", "--password 'c0rrect horse' --dpic 10 --iter 10");
+  const std::string enc = MakeBackup(
+      dir, "encrypted", "--password 'c0rrect horse' --dpic 10 --iter 10");
   // The encrypted Manifest.db is not SQLite as it lies on disk.
   CHECK(ReadHostFile(enc + "/Manifest.db").substr(0, 6) != "SQLite");
 
@@ -138,10 +138,9 @@ TEST_CASE("an encrypted iPhone backup: with the password, without, wrong",
     CHECK(f["software"]["also_sources"].size() == 2);
   }
   // The password from the environment instead of the command line.
-  const RunResult by_env = Run(
-      "CONTRABAND_BACKUP_PASSWORD='c0rrect horse' " +
-      ShellQuote(std::string(CONTRABAND_BIN)) + " scan -q " +
-      ShellQuote(enc));
+  const RunResult by_env = Run("CONTRABAND_BACKUP_PASSWORD='c0rrect horse' " +
+                               ShellQuote(std::string(CONTRABAND_BIN)) +
+                               " scan -q " + ShellQuote(enc));
   CHECK(by_env.exit_code == 1);
 
   // Without a password: the plain app lists, and a warning naming the way.
@@ -160,9 +159,8 @@ TEST_CASE("an encrypted iPhone backup: with the password, without, wrong",
   CHECK(zipped["warnings"][0]["message"].get<std::string>().find(
             "extract it") != std::string::npos);
 
-  const RunResult wrong =
-      RunContraband("scan --format json " + ShellQuote(enc) +
-                    " --password 'wrong horse'");
+  const RunResult wrong = RunContraband(
+      "scan --format json " + ShellQuote(enc) + " --password 'wrong horse'");
   CHECK(wrong.exit_code == 3);
   CHECK(wrong.err.find("wrong password") != std::string::npos);
 }
@@ -175,14 +173,14 @@ namespace {
 std::string FakeTools(const TempDir& dir, const std::string& devices,
                       bool locked) {
   dir.Write("bin/idevice_id",
-            "#!/bin/sh\n[ \"$1\" = -l ] || exit 2\nprintf '" + devices +
-                "'\n");
+            "#!/bin/sh\n[ \"$1\" = -l ] || exit 2\nprintf '" + devices + "'\n");
   dir.Write(
       "bin/ideviceinstaller",
       locked ? std::string("#!/bin/sh\necho 'ERROR: Could not connect to "
                            "lockdownd: Password protected (-17)' >&2\nexit 1\n")
              : "#!/bin/sh\n[ \"$1 $3 $4 $5\" = '-u -l -o xml' ] || exit 2\n"
-               "cat " + ShellQuote(dir.path() + "/apps.plist") + "\n");
+               "cat " +
+                   ShellQuote(dir.path() + "/apps.plist") + "\n");
   Sh("chmod +x " + ShellQuote(dir.path() + "/bin/idevice_id") + " " +
      ShellQuote(dir.path() + "/bin/ideviceinstaller"));
   return "PATH=" + ShellQuote(dir.path() + "/bin") + ":/usr/bin:/bin ";
@@ -205,9 +203,10 @@ std::set<std::tuple<std::string, std::string, std::string>> ProductIdVersion(
 
 }  // namespace
 
-TEST_CASE("a live iPhone through a fake ideviceinstaller: same findings as "
-          "its backup, and clear errors",
-          "[ios][ios-device][e2e]") {
+TEST_CASE(
+    "a live iPhone through a fake ideviceinstaller: same findings as "
+    "its backup, and clear errors",
+    "[ios][ios-device][e2e]") {
   if (!HaveBackupMaker()) {
     WARN("python3-cryptography absent: skipped");
     return;
@@ -265,9 +264,10 @@ TEST_CASE("a live iPhone through a fake ideviceinstaller: same findings as "
   fails_with("PATH=/nonexistent ", "ios:", "apt-get install ideviceinstaller");
   TempDir none, two, locked;
   fails_with(FakeTools(none, "", false), "ios:", "no iPhone is connected");
-  fails_with(FakeTools(two, "AAAA\\nBBBB\\n", false), "ios:",
-             "name one: ios:AAAA ios:BBBB");
-  fails_with(FakeTools(locked, "AAAA\\n", true), "ios:", "unlock it, tap Trust");
+  fails_with(FakeTools(two, "AAAA\\nBBBB\\n", false),
+             "ios:", "name one: ios:AAAA ios:BBBB");
+  fails_with(FakeTools(locked, "AAAA\\n", true),
+             "ios:", "unlock it, tap Trust");
 }
 
 TEST_CASE("an iPhone backup's files by their real paths, plain and encrypted",
@@ -297,13 +297,13 @@ TEST_CASE("an iPhone backup's files by their real paths, plain and encrypted",
                    1024) == "<plist><dict/></plist>\n");
     std::vector<std::string> top;
     for (const auto& e : vfs.List("/")) top.push_back(e.name);
-    CHECK(top == std::vector<std::string>{
-                     "AppDomain-com.tencent.xin",
-                     "AppDomain-net.whatsapp.WhatsApp",
-                     "AppDomainGroup-group.net.whatsapp.WhatsApp.shared",
-                     "HomeDomain", "Info.plist", "Manifest.db",
-                     "Manifest.plist"});
-    const auto documents = vfs.Stat("/AppDomain-net.whatsapp.WhatsApp/Documents");
+    CHECK(top ==
+          std::vector<std::string>{
+              "AppDomain-com.tencent.xin", "AppDomain-net.whatsapp.WhatsApp",
+              "AppDomainGroup-group.net.whatsapp.WhatsApp.shared", "HomeDomain",
+              "Info.plist", "Manifest.db", "Manifest.plist"});
+    const auto documents =
+        vfs.Stat("/AppDomain-net.whatsapp.WhatsApp/Documents");
     REQUIRE(documents);
     CHECK(documents->type == contraband::FileType::kDirectory);
     CHECK(vfs.List("/AppDomain-net.whatsapp.WhatsApp/Documents").empty());
@@ -313,7 +313,7 @@ TEST_CASE("an iPhone backup's files by their real paths, plain and encrypted",
                     contraband::EvidenceError);
   }
   // On disk the encrypted copy of the same file is not the plain bytes.
-  const std::string stored = ReadHostFile(
-      enc + "/0d/0dc926a1810f7aee4e8f38793ed788701f93bf9d");
+  const std::string stored =
+      ReadHostFile(enc + "/0d/0dc926a1810f7aee4e8f38793ed788701f93bf9d");
   CHECK(stored.find("global preferences") == std::string::npos);
 }

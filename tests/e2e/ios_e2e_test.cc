@@ -45,9 +45,8 @@ constexpr const char* kApps =
 
 void BuildExtraction(const TempDir& dir) {
   const std::string wechat = std::string(kApps) + "5B1C-WECHAT/WeChat.app/";
-  const std::string xml =
-      dir.Write("xml/wechat.plist",
-                InfoPlist("com.tencent.xin", "WeChat", "8.0.49"));
+  const std::string xml = dir.Write(
+      "xml/wechat.plist", InfoPlist("com.tencent.xin", "WeChat", "8.0.49"));
   fs::create_directories(dir.path() + "/tree/" + wechat);
   Sh("plistutil -i " + ShellQuote(xml) + " -o " +
      ShellQuote(dir.path() + "/tree/" + wechat + "Info.plist") + " -f bin");
@@ -65,17 +64,18 @@ void BuildExtraction(const TempDir& dir) {
             InfoPlist("com.zhiliaoapp.musically", "TikTok", "34.5.0"));
   dir.Write("tree/" + std::string(kApps) + "0A0A-NOTES/Notes.app/Info.plist",
             InfoPlist("com.example.notes", "Notes", "1.0"));
-  dir.Write("tree/filesystem1/private/var/installd/Library/Logs/"
-            "MobileInstallation/mobile_installation.log.0",
-            "Mon Jan  1 10:00:00 2024 [47] <notice> (0x1) -[MIInstaller "
-            "performInstallationWithError:]: Installing <MIInstallableBundle "
-            "ID=us.zoom.videomeetings; Version=5.17.0.1, ShortVersion=5.17.0>\n"
-            "Mon Jan  1 10:00:05 2024 [47] <notice> (0x1) -[MIInstaller "
-            "performInstallationWithError:]: Install Successful for "
-            "(us.zoom.videomeetings); Staging: 1.00s\n"
-            "Tue Feb  6 08:09:10 2024 [47] <notice> (0x1) -[MIUninstaller "
-            "_uninstallBundleWithIdentifier:error:]: Uninstalling identifier "
-            "us.zoom.videomeetings\n");
+  dir.Write(
+      "tree/filesystem1/private/var/installd/Library/Logs/"
+      "MobileInstallation/mobile_installation.log.0",
+      "Mon Jan  1 10:00:00 2024 [47] <notice> (0x1) -[MIInstaller "
+      "performInstallationWithError:]: Installing <MIInstallableBundle "
+      "ID=us.zoom.videomeetings; Version=5.17.0.1, ShortVersion=5.17.0>\n"
+      "Mon Jan  1 10:00:05 2024 [47] <notice> (0x1) -[MIInstaller "
+      "performInstallationWithError:]: Install Successful for "
+      "(us.zoom.videomeetings); Staging: 1.00s\n"
+      "Tue Feb  6 08:09:10 2024 [47] <notice> (0x1) -[MIUninstaller "
+      "_uninstallBundleWithIdentifier:error:]: Uninstalling identifier "
+      "us.zoom.videomeetings\n");
   // The rest of a real extraction's top: private/var/mobile is there.
   fs::create_directories(dir.path() + "/tree/filesystem1/private/var/mobile");
 }
@@ -103,9 +103,10 @@ const nlohmann::json* FindingFor(const nlohmann::json& report,
 
 }  // namespace
 
-TEST_CASE("an iOS extraction tar.gz: WeChat and TikTok installed, Zoom "
-          "uninstalled",
-          "[ios][e2e]") {
+TEST_CASE(
+    "an iOS extraction tar.gz: WeChat and TikTok installed, Zoom "
+    "uninstalled",
+    "[ios][e2e]") {
   if (!HaveTool("plistutil")) {
     WARN("plistutil (libplist-utils) absent: skipped");
     return;
@@ -113,8 +114,8 @@ TEST_CASE("an iOS extraction tar.gz: WeChat and TikTok installed, Zoom "
   TempDir dir;
   BuildExtraction(dir);
   const std::string tgz = dir.path() + "/extraction.tar.gz";
-  Sh("tar -C " + ShellQuote(dir.path() + "/tree") + " -czf " +
-     ShellQuote(tgz) + " filesystem1");
+  Sh("tar -C " + ShellQuote(dir.path() + "/tree") + " -czf " + ShellQuote(tgz) +
+     " filesystem1");
   const RunResult r = RunContraband("scan --format json " + ShellQuote(tgz));
   INFO(r.err);
   CHECK(r.exit_code == 1);
@@ -143,8 +144,8 @@ TEST_CASE("an iOS extraction tar.gz: WeChat and TikTok installed, Zoom "
   CHECK((*zoom)["installed_at"] == "2024-01-01T10:00:05");
 
   // The same tree as a folder gives the same findings.
-  const RunResult folder = RunContraband(
-      "scan --format json " + ShellQuote(dir.path() + "/tree"));
+  const RunResult folder =
+      RunContraband("scan --format json " + ShellQuote(dir.path() + "/tree"));
   CHECK(folder.exit_code == 1);
   CHECK(Findings(ParseJson(folder.out)) == Findings(report));
 }
@@ -158,9 +159,8 @@ TEST_CASE("a TikTok .ipa: given as evidence, and loose in a user's folder",
     return;
   }
   TempDir dir;
-  const std::string xml = dir.Write(
-      "xml/info.plist",
-      R"(<?xml version="1.0" encoding="UTF-8"?>
+  const std::string xml = dir.Write("xml/info.plist",
+                                    R"(<?xml version="1.0" encoding="UTF-8"?>
 <plist version="1.0"><dict>
   <key>CFBundleIdentifier</key><string>com.zhiliaoapp.musically</string>
   <key>CFBundleDisplayName</key><string>TikTok</string>
@@ -170,8 +170,7 @@ TEST_CASE("a TikTok .ipa: given as evidence, and loose in a user's folder",
 )");
   fs::create_directories(dir.path() + "/ipa/Payload/TikTok.app");
   Sh("plistutil -i " + ShellQuote(xml) + " -o " +
-     ShellQuote(dir.path() + "/ipa/Payload/TikTok.app/Info.plist") +
-     " -f bin");
+     ShellQuote(dir.path() + "/ipa/Payload/TikTok.app/Info.plist") + " -f bin");
   fs::copy_file(*exe, dir.path() + "/ipa/Payload/TikTok.app/TikTok");
   dir.Write("ipa/iTunesMetadata.plist",
             "<plist><dict><key>artistName</key><string>TikTok Ltd.</string>"
@@ -221,23 +220,23 @@ TEST_CASE("the corpus IPA: bundle id, version, signer", "[ios][ios-ipa][e2e]") {
   // unzip -p ... Payload/helloworld.app/Info.plist | plistutil -f xml
   CHECK(sw["id"] == "com.kthcorp.helloworld");
   CHECK(sw["version"] == "1.0");
-  CHECK(sw["signer"]["subject"] ==
-        "iPhone Distribution: KT Hitel Co., Ltd.");
+  CHECK(sw["signer"]["subject"] == "iPhone Distribution: KT Hitel Co., Ltd.");
   // A 2012 CodeDirectory predates the Team ID field.
   CHECK(sw["signer"]["team_id"] == "");
 }
 
-TEST_CASE("app bundle folders given directly: an iPhone .app and a Mac .app, "
-          "a renamed app found by its Team ID",
-          "[ios][e2e]") {
+TEST_CASE(
+    "app bundle folders given directly: an iPhone .app and a Mac .app, "
+    "a renamed app found by its Team ID",
+    "[ios][e2e]") {
   const auto exe = CorpusPath("macos/santa_binaryrules/banned_teamid");
   SKIP_UNLESS_CORPUS(exe);
   TempDir dir;
   dir.Write("WeChat.app/Info.plist",
             InfoPlist("com.tencent.xin", "WeChat", "8.0.49"));
   fs::copy_file(*exe, dir.path() + "/WeChat.app/WeChat");
-  const RunResult r = RunContraband(
-      "scan --format json " + ShellQuote(dir.path() + "/WeChat.app"));
+  const RunResult r = RunContraband("scan --format json " +
+                                    ShellQuote(dir.path() + "/WeChat.app"));
   INFO(r.err);
   CHECK(r.exit_code == 1);
   const nlohmann::json report = ParseJson(r.out);
@@ -252,8 +251,8 @@ TEST_CASE("app bundle folders given directly: an iPhone .app and a Mac .app, "
 
   dir.Write("zoom.us.app/Contents/Info.plist",
             InfoPlist("us.zoom.xos", "zoom.us", "6.2.11"));
-  const RunResult mac = RunContraband(
-      "scan --format json " + ShellQuote(dir.path() + "/zoom.us.app"));
+  const RunResult mac = RunContraband("scan --format json " +
+                                      ShellQuote(dir.path() + "/zoom.us.app"));
   CHECK(mac.exit_code == 1);
   const nlohmann::json mac_report = ParseJson(mac.out);
   REQUIRE(mac_report["findings"].size() == 1);
@@ -261,8 +260,9 @@ TEST_CASE("app bundle folders given directly: an iPhone .app and a Mac .app, "
   CHECK(mac_report["findings"][0]["product"] == "zoom");
 
   // Renamed, another bundle id, in an extraction: only its Team ID tells.
-  const std::string app = "tree/private/var/containers/Bundle/Application/"
-                          "77EE/Notes.app/";
+  const std::string app =
+      "tree/private/var/containers/Bundle/Application/"
+      "77EE/Notes.app/";
   dir.Write(app + "Info.plist",
             InfoPlist("com.example.renamed", "Notes", "1.0"));
   fs::copy_file(*exe, dir.path() + "/" + app + "Notes");
@@ -276,10 +276,10 @@ TEST_CASE("app bundle folders given directly: an iPhone .app and a Mac .app, "
                                {"equals", {"EQHXZ8M8AV"}},
                                {"confidence", "high"}}}}};
   dir.Write("catalog/products/banned-team.json", product.dump());
-  const RunResult renamed = RunContraband(
-      "scan --format json --catalog " +
-      ShellQuote(dir.path() + "/catalog/products") + " " +
-      ShellQuote(dir.path() + "/tree"));
+  const RunResult renamed =
+      RunContraband("scan --format json --catalog " +
+                    ShellQuote(dir.path() + "/catalog/products") + " " +
+                    ShellQuote(dir.path() + "/tree"));
   INFO(renamed.err);
   CHECK(renamed.exit_code == 1);
   CHECK(Findings(ParseJson(renamed.out)) ==

@@ -9,10 +9,10 @@
 // Manifest.db, walked and read.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <memory>
 
 #include "collectors/registry.h"
 #include "evidence/ios_backup_vfs.h"
@@ -51,14 +51,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string app = "/private/var/containers/Bundle/Application/U/";
   for (const std::string& path :
        {std::string("/Manifest.plist"), std::string("/Info.plist"),
-        std::string("/Manifest.db"), app + "A.app/Info.plist",
-        app + "A.app/A", app + "iTunesMetadata.plist",
+        std::string("/Manifest.db"), app + "A.app/Info.plist", app + "A.app/A",
+        app + "iTunesMetadata.plist",
         std::string("/private/var/mobile/Library/FrontBoard/"
                     "applicationState.db"),
         std::string("/private/var/containers/Data/System/S/Documents/"
                     "Persistence/storeSystem.db"),
-        std::string("/app.ipa"),
-        std::string("/ideviceinstaller/apps.plist")}) {
+        std::string("/app.ipa"), std::string("/ideviceinstaller/apps.plist")}) {
     vfs.AddFile(path, copy);
   }
   CollectSoftware(vfs, "fuzz", kIos);

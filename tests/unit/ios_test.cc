@@ -52,8 +52,7 @@ TEST_CASE("ios-install-history: TikTok uninstalled in the real installd logs",
   CHECK(tiktok->ecosystem == "ios");
   CHECK(tiktok->state == SoftwareState::kRemoved);
   CHECK(tiktok->removed_at == "2018-12-02T11:04:22");
-  CHECK(tiktok->source ==
-        std::string(kLogDir) + "mobile_installation.log.0");
+  CHECK(tiktok->source == std::string(kLogDir) + "mobile_installation.log.0");
   const Software* rdc = ById(r, "com.microsoft.rdc.ios");
   REQUIRE(rdc);
   CHECK(rdc->removed_at == "2018-12-28T21:17:22");
@@ -64,27 +63,34 @@ TEST_CASE("ios-install-history: TikTok uninstalled in the real installd logs",
   }
 }
 
-TEST_CASE("installd log lines: versions, reinstall, continuation lines, "
-          "damaged times",
-          "[ios][ios-install-history]") {
+TEST_CASE(
+    "installd log lines: versions, reinstall, continuation lines, "
+    "damaged times",
+    "[ios][ios-install-history]") {
   const std::string pre = " [47] <notice> (0x1) -[MIInstaller x:]: ";
   const std::string text =
       "Mon Jan  1 10:00:00 2024" + pre +
       "Installing <MIInstallableBundle ID=us.zoom.videomeetings; "
       "Version=5.0.1, ShortVersion=5.0>\n"
-      "Mon Jan  1 10:00:05 2024" + pre +
+      "Mon Jan  1 10:00:05 2024" +
+      pre +
       "Install Successful for (us.zoom.videomeetings); Staging: 1s\n"
-      "Tue Jan  2 10:00:00 2024" + pre +
+      "Tue Jan  2 10:00:00 2024" +
+      pre +
       "Uninstalling identifier us.zoom.videomeetings\n"
       "    \"group.us.zoom\",\n"
-      "Wed Jan  3 10:00:00 2024" + pre +
+      "Wed Jan  3 10:00:00 2024" +
+      pre +
       "Installing <MIInstallableBundle ID=ph.telegra.Telegraph; "
       "Version=77>\n"
-      "Wed Jan  3 10:00:01 2024" + pre +
+      "Wed Jan  3 10:00:01 2024" +
+      pre +
       "Install Successful for (ph.telegra.Telegraph)\n"
-      "Thu Feb 30 10:00:00 2024" + pre +
+      "Thu Feb 30 10:00:00 2024" +
+      pre +
       "Uninstalling identifier ph.telegra.Telegraph\n"
-      "Fri Jan  5 10:00:00 2024" + pre + "Uninstalling identifier \n";
+      "Fri Jan  5 10:00:00 2024" +
+      pre + "Uninstalling identifier \n";
   HistoryLog log = ParseMobileInstallationLog(text);
   REQUIRE(log.events.size() == 3);
   CHECK(log.events[0].action == HistoryAction::kInstall);
@@ -143,13 +149,13 @@ TEST_CASE("ios-apps: bundle, purchase, signature and SpringBoard's list join",
               "<string>com.apple.mobilesafari</string></dict></plist>");
   TempDir dir;
   const std::string db = dir.path() + "/applicationState.db";
-  RunResult made = Run(
-      "sqlite3 " + ShellQuote(db) +
-      " \"CREATE TABLE application_identifier_tab (id INTEGER PRIMARY KEY, "
-      "application_identifier TEXT UNIQUE NOT NULL); INSERT INTO "
-      "application_identifier_tab (application_identifier) VALUES "
-      "('com.tencent.xin'), ('com.zhiliaoapp.musically'), "
-      "('com.apple.Maps'), ('com.apple.mobilesafari');\" 2>&1");
+  RunResult made =
+      Run("sqlite3 " + ShellQuote(db) +
+          " \"CREATE TABLE application_identifier_tab (id INTEGER PRIMARY KEY, "
+          "application_identifier TEXT UNIQUE NOT NULL); INSERT INTO "
+          "application_identifier_tab (application_identifier) VALUES "
+          "('com.tencent.xin'), ('com.zhiliaoapp.musically'), "
+          "('com.apple.Maps'), ('com.apple.mobilesafari');\" 2>&1");
   INFO(made.out);
   REQUIRE(made.exit_code == 0);
   vfs.AddFile("/private/var/mobile/Library/FrontBoard/applicationState.db",
@@ -200,13 +206,11 @@ TEST_CASE("backup keybag: TLV records, bounds, unwrap with the right key only",
     }
     return out;
   };
-  const std::string head = tlv("VERS", be32(3)) + tlv("TYPE", be32(1)) +
-                           tlv("UUID", std::string(16, 'u')) +
-                           tlv("WRAP", be32(0)) +
-                           tlv("SALT", std::string(20, 's')) +
-                           tlv("ITER", be32(10)) +
-                           tlv("DPSL", std::string(20, 'd')) +
-                           tlv("DPIC", be32(10));
+  const std::string head =
+      tlv("VERS", be32(3)) + tlv("TYPE", be32(1)) +
+      tlv("UUID", std::string(16, 'u')) + tlv("WRAP", be32(0)) +
+      tlv("SALT", std::string(20, 's')) + tlv("ITER", be32(10)) +
+      tlv("DPSL", std::string(20, 'd')) + tlv("DPIC", be32(10));
   // A class key wrapped (RFC 3394) with a key derived below.
   Keybag probe = ParseKeybag(head + tlv("UUID", std::string(16, 'c')) +
                              tlv("CLAS", be32(3)) + tlv("WRAP", be32(2)) +
@@ -222,22 +226,24 @@ TEST_CASE("backup keybag: TLV records, bounds, unwrap with the right key only",
 
   CHECK_THROWS_AS(ParseKeybag(head), ParseError);  // no class key
   CHECK_THROWS_AS(ParseKeybag(head.substr(0, head.size() - 2)), ParseError);
-  CHECK_THROWS_AS(ParseKeybag(tlv("SALT", "x") + tlv("ITER", be32(100000000)) +
-                              tlv("UUID", "u") + tlv("UUID", "c") +
-                              tlv("CLAS", be32(1))),
-                  ParseError);  // PBKDF2 rounds past the bound
+  CHECK_THROWS_AS(
+      ParseKeybag(tlv("SALT", "x") + tlv("ITER", be32(100000000)) +
+                  tlv("UUID", "u") + tlv("UUID", "c") + tlv("CLAS", be32(1))),
+      ParseError);  // PBKDF2 rounds past the bound
   CHECK_THROWS_AS(ParseKeybag(head + tlv("UUID", "c") + tlv("CLAS", "123")),
                   ParseError);  // an integer that is not 4 bytes
   CHECK_THROWS_AS(UnwrapFileKey({}, "\x03\0\0\0"), ParseError);
   CHECK_THROWS_AS(DecryptAesCbcZeroIv(std::string(32, 'k'), "short"),
                   ParseError);
-  CHECK(DecryptAesCbcZeroIv(std::string(32, 'k'), std::string(32, 'x'))
-            .size() == 32);
+  CHECK(
+      DecryptAesCbcZeroIv(std::string(32, 'k'), std::string(32, 'x')).size() ==
+      32);
 }
 
-TEST_CASE("ios-apps: storeSystem.db of the MVS 2023 iPhone (iOS 16) with its "
-          "write-ahead log",
-          "[ios][ios-apps]") {
+TEST_CASE(
+    "ios-apps: storeSystem.db of the MVS 2023 iPhone (iOS 16) with its "
+    "write-ahead log",
+    "[ios][ios-apps]") {
   const auto db = CorpusPath("ios/ileapp_mvs_ios_2023/storeSystem.db");
   const auto wal = CorpusPath("ios/ileapp_mvs_ios_2023/storeSystem.db-wal");
   SKIP_UNLESS_CORPUS(db, wal);

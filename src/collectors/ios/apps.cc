@@ -47,7 +47,8 @@ constexpr std::string_view kStateDb =
 constexpr uint64_t kMaxPlistBytes = 4ull << 20;
 constexpr uint64_t kMaxStateDbBytes = 256ull << 20;
 constexpr std::string_view kStoreDbDir = "/private/var/containers/Data/System/";
-constexpr std::string_view kStoreDbTail = "/Documents/Persistence/storeSystem.db";
+constexpr std::string_view kStoreDbTail =
+    "/Documents/Persistence/storeSystem.db";
 // An archive keeps entries up to this for ranges reads (see macos-apps).
 constexpr uint64_t kMaxKeptBytes = 256ull << 20;
 constexpr size_t kMaxBundles = 20000;
@@ -115,7 +116,8 @@ class IosAppsCollector : public Collector {
       return;
     }
     if (path.substr(0, kStoreDbDir.size()) == kStoreDbDir) {
-      const bool wal = path.size() > 4 && path.substr(path.size() - 4) == "-wal";
+      const bool wal =
+          path.size() > 4 && path.substr(path.size() - 4) == "-wal";
       const std::string db(wal ? path.substr(0, path.size() - 4) : path);
       (wal ? store_dbs_[db].second : store_dbs_[db].first) =
           std::string(file.data);
@@ -270,9 +272,9 @@ class IosAppsCollector : public Collector {
       return;
     }
     if (truncated) {
-      sink.Warn(state_db_path_,
-                "over " + std::to_string(kApplicationStateMaxIds) +
-                    " identifiers: the rest were not read");
+      sink.Warn(state_db_path_, "over " +
+                                    std::to_string(kApplicationStateMaxIds) +
+                                    " identifiers: the rest were not read");
     }
     std::vector<std::string> gone;
     for (const std::string& id : known) {
@@ -304,7 +306,8 @@ class IosAppsCollector : public Collector {
                         " have no bundle in the evidence (offloaded, "
                         "deleted since, or the extraction lacks "
                         "private/var/containers/Bundle): reported as "
-                        "residue: " + named);
+                        "residue: " +
+                        named);
   }
 
   // Each storeSystem.db's installs, by bundle id (the newest row wins),

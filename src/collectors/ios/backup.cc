@@ -84,8 +84,7 @@ class IosBackupCollector : public Collector {
         encrypted = enc && enc->type == PlistValue::Type::kBool && enc->boolean;
         if (const PlistValue* list = manifest.Find("Applications");
             list && list->type == PlistValue::Type::kDict) {
-          for (size_t i = 0; i < list->keys.size() && i < kBackupMaxApps;
-               ++i) {
+          for (size_t i = 0; i < list->keys.size() && i < kBackupMaxApps; ++i) {
             ReadManifestApp(list->keys[i], list->items[i], note, sink);
           }
         }
@@ -142,8 +141,8 @@ class IosBackupCollector : public Collector {
         ApplyItunesMetadata(m, *sw);
         if (sw->version.empty()) sw->version = m.version;
       } catch (const ParseError& e) {
-        sink.Warn(manifest_plist_.first, "Applications/" + key +
-                                             "/iTunesMetadata: " + e.what());
+        sink.Warn(manifest_plist_.first,
+                  "Applications/" + key + "/iTunesMetadata: " + e.what());
       }
     }
   }

@@ -19,12 +19,12 @@ Software IosAppFromInfo(const PlistValue& info, std::string_view fallback_name);
 
 /// An App Store purchase as iTunesMetadata.plist records it.
 struct ItunesMetadata {
-  std::string item_id;      ///< itemId: the App Store id (835599320)
-  std::string artist;       ///< artistName: the seller
-  std::string apple_id;     ///< the buyer's Apple ID (downloadInfo.accountInfo)
+  std::string item_id;   ///< itemId: the App Store id (835599320)
+  std::string artist;    ///< artistName: the seller
+  std::string apple_id;  ///< the buyer's Apple ID (downloadInfo.accountInfo)
   std::string purchase_date;  ///< ISO 8601
-  std::string bundle_id;    ///< softwareVersionBundleId
-  std::string version;      ///< bundleShortVersionString
+  std::string bundle_id;      ///< softwareVersionBundleId
+  std::string version;        ///< bundleShortVersionString
 };
 
 /// Reads the fields above from a parsed iTunesMetadata dictionary (empty

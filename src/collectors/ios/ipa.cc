@@ -29,9 +29,12 @@ constexpr uint64_t kMaxPlistBytes = 4ull << 20;
 constexpr uint64_t kMaxInnerExecutableBytes = 256ull << 20;
 constexpr size_t kMaxIpas = 20000;
 
-constexpr std::string_view kRoots[] = {
-    "",        "/*",         "/Users/*/*", "/home/*/*",
-    "/private/var/mobile/Media", "/private/var/mobile/Media/*"};
+constexpr std::string_view kRoots[] = {"",
+                                       "/*",
+                                       "/Users/*/*",
+                                       "/home/*/*",
+                                       "/private/var/mobile/Media",
+                                       "/private/var/mobile/Media/*"};
 
 // "Payload/X.app/Info.plist" -> "Payload/X.app/" (one .app right under
 // Payload), else "".
@@ -94,8 +97,8 @@ class IosIpaCollector : public Collector {
     if (!info_entry) {
       throw ParseError("no Payload/<Name>.app/Info.plist: not an iPhone app");
     }
-    const PlistValue info = ParsePlist(
-        ReadZipEntry(file.read_at, file.info.size, *info_entry, kMaxPlistBytes));
+    const PlistValue info = ParsePlist(ReadZipEntry(
+        file.read_at, file.info.size, *info_entry, kMaxPlistBytes));
     if (info.type != PlistValue::Type::kDict) {
       throw ParseError("Info.plist is not a dictionary");
     }
