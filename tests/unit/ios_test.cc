@@ -7,6 +7,7 @@
 #include <string>
 
 #include "collectors/registry.h"
+#include "evidence/ios_backup_vfs.h"
 #include "evidence/memory_vfs.h"
 #include "formats/ios_keybag.h"
 #include "formats/mobile_installation_log.h"
@@ -281,4 +282,44 @@ TEST_CASE(
   CHECK(authy->publisher == "Authy Inc.");
   CHECK(AllWarnings(r).find("15 app(s) the App Store installed") !=
         std::string::npos);
+}
+
+TEST_CASE("iPhone backup mapping: hostile Files rows are not mapped",
+          "[ios][ios-backup]") {
+  if (!HaveTool("sqlite3")) {
+    WARN("sqlite3 absent: skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string db = dir.path() + "/Manifest.db";
+  const std::string good = std::string(40, 'a');
+  RunResult made = Run(
+      "sqlite3 " + ShellQuote(db) +
+      " \"CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, "
+      "relativePath TEXT, flags INTEGER, file BLOB); INSERT INTO Files "
+      "VALUES ('" +
+      good +
+      "', 'HomeDomain', 'Library/ok.plist', 1, NULL), "
+      "('" +
+      std::string(40, 'b') +
+      "', 'HomeDomain', '../../etc/passwd', 1, "
+      "NULL), ('" +
+      std::string(40, 'c') +
+      "', 'Home/Domain', 'x', 1, NULL), "
+      "('../../../../etc/shadow00000000000000000000', 'HomeDomain', 'y', 1, "
+      "NULL), ('" +
+      std::string(40, 'd') + "', '', 'z', 1, NULL);\" 2>&1");
+  INFO(made.out);
+  REQUIRE(made.exit_code == 0);
+  auto stored = std::make_unique<MemoryVfs>();
+  stored->AddFile("/aa/" + good, "ok");
+  IosBackupVfs vfs(std::move(stored), {{"/Manifest.db", ""}}, ReadHostFile(db),
+                   {});
+  CHECK(vfs.file_count() == 1);
+  CHECK(vfs.Read("/HomeDomain/Library/ok.plist", 16) == "ok");
+  CHECK_FALSE(vfs.Stat("/etc/passwd"));
+  CHECK_FALSE(vfs.Stat("/HomeDomain/y"));
+  std::vector<std::string> top;
+  for (const DirEntry& e : vfs.List("/")) top.push_back(e.name);
+  CHECK(top == std::vector<std::string>{"HomeDomain", "Manifest.db"});
 }
