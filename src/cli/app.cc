@@ -17,7 +17,8 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
                   "zip, 7z, iso, cpio); a disk image (raw or split raw, E01, "
                   "VMDK, VHD/VHDX, QCOW2) with its partitions, LVM, LUKS, "
                   "BitLocker, and ext, XFS, NTFS, FAT, exFAT, HFS+, APFS or "
-                  "ISO 9660 filesystems (repeatable)");
+                  "ISO 9660 filesystems; an iPhone backup folder, extraction, "
+                  ".ipa, or a live iPhone as ios: or ios:UDID (repeatable)");
   if (matching) {
     // One value per occurrence, so "--policy X EVIDENCE" keeps EVIDENCE.
     cmd->add_option("--policy", scan.policies,
@@ -65,8 +66,9 @@ void AddScanOptions(CLI::App* cmd, ScanOptions& scan, bool matching) {
                   "(repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--password", scan.passwords,
-                  "Passphrase for BitLocker or LUKS volumes and encrypted "
-                  "archive entries, e.g. a Velociraptor collection "
+                  "Passphrase for BitLocker or LUKS volumes, encrypted "
+                  "archive entries (e.g. a Velociraptor collection) and "
+                  "encrypted iPhone backups (also CONTRABAND_BACKUP_PASSWORD) "
                   "(repeatable; tried on each)")
       ->allow_extra_args(false);
   cmd->add_option("--recovery-key", scan.recovery_keys,

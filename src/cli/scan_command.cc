@@ -2,6 +2,7 @@
 // (scan/scan.h does the scan), the report into output and the exit code.
 #include <cerrno>
 #include <cstring>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -64,6 +65,12 @@ bool AddVolumeKeys(const ScanOptions& opts, OpenRequest& request) {
   for (size_t i = 0; i < opts.passwords.size(); ++i) {
     request.keys.push_back({Kind::kPassword, opts.passwords[i],
                             "--password #" + std::to_string(i + 1)});
+  }
+  // Encrypted iPhone backups: a password kept out of the command line (and
+  // so out of `ps` and shell history).
+  if (const char* env = std::getenv("CONTRABAND_BACKUP_PASSWORD");
+      env && *env) {
+    request.keys.push_back({Kind::kPassword, env, "CONTRABAND_BACKUP_PASSWORD"});
   }
   // cryptsetup's own default bound on a key file.
   constexpr uint64_t kMaxKeyFileBytes = 8u << 20;

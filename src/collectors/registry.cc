@@ -30,6 +30,11 @@ std::unique_ptr<Collector> MakeAndroidApkCollector();
 std::unique_ptr<Collector> MakeAndroidDumpsysCollector();
 std::unique_ptr<Collector> MakeAndroidBackupCollector();
 std::unique_ptr<Collector> MakePlayStoreCollector();
+std::unique_ptr<Collector> MakeIosAppsCollector();
+std::unique_ptr<Collector> MakeIosInstallHistoryCollector();
+std::unique_ptr<Collector> MakeIosBackupCollector();
+std::unique_ptr<Collector> MakeIosIpaCollector();
+std::unique_ptr<Collector> MakeIosDeviceCollector();
 
 const std::vector<CollectorInfo>& AllCollectors() {
   static const std::vector<CollectorInfo> kCollectors = {
@@ -131,6 +136,30 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "or the account acquired that packages.xml no longer lists, as "
        "removed, with their first-download dates",
        &MakePlayStoreCollector},
+      {"ios-apps", "ios",
+       "iOS extraction apps: private/var/containers/Bundle/Application "
+       "bundles (Info.plist, iTunesMetadata.plist, the main executable's "
+       "Team ID), /Applications system apps, FrontBoard's "
+       "applicationState.db and the App Store's storeSystem.db (apps whose "
+       "bundle is gone: residue)",
+       &MakeIosAppsCollector},
+      {"ios-install-history", "ios",
+       "iOS MobileInstallation logs (mobile_installation.log.N): apps "
+       "installed, then uninstalled, with their dates",
+       &MakeIosInstallHistoryCollector},
+      {"ios-backup", "ios",
+       "iTunes/Finder iPhone backups: Manifest.plist Applications (with "
+       "iTunesMetadata), Info.plist Installed Applications, Manifest.db "
+       "AppDomain-* domains (decrypted in memory with --password)",
+       &MakeIosBackupCollector},
+      {"ios-ipa", "installer",
+       "iPhone app files (.ipa, loose or given as evidence): Payload/*.app/"
+       "Info.plist, iTunesMetadata.plist, the main executable's Team ID",
+       &MakeIosIpaCollector},
+      {"ios-device", "ios",
+       "a live iPhone (evidence ios: or ios:UDID): the apps "
+       "ideviceinstaller -l -o xml lists, read-only",
+       &MakeIosDeviceCollector},
   };
   return kCollectors;
 }

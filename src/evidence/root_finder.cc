@@ -42,17 +42,38 @@ bool HasDirs(Vfs& vfs, const std::string& dir,
   return true;
 }
 
+bool HasFile(Vfs& vfs, const std::string& dir, std::string_view name) {
+  std::optional<FileInfo> info = vfs.Stat(Join(dir, std::string(name)));
+  return info && info->type == FileType::kRegular;
+}
+
 }  // namespace
+
+bool LooksLikeIosBackup(Vfs& vfs, const std::string& dir) {
+  return HasFile(vfs, dir, "Manifest.db") &&
+         (HasFile(vfs, dir, "Info.plist") ||
+          HasFile(vfs, dir, "Manifest.plist"));
+}
 
 bool LooksLikeSystemRoot(Vfs& vfs, const std::string& dir) {
   return (HasDirs(vfs, dir, {"var"}) && HasDirs(vfs, dir, {"etc"})) ||
          HasDirs(vfs, dir, {"private", "var"}) ||
          HasDirs(vfs, dir, {"Windows", "System32", "config"}) ||
          HasDirs(vfs, dir, {"data", "system"}) ||
-         (HasDirs(vfs, dir, {"Applications"}) && HasDirs(vfs, dir, {"Library"}));
+         (HasDirs(vfs, dir, {"Applications"}) && HasDirs(vfs, dir, {"Library"})) ||
+         LooksLikeIosBackup(vfs, dir);
 }
 
-std::string FindEvidenceRoot(Vfs& vfs, int max_depth) {
+bool LooksLikeIosRoot(Vfs& vfs, const std::string& dir) {
+  return HasDirs(vfs, dir, {"private", "var", "containers", "Bundle"}) ||
+         HasDirs(vfs, dir, {"private", "var", "mobile"});
+}
+
+namespace {
+
+// Breadth first, shallowest match wins; "" when none.
+std::string FindRootWhere(Vfs& vfs, int max_depth,
+                          bool (*looks_like)(Vfs&, const std::string&)) {
   constexpr size_t kMaxFoldersVisited = 2000;  // bounds hostile fan-out
   // A bugreport zip copies device files under FS/ ("FS/data/system/...",
   // AOSP's bugreport-format.md): its root is its top, beside the report.
@@ -62,7 +83,7 @@ std::string FindEvidenceRoot(Vfs& vfs, int max_depth) {
   while (!queue.empty() && visited++ < kMaxFoldersVisited) {
     auto [dir, depth] = queue.front();
     queue.pop_front();
-    if (LooksLikeSystemRoot(vfs, dir)) return dir;
+    if (looks_like(vfs, dir)) return dir;
     if (depth >= max_depth) continue;
     std::vector<DirEntry> entries;
     try {
@@ -77,7 +98,18 @@ std::string FindEvidenceRoot(Vfs& vfs, int max_depth) {
       }
     }
   }
-  return "/";
+  return {};
+}
+
+}  // namespace
+
+std::string FindEvidenceRoot(Vfs& vfs, int max_depth) {
+  std::string root = FindRootWhere(vfs, max_depth, &LooksLikeSystemRoot);
+  return root.empty() ? "/" : root;
+}
+
+std::string FindIosRoot(Vfs& vfs, int max_depth) {
+  return FindRootWhere(vfs, max_depth, &LooksLikeIosRoot);
 }
 
 }  // namespace contraband

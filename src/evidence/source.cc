@@ -5,10 +5,15 @@
 
 #include "evidence/android/adb_device.h"
 #include "evidence/android/android_evidence.h"
+#include "evidence/app_bundle_source.h"
 #include "evidence/archive/archive_source.h"
 #include "evidence/host/directory_vfs.h"
 #include "evidence/image/disk_image_source.h"
+#include "evidence/ios_backup_source.h"
+#include "evidence/ios_device_source.h"
 #include "evidence/host/host_os.h"
+#include "evidence/rerooted_vfs.h"
+#include "evidence/root_finder.h"
 #include "evidence/windows_roots.h"
 
 namespace contraband {
@@ -23,8 +28,22 @@ std::optional<OpenedEvidence> TryOpenDirectory(const std::string& path,
   // extracted root.
   ev.kind = host::IsHostRoot(path) ? "host" : "directory";
   ev.format = "directory";
-  ev.volumes.push_back(
-      {"", "directory", std::make_unique<DirectoryVfs>(path), {}, {}});
+  auto vfs = std::make_unique<DirectoryVfs>(path);
+  // A folder an iPhone extraction was unpacked into ("Extraction/
+  // filesystem1/private/var/..."): scanned from the phone's root, as the
+  // same extraction in an archive is. Other folders are scanned as given.
+  if (ev.kind == "directory" && !LooksLikeSystemRoot(*vfs, "/")) {
+    if (std::string root = FindIosRoot(*vfs); !root.empty() && root != "/") {
+      ev.volumes.push_back(
+          {"", "directory > " + root.substr(1),
+           std::make_unique<RerootedVfs>(
+               std::shared_ptr<Vfs>(std::move(vfs)),
+               std::vector<std::string>{root}, false),
+           {}, {}});
+      return ev;
+    }
+  }
+  ev.volumes.push_back({"", "directory", std::move(vfs), {}, {}});
   return ev;
 }
 
@@ -40,6 +59,10 @@ struct SourceKind {
 // evidence wins. --as KIND tries only the opener of that kind.
 const std::vector<SourceKind>& Chain() {
   static const std::vector<SourceKind> kChain = {
+      // A backup folder before any folder: it is read through its manifest.
+      {"ios-backup", &TryOpenIosBackup},
+      // A Foo.app folder: shown at /Applications/Foo.app.
+      {"app", &TryOpenAppBundle},
       {"directory", &TryOpenDirectory},
       // A bare bugreport or dumpsys text file (read in its first MiB).
       {"bugreport", &TryOpenAndroidDump},
@@ -69,6 +92,7 @@ OpenedEvidence OpenEvidence(const std::string& path,
                             const OpenRequest& request) {
   // A live phone, not a path.
   if (IsAdbEvidence(path)) return OpenAdbDevice(path, request);
+  if (IsIosDeviceArgument(path)) return OpenIosDevice(path, request);
   if (!host::PathType(path)) {
     throw EvidenceError("evidence " + path +
                         " does not exist or cannot be reached; check the path "

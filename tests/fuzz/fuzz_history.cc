@@ -1,5 +1,5 @@
 // Fuzz target for the package-manager history logs: the dpkg.log, apt
-// history.log, dnf.rpm.log, yum.log and pacman.log parsers, the gzip helper
+// history.log, dnf.rpm.log, yum.log, pacman.log and iOS installd log parsers, the gzip helper
 // (with a small output bound, so bombs are cheap to find), and the history
 // collectors deciding over the parsed events.
 #include <cstddef>
@@ -13,6 +13,7 @@
 #include "formats/apt_history.h"
 #include "formats/dpkg_log.h"
 #include "formats/gzip.h"
+#include "formats/mobile_installation_log.h"
 #include "formats/pacman_log.h"
 #include "formats/parse_error.h"
 #include "formats/rpm_history_log.h"
@@ -29,7 +30,7 @@ void ParseAll(std::string_view text) {
   for (HistoryLog (*parse)(std::string_view, const HistoryLimits&,
                            const HistoryEventFn&) :
        {&ParseDpkgLog, &ParseAptHistory, &ParseDnfRpmLog, &ParseYumLog,
-        &ParsePacmanLog}) {
+        &ParsePacmanLog, &ParseMobileInstallationLog}) {
     HistoryLog log = parse(text, limits, {});
     for (const HistoryEvent& e : log.events) {
       (void)ToString(e.action);
@@ -50,6 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view head = input.substr(0, 64);
   ParseHistoryDateTime(head);
   ParseYearlessTime(head);
+  ParseInstalldTime(head.substr(0, 24));
   ParseNevra(input.substr(0, 256), true);
   ParseNevra(input.substr(0, 256), false);
   RotationAge(input.substr(0, 64), "dpkg.log");
@@ -85,7 +87,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string bytes(input);
   for (const char* path :
        {"/var/log/dpkg.log", "/var/log/dpkg.log.1", "/var/log/apt/history.log",
-        "/var/log/dnf.rpm.log", "/var/log/yum.log", "/var/log/pacman.log"}) {
+        "/var/log/dnf.rpm.log", "/var/log/yum.log", "/var/log/pacman.log",
+        "/private/var/installd/Library/Logs/MobileInstallation/"
+        "mobile_installation.log.0"}) {
     vfs.AddFile(path, bytes);
   }
   CollectSoftware(vfs, "fuzz", kHistory);

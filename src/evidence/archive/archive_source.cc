@@ -379,9 +379,11 @@ class ArchiveReader {
     }
     if (tree_.Contains("/AndroidManifest.xml")) {
       ev.kind = "apk";
-      AddApkItself(ev);
-    } else if (tree_.Contains("/Payload"))
+      AddAppFileItself(ev, ".apk");
+    } else if (tree_.Contains("/Payload")) {
       ev.kind = "ipa";
+      AddAppFileItself(ev, ".ipa");
+    }
 
     // A triage collection's drives are found later, each its own volume;
     // no single one of them is the root.
@@ -754,20 +756,23 @@ class ArchiveReader {
   // file, not through its entries: the APK joins its own tree at the root
   // ("/x.apk"), where that collector looks for loose APKs. Whole, so up to
   // kMaxApkEvidenceBytes; a larger one is a warning.
-  void AddApkItself(OpenedEvidence& ev) {
+  // An app file given as evidence (an APK, an IPA) is also put at the top
+  // of its own tree, named `suffix`, where the collectors of loose app
+  // files find it.
+  void AddAppFileItself(OpenedEvidence& ev, std::string_view suffix) {
     constexpr uint64_t kMaxApkEvidenceBytes = 512ull << 20;
     if (ev.format != "zip") return;
     if (ev.size > kMaxApkEvidenceBytes) {
       Warn(ev, "",
-           "the APK is " + std::to_string(ev.size) + " bytes, over the " +
+           "the app file is " + std::to_string(ev.size) + " bytes, over the " +
                std::to_string(kMaxApkEvidenceBytes) +
                "-byte limit for reading it as an app file");
       return;
     }
     std::string name(path_.substr(path_.find_last_of('/') + 1));
     if (name.size() < 4 ||
-        AsciiLower(std::string_view(name).substr(name.size() - 4)) != ".apk") {
-      name += ".apk";
+        AsciiLower(std::string_view(name).substr(name.size() - 4)) != suffix) {
+      name += suffix;
     }
     if (tree_.Contains("/" + name)) return;
     std::string data(static_cast<size_t>(ev.size), '\0');

@@ -1,0 +1,23 @@
+// ios-install-history: installd's MobileInstallation logs on an iPhone
+// (private/var/installd/Library/Logs/MobileInstallation/
+// mobile_installation.log.0 the newest, .1 older): apps installed and later
+// uninstalled ("Uninstalling identifier com.zhiliaoapp.musically") become
+// removed records with their dates (local time: the log names no zone).
+// Apps still installed at the end of the logs are left to ios-apps.
+#include "collectors/linux/history_common.h"
+#include "formats/mobile_installation_log.h"
+
+namespace contraband {
+
+std::unique_ptr<Collector> MakeIosInstallHistoryCollector() {
+  return MakeHistoryCollector(
+      {"ios",
+       {"/private/var/installd/Library/Logs/MobileInstallation/"
+        "mobile_installation.log*"},
+       [](std::string_view, std::string_view text,
+          const HistoryEventFn& on_event) {
+         return ParseMobileInstallationLog(text, {}, on_event);
+       }});
+}
+
+}  // namespace contraband
