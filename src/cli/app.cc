@@ -114,6 +114,9 @@ int RunCli(int argc, char** argv) {
                  "Catalog file or folder to use instead of the embedded one "
                  "(repeatable)")
       ->allow_extra_args(false);
+  app.add_option("--catalog-key", global.catalog_key,
+                 "Ed25519 public key (PEM): refuse a --catalog whose "
+                 "catalog.sig is missing or does not verify with it");
   app.add_flag("-q,--quiet", global.quiet,
                "Print nothing but fatal errors; the exit code is the verdict "
                "(a report is still written with -o)");
@@ -146,6 +149,21 @@ int RunCli(int argc, char** argv) {
   cat_validate->add_option("path", validate_path, "Catalog file or folder")
       ->required();
 
+  CLI::App* cat_coverage = cat_cmd->add_subcommand(
+      "coverage",
+      "Product x platform matrix: the strongest rule kind and rule count per "
+      "cell, n/a where the vendor ships nothing, GAP where no rule exists");
+  std::string sign_dir, sign_key;
+  CLI::App* cat_sign = cat_cmd->add_subcommand(
+      "sign", "Write DIR/catalog.sig, a detached Ed25519 signature of the catalog");
+  cat_sign->add_option("dir", sign_dir, "Catalog folder")->required();
+  cat_sign->add_option("--key", sign_key, "Ed25519 private key (PEM)")->required();
+  std::string verify_path, verify_key;
+  CLI::App* cat_verify = cat_cmd->add_subcommand(
+      "verify", "Check a catalog folder's catalog.sig with an Ed25519 public key");
+  cat_verify->add_option("path", verify_path, "Catalog folder")->required();
+  cat_verify->add_option("--key", verify_key, "Ed25519 public key (PEM)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -164,6 +182,9 @@ int RunCli(int argc, char** argv) {
   if (*cat_list) return RunCatalogList(global);
   if (*cat_show) return RunCatalogShow(global, show_id);
   if (*cat_validate) return RunCatalogValidate(global, validate_path);
+  if (*cat_coverage) return RunCatalogCoverage(global);
+  if (*cat_sign) return RunCatalogSign(global, sign_dir, sign_key);
+  if (*cat_verify) return RunCatalogVerify(global, verify_path, verify_key);
   // No command: scanning the live host is what the tool is for, but doing
   // it implicitly would surprise a script; say what to type.
   std::cerr << "contraband: no command given; try 'contraband scan' (the live "
