@@ -184,7 +184,8 @@ int RunCatalogList(const GlobalOptions& g) {
       const std::vector<std::string> ships = ShipsOn(p);
       out << "  " << Pad(p.id, 20) << p.name << " (" << p.vendor << "), "
           << p.bans.size() << " ban" << (p.bans.size() == 1 ? "" : "s") << ", "
-          << p.rules.size() << " rules; ships on: "
+          << p.rules.size() << " rule" << (p.rules.size() == 1 ? "" : "s")
+          << "; ships on: "
           << (ships.empty() ? std::string("not declared") : Join(ships, ", "))
           << "; policies: " << Join(c->PoliciesFor(p.id), ", ") << "\n";
     }
