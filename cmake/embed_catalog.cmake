@@ -2,6 +2,8 @@
 # default catalog travels inside the binary. Run with cmake -P:
 #   -DSIGNATURES_DIR=... -DOUTPUT=...
 file(GLOB_RECURSE files RELATIVE "${SIGNATURES_DIR}" "${SIGNATURES_DIR}/*.json")
+# JSON Schemas (schema/*.schema.json) describe the catalog; they are not part of it.
+list(FILTER files EXCLUDE REGEX "\\.schema\\.json$")
 list(SORT files)
 set(body "")
 set(table "")

@@ -131,6 +131,160 @@ std::optional<CatalogRegex> CompileRegex(const std::string& pattern,
   return re;
 }
 
+// Every key of `obj` must be one of `allowed`: a misspelt key ("confidnce")
+// would otherwise be silently ignored and its value lost.
+void CheckKeys(const json& obj, const std::set<std::string>& allowed,
+               const std::string& file, const std::string& where,
+               Problems& problems) {
+  std::string list;
+  for (const std::string& k : allowed) list += (list.empty() ? "" : ", ") + k;
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    if (!allowed.count(it.key())) {
+      problems.Add(file, where + it.key(), "is not a known key (" + list + ")");
+    }
+  }
+}
+
+bool Digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+}
+
+}  // namespace
+
+// YYYY, YYYY-MM or YYYY-MM-DD (a press report may give only the month), with
+// a real month and a day that exists in it.
+bool IsCatalogDate(std::string_view s) {
+  if (s.size() != 4 && s.size() != 7 && s.size() != 10) return false;
+  if (!Digits(s.substr(0, 4))) return false;
+  if (s.size() == 4) return true;
+  if (s[4] != '-' || !Digits(s.substr(5, 2))) return false;
+  int month = std::stoi(std::string(s.substr(5, 2)));
+  if (month < 1 || month > 12) return false;
+  if (s.size() == 7) return true;
+  if (s[7] != '-' || !Digits(s.substr(8, 2))) return false;
+  int year = std::stoi(std::string(s.substr(0, 4)));
+  int day = std::stoi(std::string(s.substr(8, 2)));
+  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  int max = month == 2 && !leap ? 28 : kDays[month - 1];
+  return day >= 1 && day <= max;
+}
+
+// https://HOST[/...] with no spaces: a citation an auditor can open without
+// a downgrade to clear text.
+bool IsHttpsUrl(std::string_view s) {
+  constexpr std::string_view kScheme = "https://";
+  if (s.size() <= kScheme.size() || s.substr(0, kScheme.size()) != kScheme) {
+    return false;
+  }
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+  }
+  std::string_view host = s.substr(kScheme.size());
+  host = host.substr(0, host.find_first_of("/?#"));
+  return !host.empty() && host.find('.') != std::string_view::npos;
+}
+
+bool IsCatalogVersion(std::string_view v) {
+  if (v.size() < 10) return false;
+  std::string date(v.substr(0, 10));
+  if (date[4] != '.' || date[7] != '.') return false;
+  date[4] = date[7] = '-';
+  if (!IsCatalogDate(date)) return false;
+  std::string_view rest = v.substr(10);
+  if (rest.empty()) return true;
+  return rest.size() >= 2 && rest[0] == '.' && Digits(rest.substr(1)) &&
+         rest.size() <= 6;
+}
+
+std::string_view PlatformOf(std::string_view ecosystem) {
+  if (ecosystem == "windows" || ecosystem == "msix") return "windows";
+  if (ecosystem == "macos" || ecosystem == "macos-pkg" ||
+      ecosystem == "homebrew") {
+    return "macos";
+  }
+  if (ecosystem == "dpkg" || ecosystem == "rpm" || ecosystem == "apk" ||
+      ecosystem == "pacman" || ecosystem == "snap" || ecosystem == "flatpak") {
+    return "linux";
+  }
+  if (ecosystem == "ios") return "ios";
+  if (ecosystem == "android") return "android";
+  return "";
+}
+
+const std::vector<std::string>& CoveragePlatforms() {
+  static const std::vector<std::string> kPlatforms = {
+      "windows", "macos", "linux", "ios", "android"};
+  return kPlatforms;
+}
+
+namespace {
+
+std::string DateField(const json& obj, const char* key, const std::string& file,
+                      const std::string& where, Problems& problems,
+                      bool required) {
+  std::string v = Str(obj, key, file, where, problems, required);
+  if (!v.empty() && !IsCatalogDate(v)) {
+    problems.Add(file, where + key,
+                 "\"" + v + "\" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)");
+  }
+  return v;
+}
+
+std::string UrlField(const json& obj, const char* key, const std::string& file,
+                     const std::string& where, Problems& problems,
+                     bool required) {
+  std::string v = Str(obj, key, file, where, problems, required);
+  if (!v.empty() && !IsHttpsUrl(v)) {
+    problems.Add(file, where + key,
+                 "\"" + v + "\" is not an https:// URL");
+  }
+  return v;
+}
+
+std::string CoversField(const json& obj, const std::string& file,
+                        const std::string& where, Problems& problems) {
+  std::string v = Str(obj, "covers", file, where, problems);
+  if (!v.empty() && v != "devices" && v != "networks" && v != "all") {
+    problems.Add(file, where + "covers",
+                 "\"" + v + "\" is not one of devices, networks, all");
+  }
+  return v;
+}
+
+// status, and the fields that go with it (revoked_*, superseded_by).
+MeasureStatus StatusFields(const json& obj, const std::string& file,
+                           const std::string& where, Problems& problems) {
+  MeasureStatus st;
+  // Absent: in force (the published catalog's schema requires it).
+  st.status = Str(obj, "status", file, where, problems);
+  if (st.status.empty() && !obj.contains("status")) st.status = "in-force";
+  const bool revoked = st.status == "revoked";
+  const bool superseded = st.status == "superseded";
+  if (!st.status.empty() && !revoked && !superseded &&
+      st.status != "in-force") {
+    problems.Add(file, where + "status",
+                 "\"" + st.status +
+                     "\" is not one of in-force, revoked, superseded");
+  }
+  st.revoked_date =
+      DateField(obj, "revoked_date", file, where, problems, revoked);
+  st.revoked_source =
+      UrlField(obj, "revoked_source", file, where, problems, revoked);
+  st.superseded_by = Str(obj, "superseded_by", file, where, problems, superseded);
+  if (!revoked && (obj.contains("revoked_date") || obj.contains("revoked_source"))) {
+    problems.Add(file, where + "status",
+                 "revoked_date and revoked_source belong to status \"revoked\"");
+  }
+  if (!superseded && obj.contains("superseded_by")) {
+    problems.Add(file, where + "status",
+                 "superseded_by belongs to status \"superseded\"");
+  }
+  return st;
+}
+
 void ParseRule(const json& r, const std::string& file, const std::string& where,
                Problems& problems, std::vector<Rule>& rules) {
   if (!r.is_object()) {
@@ -214,10 +368,79 @@ void ParseRule(const json& r, const std::string& file, const std::string& where,
   rules.push_back(std::move(rule));
 }
 
+const std::set<std::string> kBanKeys = {
+    "jurisdiction", "authority", "instrument",     "date",
+    "scope",        "covers",    "status",         "revoked_date",
+    "revoked_source", "superseded_by", "source"};
+
+// "platforms": {"windows": {"ships": true, "source": …, "reason": …}, …}
+void ParsePlatforms(const json& doc, const CatalogFile& f, Problems& problems,
+                    Product& p) {
+  auto it = doc.find("platforms");
+  // Optional for a catalog the loader reads (a test's, a site's own); the
+  // published catalog's schema (signatures/schema/) requires it.
+  if (it == doc.end()) return;
+  if (!it->is_object()) {
+    problems.Add(f.path, "platforms", "must be an object");
+    return;
+  }
+  for (const std::string& name : CoveragePlatforms()) {
+    auto pl = it->find(name);
+    const std::string w = "platforms." + name;
+    if (pl == it->end()) {
+      problems.Add(f.path, w, "is required");
+      continue;
+    }
+    if (!pl->is_object()) {
+      problems.Add(f.path, w, "must be an object");
+      continue;
+    }
+    CheckKeys(*pl, {"ships", "source", "reason"}, f.path, w + ".", problems);
+    PlatformShipping ps;
+    auto ships = pl->find("ships");
+    if (ships == pl->end() || !ships->is_boolean()) {
+      problems.Add(f.path, w + ".ships", "is required: true or false");
+    } else {
+      ps.ships = ships->get<bool>();
+    }
+    ps.source = Str(*pl, "source", f.path, w + ".", problems);
+    ps.reason = Str(*pl, "reason", f.path, w + ".", problems);
+    p.platforms.emplace_back(name, std::move(ps));
+  }
+  for (auto k = it->begin(); k != it->end(); ++k) {
+    const auto& known = CoveragePlatforms();
+    if (std::find(known.begin(), known.end(), k.key()) == known.end()) {
+      problems.Add(f.path, "platforms." + k.key(),
+                   "is not a platform (windows, macos, linux, ios, android)");
+    }
+  }
+  // A platform the vendor ships on needs a high rule, or a reason why not
+  // (coverage shows it): a silent gap would read as "not installed".
+  for (const auto& [name, ps] : p.platforms) {
+    if (!ps.ships || !ps.reason.empty()) continue;
+    bool high = false;
+    for (const Rule& r : p.rules) {
+      if (r.confidence != Confidence::kHigh) continue;
+      for (const std::string& eco : r.ecosystems) {
+        if (PlatformOf(eco) == name) high = true;
+      }
+    }
+    if (!high) {
+      problems.Add(f.path, "platforms." + name + ".reason",
+                   "is required: the product ships on " + name +
+                       " but no high-confidence rule covers it");
+    }
+  }
+}
+
 void ParseProduct(const json& doc, const CatalogFile& f, Problems& problems,
                   std::vector<Product>& products) {
   Product p;
   p.file = f.path;
+  CheckKeys(doc,
+            {"schema", "id", "name", "vendor", "description", "platforms",
+             "bans", "rules"},
+            f.path, "", problems);
   p.id = Str(doc, "id", f.path, "", problems, true);
   if (!p.id.empty() && !ValidId(p.id)) {
     problems.Add(f.path, "id",
@@ -243,13 +466,16 @@ void ParseProduct(const json& doc, const CatalogFile& f, Problems& problems,
           problems.Add(f.path, w, "must be an object");
           continue;
         }
+        CheckKeys(b, kBanKeys, f.path, w, problems);
         Ban ban;
         ban.jurisdiction = Str(b, "jurisdiction", f.path, w, problems, true);
         ban.authority = Str(b, "authority", f.path, w, problems, true);
         ban.instrument = Str(b, "instrument", f.path, w, problems);
-        ban.date = Str(b, "date", f.path, w, problems, true);
+        ban.date = DateField(b, "date", f.path, w, problems, true);
         ban.scope = Str(b, "scope", f.path, w, problems);
-        ban.source = Str(b, "source", f.path, w, problems, true);
+        ban.covers = CoversField(b, f.path, w, problems);
+        ban.status = StatusFields(b, f.path, w, problems);
+        ban.source = UrlField(b, "source", f.path, w, problems, true);
         p.bans.push_back(std::move(ban));
       }
     }
@@ -263,11 +489,13 @@ void ParseProduct(const json& doc, const CatalogFile& f, Problems& problems,
                 problems, p.rules);
     }
   }
+  ParsePlatforms(doc, f, problems, p);
   products.push_back(std::move(p));
 }
 
 void ParsePolicies(const json& doc, const CatalogFile& f, Problems& problems,
                    std::vector<Policy>& policies) {
+  CheckKeys(doc, {"schema", "policies"}, f.path, "", problems);
   auto list = doc.find("policies");
   if (list == doc.end() || !list->is_array()) {
     problems.Add(f.path, "policies", "must be a list");
@@ -280,6 +508,11 @@ void ParsePolicies(const json& doc, const CatalogFile& f, Problems& problems,
       problems.Add(f.path, w, "must be an object");
       continue;
     }
+    CheckKeys(p,
+              {"id", "name", "jurisdiction", "authority", "instrument", "date",
+               "scope", "covers", "status", "revoked_date", "revoked_source",
+               "superseded_by", "source", "products"},
+              f.path, w, problems);
     Policy pol;
     pol.file = f.path;
     pol.id = Str(p, "id", f.path, w, problems, true);
@@ -291,9 +524,11 @@ void ParsePolicies(const json& doc, const CatalogFile& f, Problems& problems,
     pol.jurisdiction = Str(p, "jurisdiction", f.path, w, problems, true);
     pol.authority = Str(p, "authority", f.path, w, problems, true);
     pol.instrument = Str(p, "instrument", f.path, w, problems);
-    pol.date = Str(p, "date", f.path, w, problems, true);
+    pol.date = DateField(p, "date", f.path, w, problems, true);
     pol.scope = Str(p, "scope", f.path, w, problems);
-    pol.source = Str(p, "source", f.path, w, problems, true);
+    pol.covers = CoversField(p, f.path, w, problems);
+    pol.status = StatusFields(p, f.path, w, problems);
+    pol.source = UrlField(p, "source", f.path, w, problems, true);
     pol.products = StrList(p, "products", f.path, w, problems, false);
     if (pol.products.empty()) {
       problems.Add(f.path, w + "products", "must name at least one product");
@@ -355,6 +590,13 @@ bool Rule::AppliesTo(std::string_view ecosystem) const {
   if (ecosystems.empty()) return true;
   return std::find(ecosystems.begin(), ecosystems.end(), ecosystem) !=
          ecosystems.end();
+}
+
+const PlatformShipping* Product::Platform(std::string_view name) const {
+  for (const auto& [n, ps] : platforms) {
+    if (n == name) return &ps;
+  }
+  return nullptr;
 }
 
 const Product* Catalog::FindProduct(std::string_view id) const {
@@ -435,7 +677,9 @@ Catalog LoadCatalog(const std::vector<CatalogFile>& files, std::string source) {
         problems.Add(f.path, "", "a second catalog.json; a catalog has one");
       }
       have_version = true;
+      CheckKeys(doc, {"schema", "version", "description"}, f.path, "", problems);
       cat.version = Str(doc, "version", f.path, "", problems, true);
+      Str(doc, "description", f.path, "", problems);
     } else if (!schema.empty()) {
       problems.Add(f.path, "schema",
                    "\"" + schema +
@@ -477,6 +721,12 @@ Catalog LoadCatalog(const std::vector<CatalogFile>& files, std::string source) {
   return cat;
 }
 
+bool IsSchemaFile(std::string_view name) {
+  constexpr std::string_view kSuffix = ".schema.json";
+  return name.size() >= kSuffix.size() &&
+         name.substr(name.size() - kSuffix.size()) == kSuffix;
+}
+
 std::vector<CatalogFile> ReadCatalogPath(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -506,7 +756,9 @@ std::vector<CatalogFile> ReadCatalogPath(const std::string& path) {
   std::vector<fs::path> found;
   for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end;
        it.increment(ec)) {
-    if (it->is_regular_file() && it->path().extension() == ".json") {
+    // The JSON Schemas in schema/ describe the catalog; they are not part of it.
+    if (it->is_regular_file() && it->path().extension() == ".json" &&
+        !IsSchemaFile(it->path().filename().string())) {
       found.push_back(it->path());
       if (found.size() > kMaxCatalogFiles) {
         throw CatalogError({path + ": more than 10000 catalog files"});

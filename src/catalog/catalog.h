@@ -5,6 +5,8 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
+#include <utility>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -35,20 +37,46 @@ struct Rule {
   bool AppliesTo(std::string_view ecosystem) const;
 };
 
+/// Whether a measure still applies: "in-force", "revoked" (with the date and
+/// the source of the revocation) or "superseded" (replaced by a later measure).
+struct MeasureStatus {
+  std::string status = "in-force";
+  std::string revoked_date, revoked_source, superseded_by;
+  bool Revoked() const { return status == "revoked"; }
+};
+
 struct Ban {
   std::string jurisdiction, authority, instrument, date, scope, source;
+  std::string covers;  ///< "devices", "networks" or "all"
+  MeasureStatus status;
+};
+
+/// The five platforms of the coverage matrix, in display order.
+const std::vector<std::string>& CoveragePlatforms();
+
+/// Where the vendor ships the product on one platform, and why the catalog
+/// has no high-confidence rule there when it has none.
+struct PlatformShipping {
+  bool ships = false;
+  std::string source;  ///< where shipping (or not) was read
+  std::string reason;  ///< why no high rule, where that is so
 };
 
 struct Product {
   std::string id, name, vendor, description;
   std::vector<Ban> bans;
   std::vector<Rule> rules;
+  /// By platform name (CoveragePlatforms()); absent: not declared.
+  std::vector<std::pair<std::string, PlatformShipping>> platforms;
   std::string file;  ///< catalog file it came from
+  const PlatformShipping* Platform(std::string_view name) const;
 };
 
 struct Policy {
   std::string id, name, jurisdiction, authority, instrument, date, scope,
       source;
+  std::string covers;  ///< "devices", "networks" or "all"
+  MeasureStatus status;
   std::vector<std::string> products;
   std::string file;
 };
@@ -82,6 +110,19 @@ class CatalogError : public std::runtime_error {
  private:
   std::vector<std::string> problems_;
 };
+
+/// A catalog date: YYYY-MM-DD, YYYY-MM or YYYY, each part in range.
+bool IsCatalogDate(std::string_view s);
+/// An https:// URL with a host and no white space.
+bool IsHttpsUrl(std::string_view s);
+/// A catalog version: YYYY.MM.DD, optionally .N for a later release that day.
+bool IsCatalogVersion(std::string_view v);
+/// The coverage platform of an ecosystem ("windows" for msix, "linux" for
+/// dpkg …); "" for "installer", which spans platforms.
+std::string_view PlatformOf(std::string_view ecosystem);
+/// Whether a file name is a JSON Schema of the catalog (NAME.schema.json),
+/// which lives beside the catalog but is not read as part of it.
+bool IsSchemaFile(std::string_view name);
 
 /// Every known Software::ecosystem name (rules may name only these).
 const std::vector<std::string>& KnownEcosystems();

@@ -126,6 +126,9 @@ int RunCli(int argc, char** argv) {
                  "(repeatable)")
       ->type_name("PATH")
       ->allow_extra_args(false);
+  app.add_option("--catalog-key", global.catalog_key,
+                 "Ed25519 public key (PEM): refuse a --catalog whose "
+                 "catalog.sig is missing or does not verify with it");
   app.add_flag("-q,--quiet", global.quiet,
                "Print nothing but fatal errors; the exit code is the verdict "
                "(a report is still written with -o)");
@@ -175,6 +178,20 @@ int RunCli(int argc, char** argv) {
                     "each asks for (--format json for tools)");
   collectors_cmd->add_flag("--requests", collector_requests,
                            "Also list the file patterns each collector reads");
+  CLI::App* cat_coverage = cat_cmd->add_subcommand(
+      "coverage",
+      "Product x platform matrix: the strongest rule kind and rule count per "
+      "cell, n/a where the vendor ships nothing, GAP where no rule exists");
+  std::string sign_dir, sign_key;
+  CLI::App* cat_sign = cat_cmd->add_subcommand(
+      "sign", "Write DIR/catalog.sig, a detached Ed25519 signature of the catalog");
+  cat_sign->add_option("dir", sign_dir, "Catalog folder")->required();
+  cat_sign->add_option("--key", sign_key, "Ed25519 private key (PEM)")->required();
+  std::string verify_path, verify_key;
+  CLI::App* cat_verify = cat_cmd->add_subcommand(
+      "verify", "Check a catalog folder's catalog.sig with an Ed25519 public key");
+  cat_verify->add_option("path", verify_path, "Catalog folder")->required();
+  cat_verify->add_option("--key", verify_key, "Ed25519 public key (PEM)")->required();
 
   try {
     app.parse(argc, argv);
@@ -200,6 +217,9 @@ int RunCli(int argc, char** argv) {
   if (*cat_show) return RunCatalogShow(global, show_id);
   if (*cat_validate) return RunCatalogValidate(global, validate_path);
   if (*collectors_cmd) return RunCollectors(global, collector_requests);
+  if (*cat_coverage) return RunCatalogCoverage(global);
+  if (*cat_sign) return RunCatalogSign(global, sign_dir, sign_key);
+  if (*cat_verify) return RunCatalogVerify(global, verify_path, verify_key);
   // No command: scanning the live host is what the tool is for, but doing
   // it implicitly would surprise a script; say what to type.
   std::cerr << "contraband: no command given; try 'contraband scan' (the live "

@@ -12,6 +12,7 @@ struct GlobalOptions {
   std::string format = "text";
   std::string output;  ///< -o FILE; empty for stdout
   std::vector<std::string> catalogs;
+  std::string catalog_key;  ///< --catalog-key PUB.pem: each --catalog must be signed by it
   bool quiet = false;
   bool verbose = false;
 };
@@ -55,5 +56,14 @@ int RunCatalogShow(const GlobalOptions& global, const std::string& id);
 int RunCatalogValidate(const GlobalOptions& global, const std::string& path);
 int RunVersion(const GlobalOptions& global);
 int RunCollectors(const GlobalOptions& global, bool with_requests);
+int RunCatalogCoverage(const GlobalOptions& global);
+int RunCatalogSign(const GlobalOptions& global, const std::string& dir,
+                   const std::string& key);
+int RunCatalogVerify(const GlobalOptions& global, const std::string& path,
+                     const std::string& key);
+/// The --policy ids of `scan` that name a revoked measure, each with a
+/// sentence saying when and where it was revoked.
+std::vector<std::string> RevokedPolicyWarnings(const Catalog& catalog,
+                                               const std::vector<std::string>& ids);
 
 }  // namespace contraband

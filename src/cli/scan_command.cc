@@ -10,6 +10,7 @@
 #include "cli/app.h"
 #include "common/deadline.h"
 #include "cli/options.h"
+#include "catalog/catalog_signature.h"
 #include "evidence/host/host_os.h"
 #include "evidence/source.h"
 #include "report/baseline.h"
@@ -19,7 +20,20 @@
 namespace contraband {
 
 const Catalog& SelectCatalog(const GlobalOptions& opts) {
-  if (opts.catalogs.empty()) return EmbeddedCatalog();
+  if (opts.catalogs.empty()) {
+    if (!opts.catalog_key.empty()) {
+      throw CatalogError({"--catalog-key " + opts.catalog_key +
+                          ": checks the signature of a --catalog folder; "
+                          "none was given"});
+    }
+    return EmbeddedCatalog();
+  }
+  // A signed catalog is checked before any of it is used.
+  if (!opts.catalog_key.empty()) {
+    for (const std::string& path : opts.catalogs) {
+      VerifyCatalog(path, opts.catalog_key);
+    }
+  }
   static Catalog loaded;  // lives for the process, like the embedded one
   std::vector<CatalogFile> files;
   std::string source;
@@ -33,6 +47,19 @@ const Catalog& SelectCatalog(const GlobalOptions& opts) {
   }
   loaded = LoadCatalog(files, source);
   return loaded;
+}
+
+std::vector<std::string> RevokedPolicyWarnings(
+    const Catalog& catalog, const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  for (const std::string& id : ids) {
+    const Policy* p = catalog.FindPolicy(id);
+    if (!p || !p->status.Revoked()) continue;
+    out.push_back("--policy " + id + " (" + p->instrument + ") was revoked on " +
+                  p->status.revoked_date + " (" + p->status.revoked_source +
+                  "); it is no longer in force, its products are still matched");
+  }
+  return out;
 }
 
 bool EmitOutput(const GlobalOptions& opts, const std::string& text) {
@@ -158,6 +185,13 @@ int RunScan(const GlobalOptions& global, const ScanOptions& opts) {
   try {
     request.catalog = &SelectCatalog(global);
     report = Scan(request, listener);
+    // A revoked measure still names its products, so the scan runs, but the
+    // auditor must not cite it as law in force.
+    for (const std::string& w :
+         RevokedPolicyWarnings(*request.catalog, opts.policies)) {
+      std::cerr << "contraband: warning: " << w << "\n";
+      report.warnings.push_back({"", "", "catalog", w});
+    }
   } catch (const CatalogError& e) {
     std::cerr << "contraband: the catalog cannot be used:\n" << e.what() << "\n";
     return kExitUsage;

@@ -151,47 +151,6 @@ namespace {
 constexpr std::array<std::string_view, 5> kPlatforms = {
     "Windows", "macOS", "Linux", "iOS", "Android"};
 
-// Bans and policies carry a status (in force, revoked on a date by a
-// source, superseded by a later measure) in a MeasureStatus; read it where
-// the catalog model has it, so this writer builds with and without it.
-template <typename T>
-std::string StatusOf(const T& item) {
-  if constexpr (requires { item.status.status; }) {
-    return std::string(item.status.status);
-  } else if constexpr (requires { std::string_view(item.status); }) {
-    return std::string(std::string_view(item.status));
-  } else {
-    return "";
-  }
-}
-
-template <typename T>
-std::string RevokedDateOf(const T& item) {
-  if constexpr (requires { item.status.revoked_date; }) {
-    return std::string(item.status.revoked_date);
-  } else {
-    return "";
-  }
-}
-
-template <typename T>
-std::string RevokedSourceOf(const T& item) {
-  if constexpr (requires { item.status.revoked_source; }) {
-    return std::string(item.status.revoked_source);
-  } else {
-    return "";
-  }
-}
-
-template <typename T>
-std::string SupersededByOf(const T& item) {
-  if constexpr (requires { item.status.superseded_by; }) {
-    return std::string(item.status.superseded_by);
-  } else {
-    return "";
-  }
-}
-
 std::string Human(uint64_t bytes) {
   static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB",
                                            "PiB"};
@@ -590,21 +549,18 @@ class HtmlWriter {
     }
   }
 
-  template <typename T>
-  void Status(const T& item) {
-    const std::string status = StatusOf(item);
-    if (status.empty()) return;
-    out_ << " <span class=\"status status-" << HtmlEscape(status) << "\">"
-         << HtmlEscape(status);
-    const std::string revoked = RevokedDateOf(item);
-    if (!revoked.empty()) out_ << " " << HtmlEscape(revoked);
-    const std::string superseded = SupersededByOf(item);
-    if (!superseded.empty()) out_ << " by " << HtmlEscape(superseded);
+  // A ban's or policy's status: in force, revoked on a date (with the
+  // revocation's source linked), or superseded by a later measure.
+  void Status(const MeasureStatus& m) {
+    if (m.status.empty()) return;
+    out_ << " <span class=\"status status-" << HtmlEscape(m.status) << "\">"
+         << HtmlEscape(m.status);
+    if (!m.revoked_date.empty()) out_ << " " << HtmlEscape(m.revoked_date);
+    if (!m.superseded_by.empty()) out_ << " by " << HtmlEscape(m.superseded_by);
     out_ << "</span>";
-    const std::string revoked_source = RevokedSourceOf(item);
-    if (!revoked_source.empty()) {
+    if (!m.revoked_source.empty()) {
       out_ << " (";
-      Link(revoked_source, "revocation");
+      Link(m.revoked_source, "revocation");
       out_ << ")";
     }
   }
@@ -622,7 +578,7 @@ class HtmlWriter {
              << HtmlEscape(b.date.empty() ? "undated" : b.date)
              << "</strong> " << HtmlEscape(b.jurisdiction) << ": ";
         Link(b.source, b.authority.empty() ? b.instrument : b.authority);
-        Status(b);
+        Status(b.status);
         if (!b.authority.empty() && !b.instrument.empty()) {
           out_ << ", " << HtmlEscape(b.instrument);
         }
@@ -644,7 +600,7 @@ class HtmlWriter {
                                                           : policy->date)
                << "): ";
           Link(policy->source, policy->name);
-          Status(*policy);
+          Status(policy->status);
           if (!policy->authority.empty()) {
             out_ << ", " << HtmlEscape(policy->authority);
           }

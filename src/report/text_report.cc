@@ -88,7 +88,7 @@ void WriteTextReport(const Report& r, std::ostream& out) {
   const bool several = r.evidence.size() > 1;
   out << "contraband " << r.tool_version << ", catalog " << r.catalog->version
       << " (" << r.catalog->source << ", " << r.catalog->products.size()
-      << " products)\n";
+      << " products, sha256 " << r.catalog->sha256 << ")\n";
   for (const EvidenceSummary& e : r.evidence) {
     out << "evidence: " << e.path << " (" << e.kind;
     if (!e.format.empty() && e.format != e.kind) out << ", " << e.format;
