@@ -47,7 +47,7 @@ void Dpkg(const TempDir& dir, const std::string& args) {
   REQUIRE(r.exit_code == 0);
 }
 
-const json* FindingFor(const json& report, const std::string& product) {
+const json* FindingOfProduct(const json& report, const std::string& product) {
   for (const json& f : report["findings"]) {
     if (f["product"] == product) return &f;
   }
@@ -134,9 +134,9 @@ TEST_CASE(
   INFO(r.err);
   CHECK(r.exit_code == 1);  // telegram is installed
   json j = ParseJson(r.out);
-  const json* zoom = FindingFor(j, "zoom");
-  const json* kesl = FindingFor(j, "kaspersky");
-  const json* tg = FindingFor(j, "telegram");
+  const json* zoom = FindingOfProduct(j, "zoom");
+  const json* kesl = FindingOfProduct(j, "kaspersky");
+  const json* tg = FindingOfProduct(j, "telegram");
   REQUIRE(zoom);
   REQUIRE(kesl);
   REQUIRE(tg);

@@ -93,14 +93,6 @@ std::set<Row> Findings(const nlohmann::json& report) {
   return out;
 }
 
-const nlohmann::json* FindingFor(const nlohmann::json& report,
-                                 const std::string& id) {
-  for (const auto& f : report["findings"]) {
-    if (f["software"]["id"] == id) return &f["software"];
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -205,6 +197,43 @@ TEST_CASE("a TikTok .ipa: given as evidence, and loose in a user's folder",
                 dir.path() + "/mac/Users/alice/Downloads/TikTok.ipa");
   check(RunContraband("scan --format json " + ShellQuote(dir.path() + "/mac")),
         "/Users/alice/Downloads/TikTok.ipa");
+}
+
+// iOS-only bundle ids (WeChat's com.tencent.xin, WhatsApp's
+// net.whatsapp.WhatsApp) match loose app files too: the catalog's ios id
+// rules also name the installer ecosystem.
+TEST_CASE("a loose WeChat .ipa is found by its iOS bundle id",
+          "[ios][ios-ipa][e2e]") {
+  if (!HaveTool("plistutil") || !HaveTool("zip")) {
+    WARN("plistutil or zip absent: skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string xml = dir.Write("xml/info.plist",
+                                    R"(<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0"><dict>
+  <key>CFBundleIdentifier</key><string>com.tencent.xin</string>
+  <key>CFBundleDisplayName</key><string>WeChat</string>
+  <key>CFBundleShortVersionString</key><string>8.0.49</string>
+</dict></plist>
+)");
+  fs::create_directories(dir.path() + "/ipa/Payload/WeChat.app");
+  Sh("plistutil -i " + ShellQuote(xml) + " -o " +
+     ShellQuote(dir.path() + "/ipa/Payload/WeChat.app/Info.plist") + " -f bin");
+  fs::create_directories(dir.path() + "/root/Users/bob/Downloads");
+  Sh("cd " + ShellQuote(dir.path() + "/ipa") + " && zip -qr " +
+     ShellQuote(dir.path() + "/root/Users/bob/Downloads/wx.ipa") + " Payload");
+  const RunResult r =
+      RunContraband("scan --format json " + ShellQuote(dir.path() + "/root"));
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  const nlohmann::json report = ParseJson(r.out);
+  INFO(report.dump(1));
+  REQUIRE(report["findings"].size() == 1);
+  CHECK(report["findings"][0]["product"] == "wechat");
+  CHECK(report["findings"][0]["software"]["ecosystem"] == "installer");
+  CHECK(report["findings"][0]["software"]["id"] == "com.tencent.xin");
+  CHECK(report["findings"][0]["software"]["source"] == "/Users/bob/Downloads/wx.ipa");
 }
 
 TEST_CASE("the corpus IPA: bundle id, version, signer", "[ios][ios-ipa][e2e]") {

@@ -141,14 +141,6 @@ std::set<Row> Findings(const nlohmann::json& report) {
   return out;
 }
 
-const nlohmann::json* FindingFor(const nlohmann::json& report,
-                                 const std::string& id) {
-  for (const auto& f : report["findings"]) {
-    if (f["software"]["id"] == id) return &f["software"];
-  }
-  return nullptr;
-}
-
 void CheckMacFindings(const RunResult& r) {
   INFO(r.err);
   CHECK(r.exit_code == 1);

@@ -254,6 +254,13 @@ nlohmann::json ParseJson(const std::string& text) {
   return j;
 }
 
+const nlohmann::json* FindingFor(const nlohmann::json& report, const std::string& id) {
+  for (const auto& f : report["findings"]) {
+    if (f["software"]["id"] == id) return &f["software"];
+  }
+  return nullptr;
+}
+
 std::vector<CollectorInfo> CollectorNamed(std::string_view name) {
   for (const CollectorInfo& c : AllCollectors()) {
     if (c.name == name) return {c};

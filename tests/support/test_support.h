@@ -107,6 +107,10 @@ std::vector<std::string> NameVersions(const CollectResult& r);
 /// Parses JSON, failing the test when it is not JSON.
 nlohmann::json ParseJson(const std::string& text);
 
+/// The software of the first finding of a JSON report whose software id is
+/// `id`, or null.
+const nlohmann::json* FindingFor(const nlohmann::json& report, const std::string& id);
+
 /// Single-quotes `s` for a shell command line.
 std::string ShellQuote(const std::string& s);
 
