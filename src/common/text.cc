@@ -44,4 +44,14 @@ bool LineReader::Next(std::string_view& line) {
   return true;
 }
 
+size_t CountOccurrences(std::string_view text, std::string_view part) {
+  size_t n = 0;
+  if (part.empty()) return 0;
+  for (size_t pos = text.find(part); pos != std::string_view::npos;
+       pos = text.find(part, pos + 1)) {
+    ++n;
+  }
+  return n;
+}
+
 }  // namespace contraband

@@ -24,6 +24,9 @@ std::string_view TrimAsciiLeft(std::string_view s,
 /// becomes U+FFFD.
 void AppendUtf8(std::string& out, uint32_t cp);
 
+/// How many times `part` stands in `text`, overlaps counted.
+size_t CountOccurrences(std::string_view text, std::string_view part);
+
 /// Reads text one line at a time. Lines end at '\n' (a last line without one
 /// is still a line, an empty text has none); one '\r' before the end is
 /// dropped, so CRLF files read like LF ones. Lines are numbered from 1.

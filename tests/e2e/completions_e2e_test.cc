@@ -54,7 +54,8 @@ TEST_CASE("Completions: the bash script completes commands, options and "
         "high\nmedium\nlow\nnone\n");
   CHECK(BashComplete(path, "contraband scan --format = cy") == "cyclonedx\n");
   CHECK(BashComplete(path, "contraband --format h") == "html\n");
-  CHECK(BashComplete(path, "contraband catalog ''") == "list\nshow\nvalidate\n");
+  CHECK(BashComplete(path, "contraband catalog ''") ==
+        "list\nshow\nvalidate\ncoverage\nsign\nverify\n");
   CHECK(BashComplete(path, "contraband inventory --as d") ==
         "directory\ndisk-image\n");
   // A value of an option is not a command: "--catalog catalog" stays at the
@@ -65,8 +66,8 @@ TEST_CASE("Completions: the bash script completes commands, options and "
   CHECK(BashComplete(path, "contraband scan " +
                                ShellQuote(dir.path() + "/evidence-r")) ==
         dir.path() + "/evidence-root\n");
-  // The hidden command stays hidden.
-  CHECK(BashComplete(path, "contraband co") == "");
+  // The hidden command (completions) stays hidden; collectors is not.
+  CHECK(BashComplete(path, "contraband co") == "collectors\n");
   RunResult spec = Run("bash --norc --noprofile -c " +
                        ShellQuote("source " + ShellQuote(path) +
                                   "; complete -p contraband"));
@@ -79,8 +80,9 @@ TEST_CASE("Completions: every option --help lists is in the scripts",
   const std::string zsh = Script("zsh");
   const std::string fish = Script("fish");
   const std::regex option("--[a-z][a-z-]+");
-  for (const char* cmd : {"", "scan", "inventory", "catalog list",
-                          "catalog show", "catalog validate"}) {
+  for (const char* cmd : {"", "scan", "inventory", "catalog list", "catalog show",
+                          "catalog validate", "catalog coverage", "catalog sign",
+                          "catalog verify", "collectors"}) {
     const std::string help = RunContraband(std::string(cmd) + " --help").out;
     std::set<std::string> names;
     for (auto it = std::sregex_iterator(help.begin(), help.end(), option);
@@ -163,5 +165,6 @@ TEST_CASE("Completions: the zsh script parses and offers what bash offers",
   CHECK(complete("contraband scan --fail-on ''", 4, "") ==
         "high\nmedium\nlow\nnone\n");
   CHECK(complete("contraband scan -o ''", 4, "") == "FILES\n");
-  CHECK(complete("contraband catalog ''", 3, "") == "list\nshow\nvalidate\n");
+  CHECK(complete("contraband catalog ''", 3, "") ==
+        "list\nshow\nvalidate\ncoverage\nsign\nverify\n");
 }

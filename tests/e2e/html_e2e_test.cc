@@ -8,20 +8,13 @@
 
 #include <string>
 
+#include "common/text.h"
 #include "support/test_support.h"
 
 using namespace contraband::testing;
+using contraband::CountOccurrences;
 
 namespace {
-
-size_t Count(const std::string& text, const std::string& part) {
-  size_t n = 0;
-  for (size_t pos = text.find(part); pos != std::string::npos;
-       pos = text.find(part, pos + 1)) {
-    ++n;
-  }
-  return n;
-}
 
 // Debian's chromium, or "" (the test then WARNs and stops: a visible skip;
 // `./quickstart test` installs it).
@@ -90,7 +83,7 @@ TEST_CASE("HTML format: the page is self-contained and holds the verdict, "
     CHECK(html.find(std::string("id=\"product-") + product + "\"") !=
           std::string::npos);
   }
-  CHECK(Count(html, "<tr class=\"finding state-installed\">") == 3);
+  CHECK(CountOccurrences(html, "<tr class=\"finding state-installed\">") == 3);
   // Nothing fetched from anywhere: no src=, no stylesheet link, no url().
   CHECK(html.find(" src=") == std::string::npos);
   CHECK(html.find("<link") == std::string::npos);
@@ -103,7 +96,7 @@ TEST_CASE("HTML format: the page is self-contained and holds the verdict, "
   // --hash: the status file's digest in the finding rows, 3 times.
   RunResult digest = Run("sha256sum " + ShellQuote(root + "/var/lib/dpkg/status"));
   const std::string sha = digest.out.substr(0, 64);
-  CHECK(Count(html, sha) == 3);
+  CHECK(CountOccurrences(html, sha) == 3);
 
   // --baseline: a Baseline column with new/unchanged, and the resolved list.
   RunResult first = RunContraband("scan --format json -o " +
@@ -115,7 +108,7 @@ TEST_CASE("HTML format: the page is self-contained and holds the verdict, "
                                   ShellQuote(root));
   CHECK(again.exit_code == 1);
   CHECK(again.out.find("<th>Baseline</th>") != std::string::npos);
-  CHECK(Count(again.out, "<td class=\"baseline\">unchanged</td>") == 3);
+  CHECK(CountOccurrences(again.out, "<td class=\"baseline\">unchanged</td>") == 3);
   CHECK(again.out.find("id=\"resolved\"") != std::string::npos);
 
   // A clean root: green verdict, no cards; inventory has its own colour.
@@ -183,12 +176,12 @@ TEST_CASE("HTML format: headless Chromium renders the report with no console "
     CHECK(dom.out.find(std::string("id=\"product-") + product + "\"") !=
           std::string::npos);
   }
-  CHECK(Count(dom.out, "<tr class=\"finding state-installed\">") == 3);
+  CHECK(CountOccurrences(dom.out, "<tr class=\"finding state-installed\">") == 3);
   CHECK(dom.out.find("<code>kesl</code>") != std::string::npos);
   CHECK(dom.out.find("<title>kaspersky on Linux: 1 installed</title>") !=
         std::string::npos);
   CHECK(dom.out.find("id=\"inventory-filter\"") != std::string::npos);
-  const size_t rows = Count(ReadHostFile(page), "<tr class=\"software ");
+  const size_t rows = CountOccurrences(ReadHostFile(page), "<tr class=\"software ");
   CHECK(rows >= 5);
   CHECK(dom.out.find(" of " + std::to_string(rows) + " shown") !=
         std::string::npos);
@@ -236,8 +229,8 @@ document.body.setAttribute('data-filtered', ids(false));
   CHECK(no_js.exit_code == 0);
   CHECK(PageErrors(no_js.err).find("script-src 'none'") != std::string::npos);
   CHECK(no_js.out.find("id=\"inventory-filter\"") == std::string::npos);
-  CHECK(Count(no_js.out, "<tr class=\"software ") == rows);
-  CHECK(Count(no_js.out, "<tr class=\"finding state-installed\">") == 3);
+  CHECK(CountOccurrences(no_js.out, "<tr class=\"software ") == rows);
+  CHECK(CountOccurrences(no_js.out, "<tr class=\"finding state-installed\">") == 3);
 
   // A screenshot of real size and content (a blank page compresses to ~2 KB).
   const std::string shot = dir.path() + "/shot.png";
@@ -291,11 +284,11 @@ TEST_CASE("HTML format: package names that are markup in a hostile dpkg "
   INFO(r.err);
   REQUIRE(r.exit_code == 1);
   const std::string html = ReadHostFile(page);
-  CHECK(Count(html, "<script") == 1);  // ours
+  CHECK(CountOccurrences(html, "<script") == 1);  // ours
   CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
   CHECK(html.find("<img") == std::string::npos);
   CHECK(html.find("<iframe") == std::string::npos);
-  CHECK(Count(html, "<style") == 1);  // ours
+  CHECK(CountOccurrences(html, "<style") == 1);  // ours
   // The unreadable Status is a warning that quotes the name: escaped too.
   CHECK(html.find("&lt;iframe src=javascript:alert(3)&gt;") != std::string::npos);
 
@@ -312,11 +305,11 @@ TEST_CASE("HTML format: package names that are markup in a hostile dpkg "
   // The serialised DOM shows the name as escaped text, in the card and in
   // the inventory; the only script element is the report's own, and no
   // element the evidence named exists.
-  CHECK(Count(dom.out, "&lt;script&gt;alert(1)&lt;/script&gt;") >= 2);
-  CHECK(Count(dom.out, "<script") == 1);
+  CHECK(CountOccurrences(dom.out, "&lt;script&gt;alert(1)&lt;/script&gt;") >= 2);
+  CHECK(CountOccurrences(dom.out, "<script") == 1);
   CHECK(dom.out.find("alert(1)</script>") == std::string::npos);
   CHECK(dom.out.find("<img") == std::string::npos);
   CHECK(dom.out.find("<iframe") == std::string::npos);
-  CHECK(Count(dom.out, "<style") == 1);
+  CHECK(CountOccurrences(dom.out, "<style") == 1);
   CHECK(dom.out.find("data-verdict=\"banned\"") != std::string::npos);
 }

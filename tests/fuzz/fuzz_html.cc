@@ -10,23 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"
 #include "catalog/catalog.h"
 #include "catalog/catalog_regex.h"
 #include "report/html_report.h"
 #include "report/report.h"
-
-namespace {
-
-size_t Count(const std::string& text, const std::string& part) {
-  size_t n = 0;
-  for (size_t pos = text.find(part); pos != std::string::npos;
-       pos = text.find(part, pos + 1)) {
-    ++n;
-  }
-  return n;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace contraband;
@@ -69,8 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::ostringstream out;
   WriteHtmlReport(r, out);
   const std::string html = out.str();
-  if (Count(html, "<script") != 1 || Count(html, "<svg") != 1 ||
-      Count(html, "<style") != 1 || html.find("<img") != std::string::npos ||
+  if (CountOccurrences(html, "<script") != 1 || CountOccurrences(html, "<svg") != 1 ||
+      CountOccurrences(html, "<style") != 1 || html.find("<img") != std::string::npos ||
       html.find("<iframe") != std::string::npos) {
     __builtin_trap();
   }

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/text.h"
 #include "catalog/catalog.h"
 #include "report/html_report.h"
 #include "report/report.h"
@@ -12,15 +13,6 @@
 using namespace contraband;
 
 namespace {
-
-size_t Count(const std::string& text, const std::string& part) {
-  size_t n = 0;
-  for (size_t pos = text.find(part); pos != std::string::npos;
-       pos = text.find(part, pos + 1)) {
-    ++n;
-  }
-  return n;
-}
 
 Software Sw(std::string ecosystem, std::string id, std::string location = "",
             std::string source = "") {
@@ -157,16 +149,16 @@ TEST_CASE("The HTML report writes hostile evidence as text and links only "
   const std::string html = out.str();
 
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
-  CHECK(Count(html, "Content-Security-Policy") == 1);
+  CHECK(CountOccurrences(html, "Content-Security-Policy") == 1);
   CHECK(html.find("default-src 'none'") != std::string::npos);
   CHECK(html.find("data-verdict=\"banned\"") != std::string::npos);
   CHECK(html.find("id=\"product-zoom\"") != std::string::npos);
   // Our one script and nothing else that runs or loads.
-  CHECK(Count(html, "<script") == 1);
-  CHECK(Count(html, "<img") == 0);
-  CHECK(Count(html, "<svg ") == 1);  // the picture, not the version
-  CHECK(Count(html, "<iframe") == 0);
-  CHECK(Count(html, "<b>") == 0);
+  CHECK(CountOccurrences(html, "<script") == 1);
+  CHECK(CountOccurrences(html, "<img") == 0);
+  CHECK(CountOccurrences(html, "<svg ") == 1);  // the picture, not the version
+  CHECK(CountOccurrences(html, "<iframe") == 0);
+  CHECK(CountOccurrences(html, "<b>") == 0);
   CHECK(html.find("&quot;&gt;&lt;img src=x onerror=alert(4)&gt;") !=
         std::string::npos);
   CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
