@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
 
 #include "common/wildcard.h"
 
@@ -156,9 +157,45 @@ std::vector<Finding> Matcher::Match(const Software& sw) const {
     f.pattern = e.rule->values[e.regex_index];
     f.rule = e.rule;
     f.software = sw;
+    size_t end = i;
+    while (end < hits.size() && hits[end]->product == e.product) ++end;
+    f.signer_discrepancy = SignerDiscrepancy(
+        sw, *e.product, std::span(hits.begin() + static_cast<ptrdiff_t>(i),
+                                  hits.begin() + static_cast<ptrdiff_t>(end)));
     out.push_back(std::move(f));
   }
   return out;
+}
+
+// A signed record of a product whose catalog entry knows its signers (an
+// Android certificate, an Apple Team ID) but none of the record's: worth
+// saying, since the vendor's own build carries the vendor's key. A record
+// with no signer, or a product with no signer rule for the record's
+// ecosystem, says nothing.
+std::string Matcher::SignerDiscrepancy(const Software& sw, const Product& product,
+                                       std::span<const Entry* const> hits) {
+  for (const char* field : {"cert_sha256", "team_id"}) {
+    const std::string_view value = FieldValue(sw, field);
+    if (value.empty()) continue;
+    if (std::any_of(hits.begin(), hits.end(),
+                    [&](const Entry* h) { return h->rule->field == field; })) {
+      return "";  // the vendor's signer matched
+    }
+    size_t known = 0;
+    for (const Rule& rule : product.rules) {
+      if (rule.field == field && rule.AppliesTo(sw.ecosystem)) {
+        known += rule.values.size();
+      }
+    }
+    if (known == 0) continue;
+    return std::string(field == std::string_view("team_id")
+                           ? "signed by Team ID "
+                           : "signed by certificate SHA-256 ") +
+           std::string(value) + ", not a signer the catalog knows for " +
+           product.name + " on " + sw.ecosystem + " (" + std::to_string(known) +
+           " known)";
+  }
+  return "";
 }
 
 }  // namespace contraband

@@ -4,6 +4,7 @@
 // inventory × catalog.
 #pragma once
 
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,6 +24,11 @@ struct Finding {
   Software software;
   /// With --baseline: "new" or "unchanged" (report/baseline.h); else "".
   std::string baseline;
+  /// Set when the record is signed, the product has signer rules for its
+  /// ecosystem, and none of them names the record's signer: the product's
+  /// id with someone else's key (a repackaged or tampered build). Says
+  /// which signer and how many the catalog knows; "" otherwise.
+  std::string signer_discrepancy;
 };
 
 class Matcher {
@@ -45,6 +51,8 @@ class Matcher {
     std::string value;  ///< lower-cased value (equals/prefix/glob)
     size_t regex_index = 0;
   };
+  static std::string SignerDiscrepancy(const Software& sw, const Product& product,
+                                       std::span<const Entry* const> hits);
   // `utf8_value` is `field_value` as AsValidUtf8 gives it, for the regexes.
   void Consider(const Entry& e, std::string_view field_value,
                 std::string_view utf8_value, std::string_view ecosystem,

@@ -657,9 +657,12 @@ class HtmlWriter {
       out_ << "<br>+ <code>" << HtmlEscape(a.path) << "</code>";
     }
     out_ << "</td><td class=\"rule\">" << HtmlEscape(f.field) << " "
-         << ToString(f.rule->op) << " <code>" << HtmlEscape(f.pattern)
-         << "</code></td><td class=\"confidence\">" << ToString(f.confidence)
-         << "</td>";
+         << ToString(f.rule->op) << " <code>" << HtmlEscape(f.pattern) << "</code>";
+    if (!f.signer_discrepancy.empty()) {
+      out_ << "<br><strong class=\"signer-discrepancy\">"
+           << HtmlEscape(f.signer_discrepancy) << "</strong>";
+    }
+    out_ << "</td><td class=\"confidence\">" << ToString(f.confidence) << "</td>";
     if (hashes) {
       out_ << "<td class=\"hash\">" << HtmlEscape(sw.source_sha256);
       for (const AlsoSource& a : sw.also_sources) {

@@ -53,6 +53,7 @@ ordered_json FindingJson(const Finding& f) {
   j["policies"] = f.policies;
   j["confidence"] = ToString(f.confidence);
   j["matched"] = {{"field", f.field}, {"pattern", f.pattern}};
+  if (!f.signer_discrepancy.empty()) j["signer_discrepancy"] = f.signer_discrepancy;
   j["software"] = SoftwareJson(f.software);
   if (!f.baseline.empty()) j["baseline"] = f.baseline;
   return j;

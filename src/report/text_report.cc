@@ -124,6 +124,11 @@ void WriteTextReport(const Report& r, std::ostream& out) {
                             std::string(ToString(f.confidence)) + ")"});
       }
       Table(rows, out);
+      for (const Finding& f : r.findings) {
+        if (f.signer_discrepancy.empty()) continue;
+        out << "  ! " << f.product->id << ": " << f.software.id << " "
+            << f.signer_discrepancy << "\n";
+      }
       WhyBanned(r, out);
     }
     if (!r.baseline_path.empty()) Resolved(r, out);

@@ -309,4 +309,12 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
   CHECK(e["findings"][0]["product"] == "wechat");
   CHECK(e["findings"][0]["software"]["ecosystem"] == "installer");
   CHECK(e["findings"][0]["matched"]["field"] == "id");
+  // ... and the report says it is not Tencent's key (issue 12 part 7: a
+  // tampered or repackaged build is worth knowing about).
+  CHECK(e["findings"][0]["signer_discrepancy"] ==
+        "signed by certificate SHA-256 " + k2 +
+            ", not a signer the catalog knows for WeChat (Weixin) on installer (1 known)");
+  RunResult text = RunContraband("scan " + ShellQuote(loose));
+  CHECK_THAT(text.out, Catch::Contains("! wechat: com.tencent.mm signed by certificate "
+                                       "SHA-256 " + k2));
 }

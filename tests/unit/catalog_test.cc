@@ -392,3 +392,41 @@ TEST_CASE("AsValidUtf8 keeps valid text and replaces each invalid byte",
   CHECK(AsValidUtf8("x\xE5\xBE", storage) == "x\xEF\xBF\xBD\xEF\xBF\xBD");  // cut short
   CHECK(AsValidUtf8("\xF4\x90\x80\x80", storage).size() == 12);  // > U+10FFFF
 }
+
+TEST_CASE("matcher: the product's id signed by another key says so", "[matcher]") {
+  const std::string vendor(64, 'a'), other(64, 'b');
+  Catalog cat = Load(R"([
+    {"ecosystem": ["android", "installer"], "field": "id", "equals": ["com.example.chat"],
+     "confidence": "high"},
+    {"ecosystem": ["android", "installer"], "field": "cert_sha256", "equals": [")" + vendor +
+                     R"("], "confidence": "high"},
+    {"ecosystem": "macos", "field": "id", "equals": ["com.example.chat.mac"], "confidence": "high"}])");
+  Matcher m(cat, {});
+  Software sw;
+  sw.ecosystem = "android";
+  sw.id = "com.example.chat";
+  // Unsigned (a dumpsys record): nothing to compare.
+  REQUIRE(m.Match(sw).size() == 1);
+  CHECK(m.Match(sw)[0].signer_discrepancy.empty());
+  // The vendor's key, or a lineage through it: the vendor's build.
+  sw.signer.cert_sha256 = vendor;
+  CHECK(m.Match(sw)[0].signer_discrepancy.empty());
+  sw.signer.cert_sha256 = other;
+  sw.signer.cert_lineage = {vendor, other};
+  CHECK(m.Match(sw)[0].signer_discrepancy.empty());
+  // Someone else's key: found by its id, and the report says whose key.
+  sw.signer.cert_lineage.clear();
+  auto f = m.Match(sw);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].field == "id");
+  CHECK(f[0].signer_discrepancy ==
+        "signed by certificate SHA-256 " + other +
+            ", not a signer the catalog knows for Zoom on android (1 known)");
+  // A platform where the catalog knows no signer: nothing to say.
+  Software mac;
+  mac.ecosystem = "macos";
+  mac.id = "com.example.chat.mac";
+  mac.signer.team_id = "ABCDE12345";
+  REQUIRE(m.Match(mac).size() == 1);
+  CHECK(m.Match(mac)[0].signer_discrepancy.empty());
+}
