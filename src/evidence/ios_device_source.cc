@@ -1,17 +1,11 @@
 #include "evidence/ios_device_source.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <vector>
 
+#include "evidence/host/host_os.h"
 #include "evidence/memory_vfs.h"
 
 namespace contraband {
@@ -19,100 +13,8 @@ namespace {
 
 constexpr std::string_view kPrefix = "ios:";
 // A listing of a few hundred apps is a few MB; anything beyond is refused.
-constexpr size_t kMaxOutputBytes = 256u << 20;
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-// The program's full path on PATH, "" when absent.
-std::string FindOnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    if (dir.empty()) continue;
-    const std::string full = dir + "/" + name;
-    if (access(full.c_str(), X_OK) == 0) return full;
-  }
-  return {};
-}
-
-// Runs `argv` (argv[0] a full path) without a shell, standard input from
-// /dev/null, and collects its output and errors.
-CommandResult RunCommand(const std::vector<std::string>& argv) {
-  int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) {
-    throw EvidenceError("cannot run " + argv[0] + ": pipe failed");
-  }
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-    close(out_pipe[0]);
-    close(out_pipe[1]);
-    throw EvidenceError("cannot run " + argv[0] + ": pipe failed");
-  }
-  std::vector<char*> args;
-  for (const std::string& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) {
-    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
-      close(fd);
-    }
-    throw EvidenceError("cannot run " + argv[0] + ": fork failed");
-  }
-  if (pid == 0) {
-    const int null = open("/dev/null", O_RDONLY);
-    if (null >= 0) dup2(null, 0);
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  CommandResult r;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&r.out, &r.err};
-  int open_fds = 2;
-  bool too_much = false;
-  char buf[65536];
-  while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
-        continue;
-      }
-      const ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n <= 0) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      } else if (sinks[i]->size() + static_cast<size_t>(n) > kMaxOutputBytes) {
-        too_much = true;
-        kill(pid, SIGKILL);
-      } else {
-        sinks[i]->append(buf, static_cast<size_t>(n));
-      }
-    }
-  }
-  for (const pollfd& p : fds) {
-    if (p.fd >= 0) close(p.fd);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (too_much) {
-    throw EvidenceError(argv[0] + " wrote more than " +
-                        std::to_string(kMaxOutputBytes) + " bytes; stopped");
-  }
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+constexpr host::ProgramLimits kToolLimits = {
+    .max_out = 256u << 20, .max_err = 64u << 10, .quiet_timeout_ms = 120'000};
 
 std::string FirstLines(const std::string& text) {
   std::string s = text.substr(0, 400);
@@ -145,18 +47,18 @@ OpenedEvidence OpenIosDevice(const std::string& argument,
                         ": a device id is letters, digits and '-' (as "
                         "idevice_id -l prints it)");
   }
-  const std::string idevice_id = FindOnPath("idevice_id");
-  const std::string installer = FindOnPath("ideviceinstaller");
-  if (idevice_id.empty() || installer.empty()) {
-    throw EvidenceError(
-        "evidence " + argument + ": " +
-        (installer.empty() ? "ideviceinstaller" : "idevice_id") +
+  const auto missing = [&](const char* tool) {
+    return EvidenceError(
+        "evidence " + argument + ": " + tool +
         " is not on PATH; install Debian's ideviceinstaller and "
         "libimobiledevice-utils (apt-get install ideviceinstaller "
         "libimobiledevice-utils usbmuxd), connect the iPhone by USB, and "
         "try again");
-  }
-  const CommandResult ids = RunCommand({idevice_id, "-l"});
+  };
+  const std::optional<host::ProgramOutput> listed =
+      host::RunProgram({"idevice_id", "-l"}, kToolLimits);
+  if (!listed) throw missing("idevice_id");
+  const host::ProgramOutput& ids = *listed;
   if (ids.exit_code != 0) {
     throw EvidenceError("evidence " + argument + ": idevice_id -l failed (" +
                         FirstLines(ids.err + ids.out) +
@@ -192,8 +94,10 @@ OpenedEvidence OpenIosDevice(const std::string& argument,
                         "lists " +
                         std::to_string(devices.size()) + ")");
   }
-  const CommandResult apps =
-      RunCommand({installer, "-u", udid, "-l", "-o", "xml"});
+  const std::optional<host::ProgramOutput> listing =
+      host::RunProgram({"ideviceinstaller", "-u", udid, "-l", "-o", "xml"}, kToolLimits);
+  if (!listing) throw missing("ideviceinstaller");
+  const host::ProgramOutput& apps = *listing;
   if (apps.exit_code != 0 || apps.out.find("<plist") == std::string::npos) {
     const std::string said = FirstLines(apps.err + apps.out);
     std::string what =

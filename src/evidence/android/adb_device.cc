@@ -1,142 +1,24 @@
 #include "evidence/android/adb_device.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <chrono>
-#include <cstring>
+#include <algorithm>
 #include <memory>
 #include <vector>
 
 #include "common/text.h"
+#include "evidence/host/host_os.h"
 #include "evidence/memory_vfs.h"
 #include "formats/androidqf_packages.h"
-
-extern char** environ;
 
 namespace contraband {
 namespace {
 
-// A phone's dumpsys package is tens of MiB; more is refused.
-constexpr size_t kMaxOutputBytes = 512u << 20;
-constexpr size_t kMaxErrorBytes = 64u << 10;
-// A command that prints nothing for this long is taken as hung (a device
-// that went away mid-command).
-constexpr int kQuietTimeoutMs = 120'000;
+// A phone's dumpsys package is tens of MiB; more is refused. A command
+// that prints nothing for two minutes is taken as hung (a device that went
+// away mid-command).
+constexpr host::ProgramLimits kAdbLimits = {
+    .max_out = 512u << 20, .max_err = 64u << 10, .quiet_timeout_ms = 120'000};
 
-struct Output {
-  int status = -1;  ///< exit status, or -1 when it did not exit normally
-  std::string out, err;
-};
-
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { Close(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  void Reset(int fd) {
-    Close();
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
-
-// Runs `argv` (found on PATH) with stdin from /dev/null, collecting its
-// output. Returns nullopt when the program is not there.
-// (The one place contraband starts a program: kept here, beside its only
-// user, rather than in host_os.h.)
-std::optional<Output> RunProgram(const std::vector<std::string>& argv) {
-  int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) {
-    throw EvidenceError(std::string("adb: pipe: ") + std::strerror(errno));
-  }
-  Fd out_r(out_pipe[0]), out_w(out_pipe[1]);
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-    throw EvidenceError(std::string("adb: pipe: ") + std::strerror(errno));
-  }
-  Fd err_r(err_pipe[0]), err_w(err_pipe[1]);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_w.get(), 1);
-  posix_spawn_file_actions_adddup2(&actions, err_w.get(), 2);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(),
-                              environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc == ENOENT) return std::nullopt;
-  if (rc != 0) {
-    throw EvidenceError("adb could not be started: " +
-                        std::string(std::strerror(rc)));
-  }
-  out_w.Close();
-  err_w.Close();
-  Output result;
-  std::string too_much;
-  bool hung = false;
-  char buf[1 << 16];
-  while (out_r.get() >= 0 || err_r.get() >= 0) {
-    pollfd fds[2] = {{out_r.get(), POLLIN, 0}, {err_r.get(), POLLIN, 0}};
-    const int ready = poll(fds, 2, kQuietTimeoutMs);
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) {
-      hung = true;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
-        continue;
-      }
-      const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        (i == 0 ? out_r : err_r).Close();
-        continue;
-      }
-      std::string& into = i == 0 ? result.out : result.err;
-      const size_t limit = i == 0 ? kMaxOutputBytes : kMaxErrorBytes;
-      if (into.size() + static_cast<size_t>(n) > limit) {
-        if (i == 0) too_much = "more than " + std::to_string(limit) + " bytes";
-        if (i == 0) break;
-        continue;
-      }
-      into.append(buf, static_cast<size_t>(n));
-    }
-    if (!too_much.empty()) break;
-  }
-  if (hung || !too_much.empty()) kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (hung) {
-    throw EvidenceError("adb " + argv.back() + " printed nothing for " +
-                        std::to_string(kQuietTimeoutMs / 1000) +
-                        " s and was stopped; check the cable and that the "
-                        "phone stays unlocked, then scan again");
-  }
-  if (!too_much.empty()) {
-    throw EvidenceError("adb printed " + too_much + "; not read");
-  }
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using Output = host::ProgramOutput;
 
 std::string FirstLine(const std::string& text) {
   std::string_view t = TrimAscii(text, " \t\r\n");
@@ -146,7 +28,14 @@ std::string FirstLine(const std::string& text) {
 Output Adb(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"adb"};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::optional<Output> got = RunProgram(argv);
+  std::optional<Output> got;
+  try {
+    got = host::RunProgram(argv, kAdbLimits);
+  } catch (const EvidenceError& e) {
+    throw EvidenceError(std::string(e.what()) +
+                        "; check the cable and that the phone stays unlocked, "
+                        "then scan again");
+  }
   if (!got) {
     throw EvidenceError(
         "adb: the adb program is not on PATH; install it (Debian: apt "
@@ -162,9 +51,9 @@ struct Device {
 
 std::vector<Device> ListDevices() {
   const Output o = Adb({"devices"});
-  if (o.status != 0) {
+  if (o.exit_code != 0) {
     throw EvidenceError("adb devices failed (exit status " +
-                        std::to_string(o.status) + "): " + FirstLine(o.err));
+                        std::to_string(o.exit_code) + "): " + FirstLine(o.err));
   }
   std::vector<Device> devices;
   LineReader lines(o.out);
@@ -245,10 +134,10 @@ OpenedEvidence OpenAdbDevice(const std::string& path,
   auto tree = std::make_unique<MemoryVfs>();
 
   const Output dumpsys = Adb({"-s", serial, "shell", "dumpsys", "package"});
-  if (dumpsys.status != 0 || dumpsys.out.empty()) {
+  if (dumpsys.exit_code != 0 || dumpsys.out.empty()) {
     throw EvidenceError(path + ": adb shell dumpsys package failed on " +
                         serial + " (exit status " +
-                        std::to_string(dumpsys.status) + "): " +
+                        std::to_string(dumpsys.exit_code) + "): " +
                         FirstLine(dumpsys.err.empty() ? dumpsys.out
                                                       : dumpsys.err));
   }
@@ -257,7 +146,7 @@ OpenedEvidence OpenAdbDevice(const std::string& path,
   // is a warning, not the end.
   const Output pm = Adb({"-s", serial, "shell", "pm", "list", "packages", "-f",
                          "-U", "-i", "--show-versioncode", "--user", "all"});
-  if (pm.status == 0) {
+  if (pm.exit_code == 0) {
     tree->AddFile("/adb/pm_list_packages.txt", pm.out);
   } else {
     ev.warnings.push_back(
@@ -266,7 +155,7 @@ OpenedEvidence OpenAdbDevice(const std::string& path,
                  "); packages read from dumpsys package only"});
   }
   const Output props = Adb({"-s", serial, "shell", "getprop"});
-  if (props.status == 0) {
+  if (props.exit_code == 0) {
     // The phone as the report's host (ECS host.*): its serial names it.
     ev.live_device.name = serial;
     ev.live_device.id = GetpropValue(props.out, "ro.serialno");

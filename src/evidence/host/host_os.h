@@ -106,4 +106,25 @@ HostIdentity ReadHostIdentity();
 /// ("running at nice 19, I/O class idle"), or why it could not.
 std::string LowerPriority();
 
+/// What a program printed and how it ended (-1: it did not exit normally).
+struct ProgramOutput {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+/// Bounds on a program run by RunProgram.
+struct ProgramLimits {
+  size_t max_out = 64u << 20;    ///< more on stdout: killed, EvidenceError
+  size_t max_err = 64u << 10;    ///< more on stderr is dropped
+  int quiet_timeout_ms = 120'000;  ///< silent this long: killed, EvidenceError
+};
+
+/// Runs `argv` without a shell (argv[0] looked up on PATH), standard input
+/// from /dev/null, and collects what it prints: for the live devices read
+/// through their vendors' tools (adb, ideviceinstaller). nullopt when the
+/// program is not found; EvidenceError naming it when it cannot be started,
+/// prints more than the limit, or falls silent past the timeout.
+std::optional<ProgramOutput> RunProgram(const std::vector<std::string>& argv,
+                                        const ProgramLimits& limits);
+
 }  // namespace contraband::host

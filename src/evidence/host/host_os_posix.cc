@@ -1,16 +1,22 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 
 #include "evidence/host/host_os.h"
+
+extern char** environ;
 
 namespace contraband::host {
 namespace {
@@ -365,6 +371,92 @@ HostIdentity ReadHostIdentity() {
     else if (key == "ID") id.os_family = value;
   }
   return id;
+}
+
+namespace {
+
+// A pipe's two ends, closed when it goes out of scope.
+struct Pipe {
+  int fd[2] = {-1, -1};
+  ~Pipe() {
+    for (int& f : fd) Close(f);
+  }
+  static void Close(int& f) {
+    if (f >= 0) ::close(f);
+    f = -1;
+  }
+};
+
+}  // namespace
+
+std::optional<ProgramOutput> RunProgram(const std::vector<std::string>& argv,
+                                        const ProgramLimits& limits) {
+  const std::string& name = argv.at(0);
+  Pipe out, err;
+  if (pipe2(out.fd, O_CLOEXEC) != 0 || pipe2(err.fd, O_CLOEXEC) != 0) {
+    throw EvidenceError("cannot run " + name + ": pipe: " + strerror(errno));
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err.fd[1], 2);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = posix_spawnp(&pid, name.c_str(), &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc == ENOENT) return std::nullopt;
+  if (rc != 0) throw EvidenceError("cannot run " + name + ": " + strerror(rc));
+  Pipe::Close(out.fd[1]);
+  Pipe::Close(err.fd[1]);
+
+  ProgramOutput result;
+  bool hung = false, too_much = false;
+  std::vector<char> buf(1 << 16);
+  int* readers[2] = {&out.fd[0], &err.fd[0]};
+  while (*readers[0] >= 0 || *readers[1] >= 0) {
+    pollfd fds[2] = {{*readers[0], POLLIN, 0}, {*readers[1], POLLIN, 0}};
+    const int ready = poll(fds, 2, limits.quiet_timeout_ms);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) {
+      hung = true;
+      break;
+    }
+    for (int i = 0; i < 2 && !too_much; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const ssize_t n = ::read(fds[i].fd, buf.data(), buf.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        Pipe::Close(*readers[i]);
+        continue;
+      }
+      std::string& into = i == 0 ? result.out : result.err;
+      const size_t limit = i == 0 ? limits.max_out : limits.max_err;
+      if (into.size() + static_cast<size_t>(n) <= limit) {
+        into.append(buf.data(), static_cast<size_t>(n));
+      } else if (i == 0) {
+        too_much = true;
+      }
+    }
+    if (too_much) break;
+  }
+  if (hung || too_much) kill(pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (hung) {
+    throw EvidenceError(name + " printed nothing for " +
+                        std::to_string(limits.quiet_timeout_ms / 1000) +
+                        " s and was stopped");
+  }
+  if (too_much) {
+    throw EvidenceError(name + " printed more than " + std::to_string(limits.max_out) +
+                        " bytes; stopped, not read");
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
 }
 
 }  // namespace contraband::host
