@@ -31,6 +31,7 @@
 
 #include "collectors/collector.h"
 #include "collectors/ios/ios_app.h"
+#include "collectors/macos/code_signature.h"
 #include "formats/ios_application_state.h"
 #include "formats/ios_store_system.h"
 #include "formats/macho_signature.h"
@@ -56,15 +57,11 @@ constexpr size_t kMaxBundles = 20000;
 constexpr size_t kMaxCandidatesPerBundle = 8;
 constexpr size_t kResidueIdsNamed = 10;
 
-struct Signature {
-  std::string team_id, subject, cert_sha256, organization;
-};
-
 struct Bundle {
   std::string executable;  // CFBundleExecutable
   bool have_plist = false;
   Software software;
-  std::map<std::string, Signature> signatures;  // by file name
+  std::map<std::string, MachOSignature> signatures;  // by file name
 };
 
 // "/…/Application/<UUID>/X.app/rest" -> "/…/Application/<UUID>/X.app";
@@ -160,10 +157,7 @@ class IosAppsCollector : public Collector {
       }
       std::string exe = b.executable.empty() ? FolderName(path) : b.executable;
       if (auto sig = b.signatures.find(exe); sig != b.signatures.end()) {
-        sw.signer.team_id = sig->second.team_id;
-        sw.signer.subject = sig->second.subject;
-        sw.signer.cert_sha256 = sig->second.cert_sha256;
-        if (sw.publisher.empty()) sw.publisher = sig->second.organization;
+        ApplyCodeSignature(sig->second, sw);
       }
       ids.insert(sw.id);
       sink.Add(std::move(sw));
@@ -247,17 +241,8 @@ class IosAppsCollector : public Collector {
     for (const std::string& problem : macho.problems) {
       sink.Warn(file.path, problem);
     }
-    Signature s;
-    if (const MachOSignature* sig = macho.Primary()) {
-      s.team_id = sig->team_id;
-      if (sig->has_cms) {
-        s.subject = sig->signer.common_name.empty() ? sig->signer.subject
-                                                    : sig->signer.common_name;
-        s.cert_sha256 = sig->signer.cert_sha256;
-        s.organization = sig->signer.organization;
-      }
-    }
-    bundles_[bundle].signatures[std::string(name)] = std::move(s);
+    const MachOSignature* sig = macho.Primary();
+    bundles_[bundle].signatures[std::string(name)] = sig ? *sig : MachOSignature{};
   }
 
   void FinishApplicationState(const std::set<std::string>& ids,

@@ -15,6 +15,7 @@
 
 #include "collectors/collector.h"
 #include "collectors/ios/ios_app.h"
+#include "collectors/macos/code_signature.h"
 #include "common/text.h"
 #include "formats/apk_zip.h"
 #include "formats/macho_signature.h"
@@ -163,16 +164,7 @@ class IosIpaCollector : public Collector {
     for (const std::string& problem : macho.problems) {
       sink.Warn(file.path, e.name + ": " + problem);
     }
-    if (const MachOSignature* sig = macho.Primary()) {
-      sw.signer.team_id = sig->team_id;
-      if (sig->has_cms) {
-        sw.signer.subject = sig->signer.common_name.empty()
-                                ? sig->signer.subject
-                                : sig->signer.common_name;
-        sw.signer.cert_sha256 = sig->signer.cert_sha256;
-        if (sw.publisher.empty()) sw.publisher = sig->signer.organization;
-      }
-    }
+    if (const MachOSignature* sig = macho.Primary()) ApplyCodeSignature(*sig, sw);
   }
 
   size_t seen_ = 0;

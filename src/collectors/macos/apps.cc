@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "collectors/collector.h"
+#include "collectors/macos/code_signature.h"
 #include "collectors/profile_user.h"
 #include "formats/macho_signature.h"
 #include "formats/parse_error.h"
@@ -169,15 +170,7 @@ class MacosAppsCollector : public Collector {
     }
     const MachOSignature* sig = macho.Primary();
     if (!sig) return;
-    Software& sw = b.software;
-    sw.signer.team_id = sig->team_id;
-    if (sig->has_cms) {
-      sw.signer.subject = sig->signer.common_name.empty()
-                              ? sig->signer.subject
-                              : sig->signer.common_name;
-      sw.signer.cert_sha256 = sig->signer.cert_sha256;
-      sw.publisher = sig->signer.organization;
-    }
+    ApplyCodeSignature(*sig, b.software);
   }
 
   std::map<std::string, Bundle> bundles_;
