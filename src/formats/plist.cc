@@ -560,6 +560,14 @@ PlistValue ParsePlist(std::string_view bytes) {
   return ParseXmlPlist(bytes);
 }
 
+PlistValue ParsePlistDict(std::string_view bytes, std::string_view what) {
+  PlistValue top = ParsePlist(bytes);
+  if (top.type != PlistValue::Type::kDict) {
+    throw ParseError(std::string(what) + " is not a dictionary");
+  }
+  return top;
+}
+
 const PlistValue* KeyedArchiveObject(const PlistValue& archive,
                                      const PlistValue& uid) {
   if (uid.type != PlistValue::Type::kUid) return nullptr;

@@ -52,6 +52,9 @@ inline constexpr uint64_t kPlistMaxDecodedBytes = 32ull << 20;
 /// Parses a binary or XML plist (chosen by its first bytes). Throws
 /// ParseError when it is neither or is damaged.
 PlistValue ParsePlist(std::string_view bytes);
+/// ParsePlist of a file whose top must be a dictionary (an Info.plist, a
+/// launchd job); ParseError "<what> is not a dictionary" otherwise.
+PlistValue ParsePlistDict(std::string_view bytes, std::string_view what);
 PlistValue ParseBinaryPlist(std::string_view bytes);
 PlistValue ParseXmlPlist(std::string_view bytes);
 

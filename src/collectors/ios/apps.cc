@@ -195,10 +195,7 @@ class IosAppsCollector : public Collector {
       }
       return;
     }
-    const PlistValue info = ParsePlist(file.data);  // throws: a warning
-    if (info.type != PlistValue::Type::kDict) {
-      throw ParseError("Info.plist is not a dictionary");
-    }
+    const PlistValue info = ParsePlistDict(file.data, "Info.plist");  // throws: a warning
     Bundle& b = bundles_[bundle];
     b.have_plist = true;
     b.executable = info.StringAt("CFBundleExecutable");

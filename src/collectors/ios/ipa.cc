@@ -98,11 +98,9 @@ class IosIpaCollector : public Collector {
     if (!info_entry) {
       throw ParseError("no Payload/<Name>.app/Info.plist: not an iPhone app");
     }
-    const PlistValue info = ParsePlist(ReadZipEntry(
-        file.read_at, file.info.size, *info_entry, kMaxPlistBytes));
-    if (info.type != PlistValue::Type::kDict) {
-      throw ParseError("Info.plist is not a dictionary");
-    }
+    const PlistValue info = ParsePlistDict(
+        ReadZipEntry(file.read_at, file.info.size, *info_entry, kMaxPlistBytes),
+        "Info.plist");
     std::string folder_name(app.substr(8, app.size() - 8 - 5));
     Software sw = IosAppFromInfo(info, folder_name);
     sw.ecosystem = "installer";

@@ -122,10 +122,7 @@ class MacosAppsCollector : public Collector {
       }
       return;
     }
-    const PlistValue info = ParsePlist(file.data);  // throws: a warning
-    if (info.type != PlistValue::Type::kDict) {
-      throw ParseError("Info.plist is not a dictionary");
-    }
+    const PlistValue info = ParsePlistDict(file.data, "Info.plist");  // throws: a warning
     std::string folder(BaseName(bundle));
     folder.resize(folder.size() - 4);  // ".app"
     Bundle b;

@@ -32,10 +32,7 @@ class MacosLaunchdCollector : public Collector {
   }
 
   void Collect(const EvidenceFile& file, CollectorSink& sink) override {
-    const PlistValue job = ParsePlist(file.data);  // throws: a warning
-    if (job.type != PlistValue::Type::kDict) {
-      throw ParseError("launchd job is not a dictionary");
-    }
+    const PlistValue job = ParsePlistDict(file.data, "launchd job");  // throws: a warning
     Software sw;
     sw.ecosystem = "macos";
     sw.id = job.StringAt("Label");
