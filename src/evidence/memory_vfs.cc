@@ -71,6 +71,18 @@ MemoryVfs& MemoryVfs::AddUnreadFile(std::string_view path, const FileInfo& info,
   return *this;
 }
 
+MemoryVfs& MemoryVfs::AddFileReadInPlace(std::string_view path, uint64_t size,
+                                         ReadAtFunction read_at) {
+  std::string p = NormalizeEvidencePath(path);
+  AddDir(ParentPath(p));
+  Node n;
+  n.info.type = FileType::kRegular;
+  n.info.size = size;
+  n.read_at = std::make_shared<const ReadAtFunction>(std::move(read_at));
+  nodes_[p] = std::move(n);
+  return *this;
+}
+
 void MemoryVfs::SetMeta(std::string_view path, int64_t uid, int64_t mtime) {
   auto it = nodes_.find(NormalizeEvidencePath(path));
   if (it == nodes_.end()) return;
@@ -120,8 +132,8 @@ std::vector<DirEntry> MemoryVfs::List(std::string_view path) {
   return out;
 }
 
-const std::string& MemoryVfs::ReadableData(std::string_view path,
-                                           uint64_t max_bytes) {
+const MemoryVfs::Node& MemoryVfs::ReadableNode(std::string_view path,
+                                               uint64_t max_bytes) {
   MemoryLookup lookup(nodes_);
   auto r = ResolveInRoot(path, lookup);
   if (!r || r->info.type != FileType::kRegular) {
@@ -131,22 +143,57 @@ const std::string& MemoryVfs::ReadableData(std::string_view path,
   if (!node.unread.empty()) {
     throw EvidenceError(std::string(path) + ": " + node.unread);
   }
-  if (node.data.size() > max_bytes) {
+  if (node.info.size > max_bytes) {
     throw EvidenceError(std::string(path) + " is over the size limit");
   }
-  return node.data;
+  return node;
+}
+
+std::string MemoryVfs::ReadInPlace(const Node& node, std::string_view path,
+                                   uint64_t offset, uint64_t length) {
+  if (offset >= node.info.size) return {};
+  length = std::min(length, node.info.size - offset);
+  std::string out(static_cast<size_t>(length), '\0');
+  size_t done = 0;
+  while (done < out.size()) {
+    const size_t n = (*node.read_at)(out.data() + done, out.size() - done,
+                                     offset + done);
+    if (n == 0) break;
+    done += n;
+  }
+  if (done < out.size()) {
+    throw EvidenceError(std::string(path) + ": the file ended at byte " +
+                        std::to_string(offset + done) + ", before its size " +
+                        std::to_string(node.info.size));
+  }
+  return out;
 }
 
 std::string MemoryVfs::Read(std::string_view path, uint64_t max_bytes) {
-  const std::string& data = ReadableData(path, max_bytes);
-  CountRead(data.size());
-  return data;
+  const Node& node = ReadableNode(path, max_bytes);
+  if (node.read_at) {
+    std::string data = ReadInPlace(node, path, 0, node.info.size);
+    CountRead(data.size());
+    return data;
+  }
+  CountRead(node.data.size());
+  return node.data;
 }
 
 void MemoryVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
                            const ChunkConsumer& consume) {
-  const std::string_view data = ReadableData(path, max_bytes);
+  const Node& node = ReadableNode(path, max_bytes);
   CountFile();
+  if (node.read_at) {
+    constexpr uint64_t kPiece = 1 << 20;
+    for (uint64_t pos = 0; pos < node.info.size; pos += kPiece) {
+      const std::string piece = ReadInPlace(node, path, pos, kPiece);
+      CountBytes(piece.size());
+      consume(piece);
+    }
+    return;
+  }
+  const std::string_view data = node.data;
   for (size_t pos = 0; pos < data.size();) {
     const std::string_view chunk = data.substr(pos, chunk_bytes_);
     pos += chunk.size();
@@ -157,7 +204,13 @@ void MemoryVfs::ReadChunks(std::string_view path, uint64_t max_bytes,
 
 std::string MemoryVfs::ReadRange(std::string_view path, uint64_t offset,
                                  uint64_t length) {
-  const std::string_view data = ReadableData(path, UINT64_MAX);
+  const Node& node = ReadableNode(path, UINT64_MAX);
+  if (node.read_at) {
+    std::string range = ReadInPlace(node, path, offset, length);
+    CountRange(path, range.size());
+    return range;
+  }
+  const std::string_view data = node.data;
   if (offset >= data.size()) return {};
   const std::string_view range = data.substr(
       static_cast<size_t>(offset),

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "evidence/vfs.h"
@@ -21,6 +23,17 @@ class MemoryVfs : public Vfs {
   /// Read says why it cannot be read.
   MemoryVfs& AddUnreadFile(std::string_view path, const FileInfo& info,
                            std::string why);
+  /// Reads up to `n` bytes at `offset` of a file kept outside the tree;
+  /// returns how many (0 at its end), throws EvidenceError on failure.
+  using ReadAtFunction =
+      std::function<size_t(char* buf, size_t n, uint64_t offset)>;
+  /// Adds a regular file of `size` bytes whose contents stay where they are
+  /// (the evidence file itself) and are read through `read_at` only when,
+  /// and only as far as, a collector asks: an APK given as evidence, whose
+  /// collector needs its central directory and signing block, not its
+  /// hundreds of MiB of assets.
+  MemoryVfs& AddFileReadInPlace(std::string_view path, uint64_t size,
+                                ReadAtFunction read_at);
   /// Sets owner and time of an existing node (archive metadata).
   void SetMeta(std::string_view path, int64_t uid, int64_t mtime);
 
@@ -47,14 +60,21 @@ class MemoryVfs : public Vfs {
   void set_chunk_bytes(size_t bytes) { chunk_bytes_ = bytes == 0 ? 1 : bytes; }
 
  private:
-  const std::string& ReadableData(std::string_view path, uint64_t max_bytes);
   struct Node {
     FileInfo info;
     std::string data;     ///< file contents or link target
     std::string unread;   ///< non-empty: why the contents were not kept
+    /// Set for a file read in place; `data` is then empty.
+    std::shared_ptr<const ReadAtFunction> read_at;
   };
+  /// The regular file `path` resolves to, readable (its bytes kept, or read
+  /// in place) and at most max_bytes long.
+  const Node& ReadableNode(std::string_view path, uint64_t max_bytes);
+  /// Up to `length` bytes from `offset` of a file read in place.
+  static std::string ReadInPlace(const Node& node, std::string_view path,
+                                 uint64_t offset, uint64_t length);
   friend class MemoryLookup;
-  std::map<std::string, Node> nodes_ = {{"/", {{FileType::kDirectory}, {}, {}}}};
+  std::map<std::string, Node> nodes_ = {{"/", {{FileType::kDirectory}, {}, {}, {}}}};
   size_t chunk_bytes_ = SIZE_MAX;
 };
 

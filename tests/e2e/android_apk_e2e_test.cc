@@ -289,6 +289,43 @@ TEST_CASE("android-apk: built and signed APKs, installed and loose",
   REQUIRE(one["software"].size() == 1);
   CHECK(one["software"][0]["id"] == "com.tencent.mm");
   CHECK(one["software"][0]["signer"]["cert_sha256"] == k2);
+  // Read in place: the central directory, the manifest and the signing
+  // block, not the 2 MiB of padding (nor a copy of the whole file).
+  const uint64_t apk_bytes = std::filesystem::file_size(loose);
+  INFO("bytes read " << one["stats"]["bytes_read"] << " of " << apk_bytes);
+  CHECK(one["stats"]["bytes_read"].get<uint64_t>() * 20 < apk_bytes);
+
+  // An APK larger than any bound on what is held in memory (600 MiB, most
+  // of it a stored asset) is still read, in place: found, no warning, and
+  // the scan's peak memory stays far below the file's size.
+  const std::string big = dir.path() + "/big.apk";
+  fs::copy_file(dir.path() + "/wechat/a.apk", big);
+  MustRun("cd " + ShellQuote(dir.path()) +
+          " && truncate -s 600M huge.bin && zip -q -0 big.apk huge.bin && "
+          "rm huge.bin");
+  REQUIRE(fs::file_size(big) > (600ull << 20));
+  RunResult large = RunContraband("scan --format json " + catalog + " " +
+                                  ShellQuote(big));
+  INFO(large.err);
+  CHECK(large.exit_code == 1);
+  const nlohmann::json large_report = ParseJson(large.out);
+  CHECK(large_report["scan"]["evidence"][0]["kind"] == "apk");
+  CHECK(large_report["findings"][0]["software"]["id"] == "com.tencent.mm");
+  CHECK(large_report["warnings"].empty());
+  CHECK(large_report["stats"]["bytes_read"].get<uint64_t>() < (1u << 20));
+#if !defined(__SANITIZE_ADDRESS__) && !defined(CONTRABAND_SANITIZED)
+  // (ASan's shadow memory makes RSS meaningless there.) The peak of this
+  // scan alone, as its own python parent sees its child's.
+  RunResult peak = Run(
+      "/usr/bin/python3 -c 'import resource, subprocess, sys; "
+      "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+      "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' " +
+      ShellQuote(CONTRABAND_BIN) + " scan --format json " + catalog + " " +
+      ShellQuote(big));
+  REQUIRE(peak.exit_code == 0);
+  CHECK(std::stol(peak.out) < 128 * 1024);  // KiB
+#endif
+  fs::remove(big);
   // Alone, the loose APK is WeChat by name, the vendor's by its key, and
   // the old key's by its lineage.
   std::set<std::string> products;

@@ -216,3 +216,47 @@ TEST_CASE("directory vfs: the root lists the same every time", "[vfs]") {
     CHECK(entries[1].name == "Windows");
   }
 }
+
+TEST_CASE("memory vfs: a file read in place is read only where asked",
+          "[vfs]") {
+  // 3 MiB that live outside the tree; every call of the reader is logged.
+  std::string outside(3 << 20, '\0');
+  for (size_t i = 0; i < outside.size(); ++i) outside[i] = char(i * 7);
+  uint64_t fetched = 0;
+  MemoryVfs vfs;
+  vfs.AddFileReadInPlace(
+      "/x.apk", outside.size(), [&](char* buf, size_t n, uint64_t off) {
+        const size_t k = off >= outside.size()
+                             ? 0
+                             : std::min<size_t>(n, outside.size() - off);
+        std::copy_n(outside.data() + off, k, buf);
+        fetched += k;
+        return k;
+      });
+  REQUIRE(vfs.Stat("/x.apk")->size == outside.size());
+  CHECK(vfs.ReadRange("/x.apk", 1000, 16) == outside.substr(1000, 16));
+  CHECK(vfs.ReadRange("/x.apk", outside.size() - 4, 100) ==
+        outside.substr(outside.size() - 4));
+  CHECK(vfs.ReadRange("/x.apk", outside.size(), 10).empty());
+  CHECK(fetched == 20);
+  CHECK(vfs.bytes_read() == 20);
+  // Whole reads honour max_bytes, and ReadChunks hands out bounded pieces.
+  CHECK_THROWS_AS(vfs.Read("/x.apk", 1 << 20), EvidenceError);
+  size_t pieces = 0, total = 0;
+  vfs.ReadChunks("/x.apk", 4 << 20, [&](std::string_view chunk) {
+    ++pieces;
+    CHECK(chunk.size() <= (1u << 20));
+    CHECK(chunk == std::string_view(outside).substr(total, chunk.size()));
+    total += chunk.size();
+  });
+  CHECK(pieces == 3);
+  CHECK(total == outside.size());
+  CHECK(vfs.Read("/x.apk", 4 << 20) == outside);
+
+  // A file that ends before the size it claimed is an error naming it.
+  MemoryVfs short_file;
+  short_file.AddFileReadInPlace("/y.ipa", 100,
+                                [](char*, size_t, uint64_t) { return 0; });
+  CHECK_THROWS_WITH(short_file.Read("/y.ipa", 1000),
+                    Catch::Contains("/y.ipa") && Catch::Contains("ended"));
+}

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "common/deadline.h"
@@ -752,39 +753,34 @@ class ArchiveReader {
            (tail.last == "AndroidManifest.xml" || tail.last == "Payload");
   }
 
-  // An APK given as evidence is read by the android-apk collector as a
-  // file, not through its entries: the APK joins its own tree at the root
-  // ("/x.apk"), where that collector looks for loose APKs. Whole, so up to
-  // kMaxApkEvidenceBytes; a larger one is a warning.
-  // An app file given as evidence (an APK, an IPA) is also put at the top
-  // of its own tree, named `suffix`, where the collectors of loose app
-  // files find it.
+  // An app file given as evidence (an APK, an IPA) is put at the top of its
+  // own tree, named `suffix`, where the collectors of loose app files find
+  // it (android-apk, ios-ipa). Its bytes stay in the evidence file and are
+  // read in place, at the offsets those collectors ask for (the zip's
+  // central directory, the manifest, the signing block), through a handle
+  // of its own that lives as long as the tree.
   void AddAppFileItself(OpenedEvidence& ev, std::string_view suffix) {
-    constexpr uint64_t kMaxApkEvidenceBytes = 512ull << 20;
     if (ev.format != "zip") return;
-    if (ev.size > kMaxApkEvidenceBytes) {
-      Warn(ev, "",
-           "the app file is " + std::to_string(ev.size) + " bytes, over the " +
-               std::to_string(kMaxApkEvidenceBytes) +
-               "-byte limit for reading it as an app file");
-      return;
-    }
     std::string name(path_.substr(path_.find_last_of('/') + 1));
     if (name.size() < 4 ||
         AsciiLower(std::string_view(name).substr(name.size() - 4)) != suffix) {
       name += suffix;
     }
     if (tree_.Contains("/" + name)) return;
-    std::string data(static_cast<size_t>(ev.size), '\0');
-    size_t done = 0;
-    while (done < data.size()) {
-      const size_t n =
-          input_->file.ReadAt(data.data() + done, data.size() - done, done);
-      if (n == 0) break;
-      done += n;
+    std::shared_ptr<host::InputFile> file;
+    try {
+      file = std::make_shared<host::InputFile>(path_);
+    } catch (const EvidenceError& e) {
+      Warn(ev, "", std::string("the app file could not be opened again to "
+                               "read it in place: ") + e.what());
+      return;
     }
-    data.resize(done);
-    tree_.AddFile("/" + name, std::move(data));
+    const uint64_t size = file->size();
+    tree_.AddFileReadInPlace(
+        "/" + name, size,
+        [file = std::move(file)](char* buf, size_t n, uint64_t offset) {
+          return file->ReadAt(buf, n, offset);
+        });
   }
 
   std::string HashWholeFile() {
