@@ -26,6 +26,8 @@ std::unique_ptr<Collector> MakeAndroidPackagesCollector();
 std::unique_ptr<Collector> MakeMacosAppsCollector();
 std::unique_ptr<Collector> MakeMacosReceiptsCollector();
 std::unique_ptr<Collector> MakeMacosLaunchdCollector();
+std::unique_ptr<Collector> MakeMacosTccCollector();
+std::unique_ptr<Collector> MakeIosTccCollector();
 std::unique_ptr<Collector> MakeAndroidApkCollector();
 std::unique_ptr<Collector> MakeAndroidDumpsysCollector();
 std::unique_ptr<Collector> MakeAndroidBackupCollector();
@@ -115,6 +117,11 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "macOS launch daemons and agents (/Library/Launch{Daemons,Agents}, "
        "~/Library/LaunchAgents): a vendor's jobs left behind, as residue",
        &MakeMacosLaunchdCollector},
+      {"macos-tcc", "macos",
+       "macOS privacy decisions (TCC.db, the system's and each user's): apps "
+       "that asked for the camera, microphone, screen..., remembered after "
+       "they are deleted: sightings (removed) with the last decision's date",
+       &MakeMacosTccCollector},
       {"android-apk", "android",
        "Android APKs: installed (/data/app/**/base.apk, system and product "
        "apps) and loose .apk/.apks/.xapk/.apkm files (ecosystem installer): "
@@ -147,6 +154,11 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "iOS MobileInstallation logs (mobile_installation.log.N): apps "
        "installed, then uninstalled, with their dates",
        &MakeIosInstallHistoryCollector},
+      {"ios-tcc", "ios",
+       "iOS privacy decisions (private/var/mobile/Library/TCC/TCC.db): apps "
+       "that asked for a permission, remembered after they are deleted: "
+       "sightings (removed) with the last decision's date",
+       &MakeIosTccCollector},
       {"ios-backup", "ios",
        "iTunes/Finder iPhone backups: Manifest.plist Applications (with "
        "iTunesMetadata), Info.plist Installed Applications, Manifest.db "

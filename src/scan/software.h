@@ -67,8 +67,9 @@ struct Software {
   /// A package history log sets both for removed software.
   std::string installed_at;
   std::string removed_at;
-  /// Software found only in a Volume Shadow Copy: when that snapshot was
-  /// taken, the last time the evidence shows it present.
+  /// The last time the evidence shows it present: for software found only
+  /// in a Volume Shadow Copy, when that snapshot was taken; for an app a
+  /// TCC.db remembers, its latest privacy decision.
   std::string last_seen;
 
   /// Total order used to make reports deterministic.

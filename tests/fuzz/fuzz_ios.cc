@@ -5,7 +5,8 @@
 // over the input as each file they read: Manifest.plist, Info.plist,
 // Manifest.db, an app's Info.plist, iTunesMetadata.plist and executable,
 // applicationState.db, storeSystem.db, an .ipa, the ideviceinstaller
-// listing; and the backup's path mapping (IosBackupVfs) with the input as
+// listing, and TCC.db (ios-tcc and macos-tcc, with the input also as its
+// write-ahead log); and the backup's path mapping (IosBackupVfs) with the input as
 // Manifest.db, walked and read.
 #include <cstddef>
 #include <cstdint>
@@ -40,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const CollectorInfo& c : AllCollectors()) {
       const std::string_view name = c.name;
       if (name == "ios-backup" || name == "ios-apps" || name == "ios-ipa" ||
-          name == "ios-device") {
+          name == "ios-device" || name == "ios-tcc" || name == "macos-tcc") {
         out.push_back(c);
       }
     }
@@ -57,7 +58,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                     "applicationState.db"),
         std::string("/private/var/containers/Data/System/S/Documents/"
                     "Persistence/storeSystem.db"),
-        std::string("/app.ipa"), std::string("/ideviceinstaller/apps.plist")}) {
+        std::string("/app.ipa"), std::string("/ideviceinstaller/apps.plist"),
+        std::string("/private/var/mobile/Library/TCC/TCC.db"),
+        std::string("/Library/Application Support/com.apple.TCC/TCC.db"),
+        std::string("/Library/Application Support/com.apple.TCC/TCC.db-wal")}) {
     vfs.AddFile(path, copy);
   }
   CollectSoftware(vfs, "fuzz", kIos);

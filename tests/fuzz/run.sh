@@ -39,7 +39,7 @@ seeds_for() {
     fuzz_ewf) echo "$corpus/disk_images/dfvfs/ext2.E01 $corpus/disk_images/plaso/image.E01" ;;
     fuzz_android_xml) echo "$corpus/android/ccl_abx $corpus/android/jetginger_android2.3/data/system $corpus/android/redr_android8.1_emulator/data/system/packages.xml $corpus/android/redr_android8.1_emulator/data/system/users" ;;
     fuzz_plist) echo "$corpus/macos $corpus/ios" ;;
-    fuzz_ios) echo "$corpus/ios/mvt_ios_backup/Info.plist $corpus/ios/mvt_ios_backup/Manifest.db $corpus/ios/ileapp_mvs_ios_2023/storeSystem.db $corpus/ios_ipa $here/regressions/fuzz_ios" ;;
+    fuzz_ios) echo "$corpus/ios/mvt_ios_backup/Info.plist $corpus/ios/mvt_ios_backup/Manifest.db $corpus/ios/ileapp_mvs_ios_2023/storeSystem.db $corpus/ios/museum_hickman_ios14.1/TCC.db $corpus/ios_ipa $here/regressions/fuzz_ios" ;;
     fuzz_macho) echo "$corpus/macos/santa_binaryrules $corpus/ios_ipa" ;;
     fuzz_axml) echo "$corpus/android_apk/androguard_axml" ;;
     fuzz_apk_signature) echo "$corpus/android_apk/androguard_apksig $corpus/android_apk/androguard" ;;
