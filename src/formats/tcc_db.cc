@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "formats/code_requirement.h"
 #include "formats/parse_error.h"
 #include "formats/plist.h"
 #include "formats/sqlite_image.h"
@@ -53,7 +54,8 @@ std::vector<TccDecision> ReadTccDecisions(std::string_view db,
   const std::string sql = "SELECT service, client, " + column("client_type") +
                           ", " + column("auth_value") + ", " +
                           column("allowed") + ", " +
-                          column("last_modified") + " FROM access";
+                          column("last_modified") + ", " + column("csreq") +
+                          " FROM access";
   SqliteStatement stmt;
   if (sqlite3_prepare_v2(conn.get(), sql.c_str(), -1, stmt.out(), nullptr) !=
       SQLITE_OK) {
@@ -82,6 +84,20 @@ std::vector<TccDecision> ReadTccDecisions(std::string_view db,
       if (unix_seconds > 0 && unix_seconds < 253402300799) {
         row.last_modified =
             AppleTimeToIso(static_cast<double>(unix_seconds - 978307200));
+      }
+    }
+    if (sqlite3_column_type(stmt.get(), 6) == SQLITE_BLOB) {
+      const void* blob = sqlite3_column_blob(stmt.get(), 6);
+      const int size = sqlite3_column_bytes(stmt.get(), 6);
+      try {
+        const CodeRequirement req = ParseCodeRequirement(
+            std::string_view(static_cast<const char*>(blob),
+                             static_cast<size_t>(std::max(size, 0))));
+        row.requirement_identifier = req.identifier;
+        row.team_id = req.team_id;
+      } catch (const ParseError&) {
+        // A requirement this reader cannot follow names no signer; the
+        // decision itself still stands.
       }
     }
     out.push_back(std::move(row));

@@ -9,7 +9,8 @@
 // path (client_type 1). The row outlives the app: deleting an app does not
 // remove its decisions, so TCC.db remembers apps that were on the device.
 // Columns differ by version: auth_value (iOS 14, macOS 11 on) or allowed
-// (before); last_modified (Unix seconds) from iOS 12 / macOS 10.14 on.
+// (before); last_modified (Unix seconds) from iOS 12 / macOS 10.14 on;
+// csreq, the app's designated requirement, on macOS (NULL on iOS).
 #pragma once
 
 #include <cstddef>
@@ -25,6 +26,11 @@ struct TccDecision {
   bool client_is_path = false;
   bool allowed = false;  ///< auth_value 2 or 3 (limited), or allowed 1
   std::string last_modified;  ///< RFC 3339 UTC; "" when the row has none
+  /// From the row's csreq (macOS): the code requirement the app was signed
+  /// to meet when it asked (see formats/code_requirement.h); empty when
+  /// there is none or it cannot be read.
+  std::string requirement_identifier;
+  std::string team_id;
 };
 
 inline constexpr size_t kTccMaxRows = 100000;

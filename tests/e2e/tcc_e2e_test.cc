@@ -68,6 +68,16 @@ TEST_CASE("tcc: a deleted Zoom remembered by a Mac user's privacy decisions",
      "1690000000), ('kTCCServiceCamera', 'com.tencent.xinWeChat', 0, 2, 2, 1, "
      "1700000000), ('kTCCServiceCamera', 'org.zoomerang.notzoom', 0, 2, 2, "
      "1, 1700000000);\"");
+  // A renamed build whose decision kept its designated requirement (csreq):
+  // identifier "com.example.meetings" and anchor apple generic and
+  // certificate leaf[subject.OU] = BJ4HAAB9B3, compiled as macOS stores it.
+  Sh("sqlite3 " + ShellQuote(tcc_dir + "/TCC.db") +
+     " \"INSERT INTO access (service, client, client_type, auth_value, "
+     "auth_reason, auth_version, csreq, last_modified) VALUES "
+     "('kTCCServiceMicrophone', 'com.example.meetings', 0, 2, 2, 1, "
+     "X'fade0c000000006000000001000000060000000200000014636f6d2e6578616d"
+     "706c652e6d656574696e6773000000060000000f0000000b000000000000000a"
+     "7375626a6563742e4f550000000000010000000a424a34484141423942330000', 1695000000);\"");
   Sh("tar -C " + ShellQuote(root) + " -cf " +
      ShellQuote(dir.path() + "/mac.tar") + " .");
   const std::string tcc_source =
@@ -86,7 +96,14 @@ TEST_CASE("tcc: a deleted Zoom remembered by a Mac user's privacy decisions",
               {"wechat", "com.tencent.xinWeChat", "installed", "",
                "/Applications/WeChat.app/Contents/Info.plist"},
               {"zoom", "us.zoom.xos", "removed", "2023-07-22T04:26:40Z",
-               tcc_source}});
+               tcc_source},
+              {"zoom", "com.example.meetings", "removed",
+               "2023-09-18T01:20:00Z", tcc_source}});
+    for (const nlohmann::json& f : report["findings"]) {
+      if (f["software"]["id"] == "com.example.meetings") {
+        CHECK(f["software"]["signer"]["team_id"] == "BJ4HAAB9B3");
+      }
+    }
     bool zoom_user = false;
     for (const nlohmann::json& f : report["findings"]) {
       if (f["product"] == "zoom") zoom_user = f["software"]["user"] == "alice";
@@ -97,7 +114,8 @@ TEST_CASE("tcc: a deleted Zoom remembered by a Mac user's privacy decisions",
     for (const nlohmann::json& sw : report["software"]) {
       if (sw["source"] == tcc_source) sightings.insert(sw["id"]);
     }
-    CHECK(sightings == std::set<std::string>{"com.tencent.xinWeChat",
+    CHECK(sightings == std::set<std::string>{"com.example.meetings",
+                                             "com.tencent.xinWeChat",
                                              "org.zoomerang.notzoom",
                                              "us.zoom.xos"});
   }

@@ -11,8 +11,12 @@
 // file. last_seen is the latest decision's last_modified: a moment the app
 // was on the device and asked. Rows whose client is a path (client_type 1:
 // command-line tools) and Apple's own com.apple.* clients are not software
-// to audit and are not reported. Both platforms share this file: the
+// to audit and are not reported. On a Mac each decision also keeps the
+// app's code requirement (csreq): a Developer ID app's names its Team ID
+// (certificate leaf[subject.OU] under anchor apple generic), so a deleted
+// app is known by its signer as well as its bundle id. Both platforms share this file: the
 // database and its meaning are the same, only where it lies differs.
+#include <algorithm>
 #include <map>
 #include <string>
 #include <string_view>
@@ -67,22 +71,32 @@ class TccCollector : public Collector {
         sink.Warn(path, "over " + std::to_string(kTccMaxRows) +
                             " decisions: the rest were not read");
       }
-      // Bundle id -> the latest moment it is seen.
-      std::map<std::string, std::string> clients;
+      // Bundle id -> the latest moment it is seen, and the Team ID of its
+      // latest decision that names one.
+      struct Client {
+        std::string latest, team_id, team_id_when;
+      };
+      std::map<std::string, Client> clients;
       for (const TccDecision& row : rows) {
         if (row.client_is_path || row.client.rfind("com.apple.", 0) == 0) {
           continue;
         }
-        std::string& latest = clients[row.client];
-        latest = std::max(latest, row.last_modified);
+        Client& c = clients[row.client];
+        c.latest = std::max(c.latest, row.last_modified);
+        if (!row.team_id.empty() &&
+            (c.team_id.empty() || row.last_modified >= c.team_id_when)) {
+          c.team_id = row.team_id;
+          c.team_id_when = row.last_modified;
+        }
       }
-      for (auto& [client, latest] : clients) {
+      for (auto& [client, c] : clients) {
         Software sw;
         sw.ecosystem = ecosystem_;
         sw.id = client;
         sw.name = client;
         sw.state = SoftwareState::kRemoved;
-        sw.last_seen = std::move(latest);
+        sw.last_seen = std::move(c.latest);
+        sw.signer.team_id = std::move(c.team_id);
         sw.source = path;
         sw.user = ProfileUser(path);
         sink.Add(std::move(sw));
