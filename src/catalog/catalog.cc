@@ -24,7 +24,7 @@ constexpr size_t kMaxCatalogFiles = 10000;
 
 const std::vector<std::string> kFields = {"id",      "name",        "publisher",
                                           "team_id", "cert_sha256", "subject",
-                                          "location"};
+                                          "location",  "store_id"};
 
 // Collects every problem so one validate run shows them all.
 class Problems {
@@ -320,7 +320,7 @@ void ParseRule(const json& r, const std::string& file, const std::string& where,
     problems.Add(file, w + "field",
                  "\"" + rule.field +
                      "\" is not one of id, name, publisher, team_id, "
-                     "cert_sha256, subject, location");
+                     "cert_sha256, subject, location, store_id");
   }
   int ops = 0;
   for (auto [key, op] : {std::pair{"equals", MatchOp::kEquals},

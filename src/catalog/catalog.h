@@ -25,7 +25,7 @@ std::string_view ToString(MatchOp op);
 
 struct Rule {
   std::vector<std::string> ecosystems;  ///< empty: every ecosystem
-  std::string field;  ///< id, name, publisher, team_id, cert_sha256, subject, location
+  std::string field;  ///< id, name, publisher, team_id, cert_sha256, subject, location, store_id
   MatchOp op = MatchOp::kEquals;
   std::vector<std::string> values;  ///< as written
   std::vector<CatalogRegex> compiled;  ///< for kRegex, one per value

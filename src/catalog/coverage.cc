@@ -26,6 +26,10 @@ RuleKind KindOf(const Rule& r) {
     return r.op == MatchOp::kEquals ? RuleKind::kExactId : RuleKind::kPrefix;
   }
   if (r.field == "location") return RuleKind::kPrefix;
+  // The store's own id of the product names it as exactly as a bundle id.
+  if (r.field == "store_id") {
+    return r.op == MatchOp::kEquals ? RuleKind::kExactId : RuleKind::kPrefix;
+  }
   return RuleKind::kName;
 }
 

@@ -12,8 +12,9 @@ namespace contraband {
 /// How strongly a rule identifies software, weakest first.
 enum class RuleKind { kNone, kName, kPrefix, kExactId, kSigner };
 std::string_view ToString(RuleKind k);  ///< "name", "prefix", "exact-id", "signer"
-/// signer: team_id, cert_sha256, subject; exact id: equals on id; prefix: a
-/// pattern on id or any location rule; name: name or publisher.
+/// signer: team_id, cert_sha256, subject; exact id: equals on id or
+/// store_id; prefix: a pattern on id or store_id, or any location rule;
+/// name: name or publisher.
 RuleKind KindOf(const Rule& r);
 
 struct CoverageCell {

@@ -16,6 +16,7 @@ std::string_view FieldValue(const Software& sw, const std::string& field) {
   if (field == "team_id") return sw.signer.team_id;
   if (field == "cert_sha256") return sw.signer.cert_sha256;
   if (field == "subject") return sw.signer.subject;
+  if (field == "store_id") return sw.store_id;
   if (field == "location") {
     // Records of a partition read "IMAGE#p1:/opt/zoom"; catalog locations
     // are paths inside a filesystem, so they match the part after the colon.
@@ -32,7 +33,7 @@ std::string_view FieldValue(const Software& sw, const std::string& field) {
 const std::vector<std::string>& Fields() {
   static const std::vector<std::string> kFields = {
       "id", "name", "publisher", "team_id", "cert_sha256", "subject",
-      "location"};
+      "location", "store_id"};
   return kFields;
 }
 

@@ -162,7 +162,8 @@ const std::vector<CollectorInfo>& AllCollectors() {
       {"ios-backup", "ios",
        "iTunes/Finder iPhone backups: Manifest.plist Applications (with "
        "iTunesMetadata), Info.plist Installed Applications, Manifest.db "
-       "AppDomain-* domains (decrypted in memory with --password)",
+       "AppDomain-* domains, AppDomainGroup-* groups no listed app owns "
+       "(residue) (decrypted in memory with --password)",
        &MakeIosBackupCollector},
       {"ios-ipa", "installer",
        "iPhone app files (.ipa, loose or given as evidence): Payload/*.app/"

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <utility>
 
 #include "evidence/host/directory_vfs.h"
 #include "evidence/host/host_os.h"
@@ -21,15 +22,15 @@ constexpr uint64_t kMaxInfoPlistBytes = 16ull << 20;
 constexpr uint64_t kMaxManifestDbBytes = 2ull << 30;
 
 // The plain files of an encrypted backup, and Manifest.db decrypted with
-// the first password that unlocks the keybag; without a password, no
-// Manifest.db (the ios-backup collector says so). Throws EvidenceError when
-// passwords were given and none fits.
+// the first password that unlocks the keybag (`decrypted` set); without a
+// password, no Manifest.db (the ios-backup collector says so). Throws
+// EvidenceError when passwords were given and none fits.
 std::unique_ptr<Vfs> OpenEncrypted(const std::string& path,
                                    std::unique_ptr<Vfs> dir,
                                    const PlistValue& manifest,
                                    std::string manifest_bytes,
                                    const OpenRequest& request,
-                                   OpenedEvidence& ev) {
+                                   bool& decrypted) {
   auto out = std::make_unique<MemoryVfs>();
   std::map<std::string, std::string> top;
   if (dir->Stat("/Info.plist")) {
@@ -78,7 +79,7 @@ std::unique_ptr<Vfs> OpenEncrypted(const std::string& path,
                           "cannot be decrypted (" +
                           e.what() + ")");
     }
-    ev.format = "encrypted";
+    decrypted = true;
     top["/Manifest.db"] = db;
     // The domains by their paths, each file decrypted when read.
     return std::make_unique<IosBackupVfs>(std::move(dir), std::move(top), db,
@@ -92,7 +93,45 @@ std::unique_ptr<Vfs> OpenEncrypted(const std::string& path,
                       "backup with --password or CONTRABAND_BACKUP_PASSWORD");
 }
 
+// Manifest.plist of the backup at the top of `vfs` when it says
+// IsEncrypted, with its bytes; nullopt for a plain backup or a damaged
+// Manifest.plist (read as plain; the collector warns).
+std::optional<std::pair<PlistValue, std::string>> EncryptedManifest(Vfs& vfs) {
+  if (!vfs.Stat("/Manifest.plist")) return std::nullopt;
+  std::string bytes = vfs.Read("/Manifest.plist", kMaxManifestPlistBytes);
+  std::optional<PlistValue> manifest;
+  try {
+    manifest = ParsePlist(bytes);
+  } catch (const ParseError&) {
+    return std::nullopt;
+  }
+  const PlistValue* enc = manifest->Find("IsEncrypted");
+  if (!enc || enc->type != PlistValue::Type::kBool || !enc->boolean) {
+    return std::nullopt;
+  }
+  return std::pair{std::move(*manifest), std::move(bytes)};
+}
+
 }  // namespace
+
+std::unique_ptr<Vfs> OpenArchivedIosBackup(const std::string& path,
+                                           std::unique_ptr<Vfs> tree,
+                                           const OpenRequest& request,
+                                           std::string& chain) {
+  std::optional<std::pair<PlistValue, std::string>> manifest;
+  try {
+    manifest = EncryptedManifest(*tree);
+  } catch (const EvidenceError&) {
+    // Manifest.plist not kept whole: the collector reads what there is.
+  }
+  if (!manifest) return tree;
+  bool decrypted = false;
+  std::unique_ptr<Vfs> out =
+      OpenEncrypted(path, std::move(tree), manifest->first,
+                    std::move(manifest->second), request, decrypted);
+  if (decrypted) chain += " > encrypted";
+  return out;
+}
 
 std::optional<OpenedEvidence> TryOpenIosBackup(const std::string& path,
                                                const OpenRequest& request) {
@@ -103,22 +142,15 @@ std::optional<OpenedEvidence> TryOpenIosBackup(const std::string& path,
   ev.path = path;
   ev.kind = "ios-backup";
   ev.format = "directory";
-  if (vfs->Stat("/Manifest.plist")) {
-    std::string bytes = vfs->Read("/Manifest.plist", kMaxManifestPlistBytes);
-    std::optional<PlistValue> manifest;
-    try {
-      manifest = ParsePlist(bytes);
-    } catch (const ParseError&) {
-      // Damaged: read as a plain backup; the collector warns.
-    }
-    const PlistValue* enc = manifest ? manifest->Find("IsEncrypted") : nullptr;
-    if (enc && enc->type == PlistValue::Type::kBool && enc->boolean) {
-      std::unique_ptr<Vfs> decrypted = OpenEncrypted(
-          path, std::move(vfs), *manifest, std::move(bytes), request, ev);
-      ev.volumes.push_back(
-          {"", "ios-backup > " + ev.format, std::move(decrypted), {}, {}});
-      return ev;
-    }
+  if (auto manifest = EncryptedManifest(*vfs)) {
+    bool decrypted = false;
+    std::unique_ptr<Vfs> opened =
+        OpenEncrypted(path, std::move(vfs), manifest->first,
+                      std::move(manifest->second), request, decrypted);
+    if (decrypted) ev.format = "encrypted";
+    ev.volumes.push_back(
+        {"", "ios-backup > " + ev.format, std::move(opened), {}, {}});
+    return ev;
   }
   // Plain: the domains by their paths, through Manifest.db; a Manifest.db
   // that cannot be read leaves the folder as it is (the collector warns).

@@ -47,6 +47,15 @@ bool HasFile(Vfs& vfs, const std::string& dir, std::string_view name) {
   return info && info->type == FileType::kRegular;
 }
 
+// An iPhone's root as some extraction tools write it, "private/" dropped:
+// var/containers/Bundle, var/mobile or var/installd (none of which a Linux
+// or macOS /var has).
+bool LooksLikeIosVarRoot(Vfs& vfs, const std::string& dir) {
+  return HasDirs(vfs, dir, {"var", "containers", "Bundle"}) ||
+         HasDirs(vfs, dir, {"var", "mobile"}) ||
+         HasDirs(vfs, dir, {"var", "installd"});
+}
+
 }  // namespace
 
 bool LooksLikeIosBackup(Vfs& vfs, const std::string& dir) {
@@ -57,7 +66,7 @@ bool LooksLikeIosBackup(Vfs& vfs, const std::string& dir) {
 
 bool LooksLikeSystemRoot(Vfs& vfs, const std::string& dir) {
   return (HasDirs(vfs, dir, {"var"}) && HasDirs(vfs, dir, {"etc"})) ||
-         HasDirs(vfs, dir, {"private", "var"}) ||
+         HasDirs(vfs, dir, {"private", "var"}) || LooksLikeIosVarRoot(vfs, dir) ||
          HasDirs(vfs, dir, {"Windows", "System32", "config"}) ||
          HasDirs(vfs, dir, {"data", "system"}) ||
          (HasDirs(vfs, dir, {"Applications"}) && HasDirs(vfs, dir, {"Library"})) ||
@@ -66,7 +75,8 @@ bool LooksLikeSystemRoot(Vfs& vfs, const std::string& dir) {
 
 bool LooksLikeIosRoot(Vfs& vfs, const std::string& dir) {
   return HasDirs(vfs, dir, {"private", "var", "containers", "Bundle"}) ||
-         HasDirs(vfs, dir, {"private", "var", "mobile"});
+         HasDirs(vfs, dir, {"private", "var", "mobile"}) ||
+         LooksLikeIosVarRoot(vfs, dir);
 }
 
 namespace {

@@ -10,7 +10,8 @@ namespace contraband {
 
 /// The shallowest folder (at most `max_depth` levels down) that looks like
 /// the root of a system the way an examiner recognises one: it holds var/ and
-/// etc/ (Linux), private/var/ (iOS, macOS), Windows/System32/config/
+/// etc/ (Linux), private/var/ (iOS, macOS), var/containers/Bundle/,
+/// var/mobile/ or var/installd/ (iOS without private/), Windows/System32/config/
 /// (Windows), data/system/ (Android), Applications/ and Library/ (macOS), or
 /// an iPhone backup's Manifest.db with its Info.plist or Manifest.plist.
 /// Returns "/" when the top itself qualifies or nothing does, and for a
@@ -25,7 +26,9 @@ bool LooksLikeSystemRoot(Vfs& vfs, const std::string& dir);
 bool LooksLikeIosBackup(Vfs& vfs, const std::string& dir);
 
 /// Whether folder `dir` is the root of an iPhone's filesystem as extraction
-/// tools write it: private/var/containers/Bundle or private/var/mobile.
+/// tools write it: private/var/containers/Bundle or private/var/mobile, or
+/// the same without private/ (var/containers/Bundle, var/mobile,
+/// var/installd), as some tools strip it.
 bool LooksLikeIosRoot(Vfs& vfs, const std::string& dir);
 
 /// The shallowest such folder at most `max_depth` levels down, "" when none

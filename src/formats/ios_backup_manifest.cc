@@ -28,21 +28,25 @@ bool LooksLikeSqlite(std::string_view bytes) {
   return bytes.substr(0, 16) == std::string_view("SQLite format 3\0", 16);
 }
 
-std::vector<std::string> BackupAppDomains(std::string_view manifest_db) {
-  if (!LooksLikeSqlite(manifest_db)) {
-    throw ParseError("Manifest.db is not an SQLite database (encrypted?)");
-  }
-  SqliteImage conn(manifest_db, {}, "Manifest.db");
+namespace {
+
+// The ids after `prefix` of the domains in [prefix, prefix with its '-'
+// made '.'): the domain index makes this a walk over distinct domains.
+std::vector<std::string> DomainIds(SqliteImage& conn, std::string_view prefix) {
+  std::string upper(prefix);
+  upper.back() = '.';  // the byte after '-'
   SqliteStatement stmt;
-  // The domain index makes this a walk over distinct domains.
   if (sqlite3_prepare_v2(conn.get(),
                          "SELECT DISTINCT domain FROM Files WHERE domain "
-                         ">= 'AppDomain-' AND domain < 'AppDomain.'",
+                         ">= ?1 AND domain < ?2",
                          -1, stmt.out(), nullptr) != SQLITE_OK) {
     throw ParseError("Manifest.db has no readable Files table: " +
                      conn.error());
   }
-  constexpr std::string_view kPrefix = "AppDomain-";
+  sqlite3_bind_text(stmt.get(), 1, prefix.data(),
+                    static_cast<int>(prefix.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt.get(), 2, upper.data(),
+                    static_cast<int>(upper.size()), SQLITE_TRANSIENT);
   std::vector<std::string> ids;
   for (;;) {
     const int rc = sqlite3_step(stmt.get());
@@ -53,16 +57,33 @@ std::vector<std::string> BackupAppDomains(std::string_view manifest_db) {
     if (text == nullptr || size <= 0 || size > 1024) continue;
     std::string_view domain(reinterpret_cast<const char*>(text),
                             static_cast<size_t>(size));
-    if (domain.substr(0, kPrefix.size()) != kPrefix ||
-        domain.size() == kPrefix.size()) {
+    if (domain.substr(0, prefix.size()) != prefix ||
+        domain.size() == prefix.size()) {
       continue;
     }
     if (ids.size() >= kBackupMaxApps) break;
-    ids.emplace_back(domain.substr(kPrefix.size()));
+    ids.emplace_back(domain.substr(prefix.size()));
   }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
+}
+
+}  // namespace
+
+BackupDomains ReadBackupDomains(std::string_view manifest_db) {
+  if (!LooksLikeSqlite(manifest_db)) {
+    throw ParseError("Manifest.db is not an SQLite database (encrypted?)");
+  }
+  SqliteImage conn(manifest_db, {}, "Manifest.db");
+  BackupDomains out;
+  out.apps = DomainIds(conn, "AppDomain-");
+  out.groups = DomainIds(conn, "AppDomainGroup-");
+  return out;
+}
+
+std::vector<std::string> BackupAppDomains(std::string_view manifest_db) {
+  return ReadBackupDomains(manifest_db).apps;
 }
 
 }  // namespace contraband

@@ -4,7 +4,10 @@
 //     CFBundleVersion, CFBundleShortVersionString (newer iOS), Path,
 //     iTunesMetadata (a plist in a data value)}; "IsEncrypted";
 //   Manifest.db (SQLite, Files(fileID, domain, relativePath, flags, file)):
-//     one domain "AppDomain-<bundle id>" per app whose data was backed up.
+//     one domain "AppDomain-<bundle id>" per app whose data was backed up,
+//     one "AppDomainGroup-<app group id>" per shared group container
+//     ("AppDomainGroup-group.net.whatsapp.WhatsApp.shared": an app and its
+//     extensions share it; the group id is not a bundle id).
 #pragma once
 
 #include <string>
@@ -22,9 +25,18 @@ inline constexpr size_t kBackupMaxApps = 100000;
 /// a backup writes).
 std::vector<std::string> BackupInstalledApplications(const PlistValue& info);
 
-/// The bundle ids of the AppDomain-* domains in Manifest.db's Files table
-/// (sorted, unique, at most kBackupMaxApps). Throws ParseError when the
-/// bytes are not SQLite (an encrypted Manifest.db) or have no Files table.
+/// What Manifest.db's Files table names, each list sorted, unique and at
+/// most kBackupMaxApps long.
+struct BackupDomains {
+  std::vector<std::string> apps;    ///< bundle ids of AppDomain-* domains
+  std::vector<std::string> groups;  ///< group ids of AppDomainGroup-* domains
+};
+
+/// Reads the domains above. Throws ParseError when the bytes are not SQLite
+/// (an encrypted Manifest.db) or have no Files table.
+BackupDomains ReadBackupDomains(std::string_view manifest_db);
+
+/// The bundle ids of the AppDomain-* domains (ReadBackupDomains().apps).
 std::vector<std::string> BackupAppDomains(std::string_view manifest_db);
 
 /// Whether the bytes start like an SQLite database.

@@ -79,6 +79,7 @@ ordered_json Component(const Software& sw, const std::string& ref) {
   Property(props, "contraband:signer:team_id", sw.signer.team_id);
   Property(props, "contraband:signer:cert_sha256", sw.signer.cert_sha256);
   Property(props, "contraband:signer:subject", sw.signer.subject);
+  Property(props, "contraband:store_id", sw.store_id);
   if (!sw.source_sha256.empty()) {
     Property(props, "contraband:source_sha256", sw.source_sha256);
   }

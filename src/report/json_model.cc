@@ -18,6 +18,7 @@ ordered_json SoftwareJson(const Software& sw) {
   if (!sw.signer.cert_lineage.empty()) {
     j["signer"]["cert_lineage"] = sw.signer.cert_lineage;
   }
+  if (!sw.store_id.empty()) j["store_id"] = sw.store_id;
   j["user"] = sw.user;
   j["location"] = sw.location;
   if (!sw.file_sha1.empty()) j["file_sha1"] = sw.file_sha1;

@@ -44,6 +44,11 @@ struct Software {
   std::string arch;  ///< architecture where the platform records one
   std::string publisher;
   Signer signer;
+  /// The store's own id of the product where the record carries one: an
+  /// App Store item id ("414478124", iTunesMetadata's itemId). Generic on
+  /// purpose: another store's product id (Microsoft Store's 9NH2GPH4JZS4)
+  /// would go here too.
+  std::string store_id;
   std::string user;      ///< owner of a per-user install
   std::string location;  ///< where the software lives inside the evidence
   /// SHA-1 of the program file itself, where the record carries one

@@ -40,10 +40,10 @@ std::string InfoPlist(const std::string& id, const std::string& name,
 )";
 }
 
-constexpr const char* kApps =
-    "filesystem1/private/var/containers/Bundle/Application/";
-
-void BuildExtraction(const TempDir& dir) {
+// `var` is where the extraction keeps the phone's /private/var.
+void BuildExtraction(const TempDir& dir,
+                     const std::string& var = "filesystem1/private/var/") {
+  const std::string kApps = var + "containers/Bundle/Application/";
   const std::string wechat = std::string(kApps) + "5B1C-WECHAT/WeChat.app/";
   const std::string xml = dir.Write(
       "xml/wechat.plist", InfoPlist("com.tencent.xin", "WeChat", "8.0.49"));
@@ -65,7 +65,7 @@ void BuildExtraction(const TempDir& dir) {
   dir.Write("tree/" + std::string(kApps) + "0A0A-NOTES/Notes.app/Info.plist",
             InfoPlist("com.example.notes", "Notes", "1.0"));
   dir.Write(
-      "tree/filesystem1/private/var/installd/Library/Logs/"
+      "tree/" + var + "installd/Library/Logs/"
       "MobileInstallation/mobile_installation.log.0",
       "Mon Jan  1 10:00:00 2024 [47] <notice> (0x1) -[MIInstaller "
       "performInstallationWithError:]: Installing <MIInstallableBundle "
@@ -77,7 +77,7 @@ void BuildExtraction(const TempDir& dir) {
       "_uninstallBundleWithIdentifier:error:]: Uninstalling identifier "
       "us.zoom.videomeetings\n");
   // The rest of a real extraction's top: private/var/mobile is there.
-  fs::create_directories(dir.path() + "/tree/filesystem1/private/var/mobile");
+  fs::create_directories(dir.path() + "/tree/" + var + "mobile");
 }
 
 using Row = std::tuple<std::string, std::string, std::string, std::string>;
@@ -127,6 +127,7 @@ TEST_CASE(
   CHECK((*wechat)["source"] == apps + "5B1C-WECHAT/WeChat.app/Info.plist");
   CHECK((*wechat)["location"] == apps + "5B1C-WECHAT/WeChat.app");
   CHECK((*wechat)["user"] == "alice@example.com");
+  CHECK((*wechat)["store_id"] == "414478124");  // iTunesMetadata's itemId
   const nlohmann::json* tiktok = FindingFor(report, "com.zhiliaoapp.musically");
   REQUIRE(tiktok);
   CHECK((*tiktok)["source"] == apps + "9F2D-TIKTOK/TikTok.app/Info.plist");
@@ -314,4 +315,144 @@ TEST_CASE(
   CHECK(Findings(ParseJson(renamed.out)) ==
         std::set<Row>{
             {"banned-team", "com.example.renamed", "1.0", "installed"}});
+}
+
+// The App Store item id stays with the product whatever the bundle id says:
+// a re-signed or renamed WeChat (another bundle id, no Team ID) whose
+// iTunesMetadata.plist still carries WeChat's itemId is found by store_id,
+// as an IPA and as an app of an extraction; the id is in JSON, ECS and
+// CycloneDX.
+TEST_CASE("a renamed WeChat is found by its App Store item id (store_id)",
+          "[ios][ios-ipa][e2e]") {
+  if (!HaveTool("plistutil") || !HaveTool("zip")) {
+    WARN("plistutil or zip absent: skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string metadata = R"(<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0"><dict>
+  <key>itemId</key><integer>414478124</integer>
+  <key>artistName</key><string>WeChat</string>
+</dict></plist>
+)";
+  const std::string xml = dir.Write(
+      "xml/info.plist", InfoPlist("com.example.chatter", "Chatter", "8.0.49"));
+  fs::create_directories(dir.path() + "/ipa/Payload/Chatter.app");
+  Sh("plistutil -i " + ShellQuote(xml) + " -o " +
+     ShellQuote(dir.path() + "/ipa/Payload/Chatter.app/Info.plist") +
+     " -f bin");
+  dir.Write("ipa/iTunesMetadata.plist", metadata);
+  Sh("cd " + ShellQuote(dir.path() + "/ipa") +
+     " && zip -qr ../Chatter.ipa Payload iTunesMetadata.plist");
+
+  auto check = [](const RunResult& r, const char* ecosystem) {
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    const nlohmann::json report = ParseJson(r.out);
+    INFO(report.dump(1));
+    CHECK(report["warnings"].empty());
+    REQUIRE(report["findings"].size() == 1);
+    const auto& f = report["findings"][0];
+    CHECK(f["product"] == "wechat");
+    CHECK(f["confidence"] == "high");
+    CHECK(f["matched"]["field"] == "store_id");
+    CHECK(f["matched"]["pattern"] == "414478124");
+    CHECK(f["software"]["ecosystem"] == ecosystem);
+    CHECK(f["software"]["id"] == "com.example.chatter");
+    CHECK(f["software"]["store_id"] == "414478124");
+  };
+  const std::string ipa = ShellQuote(dir.path() + "/Chatter.ipa");
+  check(RunContraband("scan --format json " + ipa), "installer");
+
+  // Without its itemId the same IPA is nobody's.
+  Sh("cd " + ShellQuote(dir.path() + "/ipa") +
+     " && zip -qr ../Plain.ipa Payload");
+  const RunResult plain = RunContraband(
+      "scan --format json " + ShellQuote(dir.path() + "/Plain.ipa"));
+  CHECK(plain.exit_code == 0);
+  CHECK(ParseJson(plain.out)["findings"].empty());
+
+  const std::string container =
+      "tree/private/var/containers/Bundle/Application/31AA-CHATTER/";
+  dir.Write(container + "Chatter.app/Info.plist",
+            InfoPlist("com.example.chatter", "Chatter", "8.0.49"));
+  dir.Write(container + "iTunesMetadata.plist", metadata);
+  const std::string tree = ShellQuote(dir.path() + "/tree");
+  check(RunContraband("scan --format json " + tree), "ios");
+
+  // ECS and CycloneDX carry it too (RunContraband checks ECS's schema).
+  const RunResult ecs = RunContraband("scan --format ecs " + tree);
+  CHECK(ecs.exit_code == 1);
+  const nlohmann::json line =
+      ParseJson(ecs.out.substr(0, ecs.out.find('\n')));
+  CHECK(line["contraband"]["software"]["store_id"] == "414478124");
+  const RunResult bom = RunContraband("inventory --format cyclonedx " + tree);
+  CHECK(bom.exit_code == 0);
+  CHECK(bom.out.find("\"contraband:store_id\"") != std::string::npos);
+  CHECK(bom.out.find("\"414478124\"") != std::string::npos);
+}
+
+// Some extraction tools drop "private/": var/containers/..., var/installd/...
+// at the top. The same apps and the uninstall are found, each pointing at
+// the file as the extraction has it (/var/...). An extraction that keeps
+// private/var and the phone's var -> private/var link reports each app once.
+TEST_CASE("an iOS extraction rooted at var/ without private/",
+          "[ios][e2e]") {
+  if (!HaveTool("plistutil")) {
+    WARN("plistutil (libplist-utils) absent: skipped");
+    return;
+  }
+  TempDir dir;
+  BuildExtraction(dir, "filesystem1/var/");
+  const std::string tgz = dir.path() + "/extraction.tar.gz";
+  Sh("tar -C " + ShellQuote(dir.path() + "/tree") + " -czf " + ShellQuote(tgz) +
+     " filesystem1");
+  const std::set<Row> expected = {
+      {"wechat", "com.tencent.xin", "8.0.49", "installed"},
+      {"tiktok", "com.zhiliaoapp.musically", "34.5.0", "installed"},
+      {"zoom", "us.zoom.videomeetings", "5.17.0", "removed"}};
+  for (const std::string& evidence : {tgz, dir.path() + "/tree"}) {
+    const RunResult r = RunContraband("scan --format json " + ShellQuote(evidence));
+    INFO(evidence << "\n" << r.err);
+    CHECK(r.exit_code == 1);
+    const nlohmann::json report = ParseJson(r.out);
+    INFO(report.dump(1));
+    CHECK(report["warnings"].empty());
+    CHECK(Findings(report) == expected);
+    const std::string apps = "/var/containers/Bundle/Application/";
+    const nlohmann::json* wechat = FindingFor(report, "com.tencent.xin");
+    REQUIRE(wechat);
+    CHECK((*wechat)["source"] == apps + "5B1C-WECHAT/WeChat.app/Info.plist");
+    CHECK((*wechat)["location"] == apps + "5B1C-WECHAT/WeChat.app");
+    CHECK((*wechat)["user"] == "alice@example.com");
+    const nlohmann::json* zoom = FindingFor(report, "us.zoom.videomeetings");
+    REQUIRE(zoom);
+    CHECK((*zoom)["source"] ==
+          "/var/installd/Library/Logs/MobileInstallation/"
+          "mobile_installation.log.0");
+  }
+
+  // private/var with the phone's own /var link beside it: once each.
+  TempDir linked;
+  BuildExtraction(linked);
+  fs::create_directory_symlink("private/var",
+                               linked.path() + "/tree/filesystem1/var");
+  const std::string linked_tgz = linked.path() + "/linked.tar.gz";
+  Sh("tar -C " + ShellQuote(linked.path() + "/tree") + " -czf " +
+     ShellQuote(linked_tgz) + " filesystem1");
+  for (const std::string& evidence :
+       {linked_tgz, linked.path() + "/tree/filesystem1"}) {
+    const RunResult r = RunContraband("scan --format json " + ShellQuote(evidence));
+    INFO(evidence << "\n" << r.err);
+    CHECK(r.exit_code == 1);
+    const nlohmann::json report = ParseJson(r.out);
+    INFO(report.dump(1));
+    CHECK(report["findings"].size() == 3);
+    CHECK(Findings(report) == expected);
+    const nlohmann::json* wechat = FindingFor(report, "com.tencent.xin");
+    REQUIRE(wechat);
+    CHECK((*wechat)["source"] ==
+          "/private/var/containers/Bundle/Application/5B1C-WECHAT/WeChat.app/"
+          "Info.plist");
+  }
 }

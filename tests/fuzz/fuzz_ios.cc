@@ -5,8 +5,9 @@
 // over the input as each file they read: Manifest.plist, Info.plist,
 // Manifest.db, an app's Info.plist, iTunesMetadata.plist and executable,
 // applicationState.db, storeSystem.db, an .ipa, the ideviceinstaller
-// listing, and TCC.db (ios-tcc and macos-tcc, with the input also as its
-// write-ahead log); and the backup's path mapping (IosBackupVfs) with the input as
+// listing (also under /var, as extractions without private/ have them),
+// and TCC.db (ios-tcc and macos-tcc, with the input also as its write-ahead
+// log); and the backup's path mapping (IosBackupVfs) with the input as
 // Manifest.db, walked and read.
 #include <cstddef>
 #include <cstdint>
@@ -65,6 +66,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     vfs.AddFile(path, copy);
   }
   CollectSoftware(vfs, "fuzz", kIos);
+  // An extraction without private/: the same files under /var.
+  MemoryVfs var_only;
+  for (const std::string& path :
+       {std::string("/var/containers/Bundle/Application/U/A.app/Info.plist"),
+        std::string("/var/containers/Bundle/Application/U/A.app/A"),
+        std::string("/var/containers/Bundle/Application/U/iTunesMetadata.plist"),
+        std::string("/var/mobile/Library/FrontBoard/applicationState.db"),
+        std::string("/var/mobile/Media/app.ipa")}) {
+    var_only.AddFile(path, copy);
+  }
+  CollectSoftware(var_only, "fuzz", kIos);
 
   try {
     auto stored = std::make_unique<MemoryVfs>();

@@ -32,6 +32,7 @@ std::string& FieldOf(Software& sw, const std::string& field) {
   if (field == "team_id") return sw.signer.team_id;
   if (field == "cert_sha256") return sw.signer.cert_sha256;
   if (field == "subject") return sw.signer.subject;
+  if (field == "store_id") return sw.store_id;
   return sw.location;
 }
 
@@ -185,6 +186,16 @@ TEST_CASE("precision: look-alikes match nothing in the whole catalog",
       {"WhatsApp backup viewer", uninstall("WhatsApp Viewer", "WhatsApp Viewer 1.15", "Andreas Mausch")},
       {"a Kaspersky-free AV", uninstall("{00000000-0000-0000-0000-000000000000}", "Kasperle Kinderspiele", "Kasperle GmbH")},
       {"CamCard (INTSIG, not CamScanner)", app("android", "com.intsig.BCRLite", "CamCard", "")},
+      {"another App Store app one digit off WeChat's id", [&app] {
+         Software sw = app("ios", "com.example.notes", "Notes Plus", "");
+         sw.store_id = "414478125";
+         return sw;
+       }()},
+      {"an App Store id that starts like WhatsApp's", [&app] {
+         Software sw = app("ios", "com.example.chat", "Chat", "");
+         sw.store_id = "3106339970";
+         return sw;
+       }()},
   };
   for (const LookAlike& c : cases) {
     INFO(c.what);

@@ -274,12 +274,16 @@ TEST_CASE(
   CHECK(tiktok->publisher == "TikTok Ltd.");
   CHECK(tiktok->installed_at == "2022-12-15T22:45:27Z");
   CHECK(tiktok->source == dir + "storeSystem.db");
+  // ... "select item_id from app_install where bundle_id = ...": the App
+  // Store id the catalog's TikTok rule names, and Authy's.
+  CHECK(tiktok->store_id == "835599320");
   const Software* authy = ById(r, "com.authy");
   REQUIRE(authy);
   CHECK(authy->state == SoftwareState::kInstalled);
   CHECK(authy->version == "25.1");  // the bundle's, not the store's build
   CHECK(authy->installed_at == "2022-12-19T03:17:51Z");
   CHECK(authy->publisher == "Authy Inc.");
+  CHECK(authy->store_id == "494168017");  // no iTunesMetadata: the store's
   CHECK(AllWarnings(r).find("15 app(s) the App Store installed") !=
         std::string::npos);
 }

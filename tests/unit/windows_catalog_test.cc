@@ -72,6 +72,7 @@ std::string& FieldOf(Software& sw, const std::string& field) {
   if (field == "team_id") return sw.signer.team_id;
   if (field == "cert_sha256") return sw.signer.cert_sha256;
   if (field == "subject") return sw.signer.subject;
+  if (field == "store_id") return sw.store_id;
   return sw.location;
 }
 

@@ -1,5 +1,6 @@
 // ios-apps: the apps of an iPhone full-filesystem extraction (any top folder:
-// the evidence root is the folder holding private/var).
+// the evidence root is the folder holding private/var, or var/ where the
+// extraction tool dropped private/: see private_var.h).
 //   private/var/containers/Bundle/Application/<UUID>/<Name>.app/Info.plist
 //     the App Store and sideloaded apps: bundle id, name, version;
 //   .../<UUID>/iTunesMetadata.plist beside the .app: the purchase (seller,
@@ -16,7 +17,8 @@
 //     bundles live on the system volume, which extractions often omit.
 //   private/var/containers/Data/System/*/Documents/Persistence/
 //     storeSystem.db (iOS 16+): the App Store's installs; a bundle's record
-//     gets its install time (and seller); an install whose bundle is gone
+//     gets its install time (and seller, and store item id where
+//     iTunesMetadata gave none); an install whose bundle is gone
 //     is residue like the above.
 //
 // Files come in path order, and an executable may sort before its
@@ -31,6 +33,7 @@
 
 #include "collectors/collector.h"
 #include "collectors/ios/ios_app.h"
+#include "collectors/ios/private_var.h"
 #include "collectors/macos/code_signature.h"
 #include "formats/ios_application_state.h"
 #include "formats/ios_store_system.h"
@@ -76,6 +79,12 @@ std::string FolderName(std::string_view bundle) {
   std::string name(BaseName(bundle));
   if (name.size() > 4) name.resize(name.size() - 4);
   return name;
+}
+
+// The App Store item id of an install; 0 is no store's id (apps the
+// App Store daemon tracks without a purchase: TestFlight, enterprise).
+std::string StoreId(const StoreInstall& install) {
+  return install.item_id == "0" ? std::string() : install.item_id;
 }
 
 class IosAppsCollector : public Collector {
@@ -155,6 +164,9 @@ class IosAppsCollector : public Collector {
       if (auto m = metadata_.find(container); m != metadata_.end()) {
         ApplyItunesMetadata(m->second.first, sw);
       }
+      if (auto s = store.find(sw.id); s != store.end() && sw.store_id.empty()) {
+        sw.store_id = StoreId(s->second.first);
+      }
       std::string exe = b.executable.empty() ? FolderName(path) : b.executable;
       if (auto sig = b.signatures.find(exe); sig != b.signatures.end()) {
         ApplyCodeSignature(sig->second, sw);
@@ -172,6 +184,7 @@ class IosAppsCollector : public Collector {
       sw.name = install.first.name.empty() ? id : install.first.name;
       sw.version = install.first.version;
       sw.publisher = install.first.vendor;
+      sw.store_id = StoreId(install.first);
       sw.installed_at = install.first.when;
       sw.state = SoftwareState::kResidue;
       sw.source = install.second;
@@ -327,7 +340,8 @@ class IosAppsCollector : public Collector {
 }  // namespace
 
 std::unique_ptr<Collector> MakeIosAppsCollector() {
-  return std::make_unique<IosAppsCollector>();
+  // Also var/containers/..., var/mobile/... of extractions without private/.
+  return WithPrivateVarAlias(std::make_unique<IosAppsCollector>());
 }
 
 }  // namespace contraband

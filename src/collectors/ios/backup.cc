@@ -5,14 +5,30 @@
 //     receipt (iTunesMetadata, a plist inside the plist) where stored;
 //   Info.plist "Installed Applications": the user's apps by bundle id;
 //   Manifest.db: one AppDomain-<bundle id> domain per app whose data the
-//     backup holds (Apple's own apps too).
+//     backup holds (Apple's own apps too), and one AppDomainGroup-<group
+//     id> per app group container.
+// An app group id ("group.net.whatsapp.WhatsApp.shared") is not a bundle
+// id: any app or extension of the team that declares the group shares its
+// container, and iOS removes the container with the group's last app. So a
+// group a listed app owns (its namespace, the id without "group.", starts
+// with the app's bundle id, or the app's id starts with it: see Claimed)
+// adds nothing to that app's record; Apple's own (com.apple.*) are left
+// out; any other group is a record of its own, state residue (no app of
+// the group is listed, yet the container shows one was on the phone: an
+// extension's group, an app whose own data was not backed up), id = the
+// group id as recorded, "group." kept, so rules on bundle ids do not match
+// it (only a catalog rule naming the group id does), name = the namespace,
+// location = the domain's folder as the backup is seen
+// ("/AppDomainGroup-group.ph.telegra.Telegraph").
 // One record per bundle id, its source the richest file that names it
 // (Manifest.plist, else Info.plist, else Manifest.db), the others in
 // also_sources. An encrypted backup's Manifest.db is read only when the
 // evidence layer decrypted it (--password); otherwise a warning says what
 // was not read.
+#include <algorithm>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "collectors/collector.h"
@@ -44,7 +60,9 @@ class IosBackupCollector : public Collector {
     } else if (file.path == "/Manifest.db") {
       // Read now, while its bytes are handed over; kept are only ids.
       try {
-        domains_ = BackupAppDomains(file.data);
+        BackupDomains domains = ReadBackupDomains(file.data);
+        domains_ = std::move(domains.apps);
+        groups_ = std::move(domains.groups);
         have_db_ = true;
       } catch (const ParseError& e) {
         db_problem_ = {file.path, e.what()};
@@ -103,14 +121,15 @@ class IosBackupCollector : public Collector {
       }
     }
     for (const std::string& id : domains_) note(id, "/Manifest.db");
+    std::vector<Software> groups = UnclaimedGroups(apps);
     if (!db_problem_.first.empty()) {
       sink.Warn(db_problem_.first,
                 encrypted
                     ? "the backup is encrypted and Manifest.db was not "
                       "decrypted: only the apps Manifest.plist and "
                       "Info.plist list were read; an encrypted backup is "
-                      "decrypted only as a folder: extract it and scan the "
-                      "folder with --password (or "
+                      "decrypted as a folder or an archive of one: extract "
+                      "it and scan the folder with --password (or "
                       "CONTRABAND_BACKUP_PASSWORD)"
                     : db_problem_.second);
     } else if (encrypted && !have_db_) {
@@ -121,6 +140,7 @@ class IosBackupCollector : public Collector {
                 "CONTRABAND_BACKUP_PASSWORD) to read the rest");
     }
     for (auto& [id, sw] : apps) sink.Add(std::move(sw));
+    for (Software& sw : groups) sink.Add(std::move(sw));
   }
 
  private:
@@ -147,8 +167,62 @@ class IosBackupCollector : public Collector {
     }
   }
 
+  // The AppDomainGroup-* groups no listed app claims, as residue records
+  // (see the top of this file).
+  std::vector<Software> UnclaimedGroups(
+      const std::map<std::string, Software>& apps) const {
+    std::vector<Software> out;
+    for (const std::string& group : groups_) {
+      const std::string_view rest = GroupNamespace(group);
+      // Apple's own groups belong to apps on the system volume, which a
+      // backup does not list (as ios-apps leaves com.apple.* out).
+      if (rest.empty() || rest.substr(0, 10) == "com.apple.") continue;
+      if (Claimed(rest, apps)) continue;
+      Software sw;
+      sw.ecosystem = "ios";
+      sw.id = group;
+      sw.name = std::string(rest);
+      sw.location = "/AppDomainGroup-" + group;
+      sw.source = "/Manifest.db";
+      sw.state = SoftwareState::kResidue;
+      out.push_back(std::move(sw));
+    }
+    return out;
+  }
+
+  // "group.net.whatsapp.family" -> "net.whatsapp.family"; an older
+  // "<Team ID>.groups.com.x" -> "com.x"; others as they are.
+  static std::string_view GroupNamespace(std::string_view group) {
+    if (group.substr(0, 6) == "group.") return group.substr(6);
+    if (group.size() > 11 && group[10] == '.' &&
+        std::all_of(group.begin(), group.begin() + 10, [](char c) {
+          return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        })) {
+      group.remove_prefix(11);
+      if (group.substr(0, 7) == "groups.") group.remove_prefix(7);
+      else if (group.substr(0, 6) == "group.") group.remove_prefix(6);
+    }
+    return group;
+  }
+
+  // Whether a listed app owns the group: its bundle id is the group's
+  // namespace or a dotted prefix of it ("net.whatsapp.WhatsApp" owns
+  // "net.whatsapp.WhatsApp.shared"), or the namespace is a dotted prefix of
+  // its bundle id ("com.google.chrome" of "com.google.chrome.ios").
+  static bool Claimed(std::string_view rest,
+                      const std::map<std::string, Software>& apps) {
+    for (std::string_view id = rest; !id.empty();) {
+      if (apps.count(std::string(id))) return true;
+      const size_t dot = id.rfind('.');
+      id = dot == std::string_view::npos ? std::string_view() : id.substr(0, dot);
+    }
+    const std::string below = std::string(rest) + ".";
+    auto it = apps.lower_bound(below);
+    return it != apps.end() && it->first.compare(0, below.size(), below) == 0;
+  }
+
   std::pair<std::string, std::string> info_, manifest_plist_, db_problem_;
-  std::vector<std::string> domains_;
+  std::vector<std::string> domains_, groups_;
   bool have_db_ = false;
 };
 

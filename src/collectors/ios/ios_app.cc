@@ -61,6 +61,7 @@ void ApplyItunesMetadata(const ItunesMetadata& metadata, Software& app) {
   if (app.user.empty()) app.user = metadata.apple_id;
   if (app.id.empty()) app.id = metadata.bundle_id;
   if (app.version.empty()) app.version = metadata.version;
+  if (app.store_id.empty()) app.store_id = metadata.item_id;
 }
 
 }  // namespace contraband

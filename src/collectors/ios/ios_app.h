@@ -33,7 +33,9 @@ struct ItunesMetadata {
 ItunesMetadata ReadItunesMetadata(const PlistValue& metadata);
 
 /// Adds what the purchase says to an app's record: publisher = artistName
-/// (where the bundle gave none), user = the buying Apple ID.
+/// (where the bundle gave none), user = the buying Apple ID, store_id =
+/// itemId (the App Store id, which stays with the product whatever its
+/// bundle id is renamed to).
 void ApplyItunesMetadata(const ItunesMetadata& metadata, Software& app);
 
 }  // namespace contraband

@@ -15,6 +15,7 @@
 
 #include "collectors/collector.h"
 #include "collectors/ios/ios_app.h"
+#include "collectors/ios/private_var.h"
 #include "collectors/macos/code_signature.h"
 #include "common/text.h"
 #include "formats/apk_zip.h"
@@ -171,7 +172,8 @@ class IosIpaCollector : public Collector {
 }  // namespace
 
 std::unique_ptr<Collector> MakeIosIpaCollector() {
-  return std::make_unique<IosIpaCollector>();
+  // Media also under /var/mobile/Media in extractions without private/.
+  return WithPrivateVarAlias(std::make_unique<IosIpaCollector>());
 }
 
 }  // namespace contraband

@@ -16,6 +16,7 @@
 #include "common/wildcard.h"
 #include "evidence/archive/decompress_pipeline.h"
 #include "evidence/host/host_os.h"
+#include "evidence/ios_backup_source.h"
 #include "evidence/memory_vfs.h"
 #include "evidence/root_finder.h"
 #include "evidence/windows_roots.h"
@@ -395,8 +396,13 @@ class ArchiveReader {
         FindWindowsDrives(tree_).empty() ? FindEvidenceRoot(tree_) : "/";
     std::string chain = ev.format;
     if (root != "/") chain += " > " + root.substr(1);
-    ev.volumes.push_back(
-        {"", chain, std::make_unique<MemoryVfs>(tree_.Subtree(root)), {}, {}});
+    std::unique_ptr<Vfs> vfs = std::make_unique<MemoryVfs>(tree_.Subtree(root));
+    // A zipped iPhone backup folder: an encrypted one is decrypted in
+    // memory as the folder would be (--password).
+    if (LooksLikeIosBackup(*vfs, "/")) {
+      vfs = OpenArchivedIosBackup(path_, std::move(vfs), request_, chain);
+    }
+    ev.volumes.push_back({"", chain, std::move(vfs), {}, {}});
     return ev;
   }
 
