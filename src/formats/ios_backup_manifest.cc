@@ -28,11 +28,9 @@ bool LooksLikeSqlite(std::string_view bytes) {
   return bytes.substr(0, 16) == std::string_view("SQLite format 3\0", 16);
 }
 
-std::vector<std::string> BackupAppDomains(std::string_view manifest_db) {
-  if (!LooksLikeSqlite(manifest_db)) {
-    throw ParseError("Manifest.db is not an SQLite database (encrypted?)");
-  }
-  SqliteImage conn(manifest_db, {}, "Manifest.db");
+namespace {
+
+std::vector<std::string> AppDomains(const SqliteImage& conn) {
   SqliteStatement stmt;
   // The domain index makes this a walk over distinct domains.
   if (sqlite3_prepare_v2(conn.get(),
@@ -63,6 +61,25 @@ std::vector<std::string> BackupAppDomains(std::string_view manifest_db) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
+}
+
+}  // namespace
+
+std::vector<std::string> BackupAppDomains(std::string_view manifest_db) {
+  if (!LooksLikeSqlite(manifest_db)) {
+    throw ParseError("Manifest.db is not an SQLite database (encrypted?)");
+  }
+  SqliteImage conn(manifest_db, {}, "Manifest.db");
+  return AppDomains(conn);
+}
+
+std::vector<std::string> BackupAppDomains(const SqliteImage::ReadAt& read_at,
+                                          uint64_t size) {
+  if (!LooksLikeSqlite(size >= 16 ? read_at(0, 16) : std::string())) {
+    throw ParseError("Manifest.db is not an SQLite database (encrypted?)");
+  }
+  SqliteImage conn(read_at, size, "Manifest.db");
+  return AppDomains(conn);
 }
 
 }  // namespace contraband

@@ -7,11 +7,13 @@
 //     one domain "AppDomain-<bundle id>" per app whose data was backed up.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "formats/plist.h"
+#include "formats/sqlite_image.h"
 
 namespace contraband {
 
@@ -26,6 +28,11 @@ std::vector<std::string> BackupInstalledApplications(const PlistValue& info);
 /// (sorted, unique, at most kBackupMaxApps). Throws ParseError when the
 /// bytes are not SQLite (an encrypted Manifest.db) or have no Files table.
 std::vector<std::string> BackupAppDomains(std::string_view manifest_db);
+
+/// The same, with Manifest.db (`size` bytes) read through `read_at` only
+/// where SQLite needs it: with iOS's index on domain, the index pages.
+std::vector<std::string> BackupAppDomains(const SqliteImage::ReadAt& read_at,
+                                          uint64_t size);
 
 /// Whether the bytes start like an SQLite database.
 bool LooksLikeSqlite(std::string_view bytes);

@@ -22,7 +22,8 @@ and a few AppDomain-* rows each) and --rows N fills Manifest.db up to N
 Files rows spread over the domains as in a real backup (apps' containers,
 their group and plugin containers, HomeDomain, MediaDomain, CameraRollDomain
 and the system domains), each file row with its MBFile record in
-Files.file. The filler files' stored bytes are not written (nothing reads
+Files.file, and the schema gets iOS's two other indexes (relativePath,
+flags). The filler files' stored bytes are not written (nothing reads
 them; 200,000 files would cost 800 MB of blocks). Without these options the
 backup is the small one the tests use.
 """
@@ -104,6 +105,10 @@ def build_plain(out, apps=0, rows=0):
         if flags == 1:
             write_stored(out, file_id(domain, rel), data)
     if apps or rows:
+        # iOS's other two indexes (as in a real Manifest.db).
+        db.executescript(
+            "CREATE INDEX FilesRelativePathIdx ON Files(relativePath);"
+            "CREATE INDEX FilesFlagsIdx ON Files(flags);")
         db.executemany("INSERT OR IGNORE INTO Files VALUES (?, ?, ?, ?, ?)",
                        filler_rows(apps, rows - len(ROWS)))
     db.commit()

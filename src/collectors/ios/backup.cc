@@ -31,9 +31,13 @@ constexpr uint64_t kMaxManifestDbBytes = 2ull << 30;
 class IosBackupCollector : public Collector {
  public:
   std::vector<FileRequest> Requests() const override {
+    // Manifest.db in ranges: its domain index is all that is read of a
+    // database that may be hundreds of MB.
+    FileRequest db{"/Manifest.db", kMaxManifestDbBytes};
+    db.ranges = true;
     return {{"/Info.plist", kMaxInfoBytes},
             {"/Manifest.plist", kMaxManifestPlistBytes},
-            {"/Manifest.db", kMaxManifestDbBytes}};
+            db};
   }
 
   void Collect(const EvidenceFile& file, CollectorSink& sink) override {
@@ -44,7 +48,8 @@ class IosBackupCollector : public Collector {
     } else if (file.path == "/Manifest.db") {
       // Read now, while its bytes are handed over; kept are only ids.
       try {
-        domains_ = BackupAppDomains(file.data);
+        domains_ = file.read_at ? BackupAppDomains(file.read_at, file.info.size)
+                                : BackupAppDomains(file.data);
         have_db_ = true;
       } catch (const ParseError& e) {
         db_problem_ = {file.path, e.what()};
