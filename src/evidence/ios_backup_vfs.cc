@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "formats/ios_keybag.h"
 #include "formats/parse_error.h"
@@ -14,7 +15,7 @@ namespace {
 constexpr size_t kMaxRows = 4'000'000;  // rows mapped
 constexpr size_t kMaxDomains = 1'000'000;
 constexpr char kZeroIv[16] = {};
-constexpr uint64_t kManifestBlock = 1u << 20;
+constexpr uint64_t kManifestBlock = 256u << 10;
 constexpr size_t kMaxPathBytes = 4096;
 
 bool HexId(std::string_view id) {
@@ -209,7 +210,7 @@ void IosBackupVfs::LoadDomainOf(const std::string& path) {
                          -1, stmt.out(), nullptr) != SQLITE_OK) {
     return;  // the domains show empty
   }
-  std::set<std::string> folders;
+  std::unordered_set<std::string> folders;
   for (const std::string& domain : domains_) folders.insert("/" + domain);
   std::vector<std::string> files;
   auto add_folders = [&](const std::string& p) {

@@ -21,6 +21,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "evidence/vfs.h"
@@ -88,8 +89,11 @@ class IosBackupVfs : public Vfs {
   uint64_t next_ = 0;  // where the last read of Manifest.db ended
   std::set<std::string> domains_;  // valid domain names
   bool rows_loaded_ = false;
-  std::map<std::string, Node> files_;                  // by path
-  std::map<std::string, std::vector<DirEntry>> dirs_;  // children, sorted
+  // Hashed: a backup maps hundreds of thousands of paths that share long
+  // prefixes ("/AppDomain-com.example..."), which ordered maps compare over
+  // and over.
+  std::unordered_map<std::string, Node> files_;  // by path
+  std::unordered_map<std::string, std::vector<DirEntry>> dirs_;  // children, sorted
   std::map<uint32_t, std::string> class_keys_;
   std::unique_ptr<SqliteImage> db_;
 };
