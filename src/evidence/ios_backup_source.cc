@@ -18,8 +18,6 @@ namespace {
 
 constexpr uint64_t kMaxManifestPlistBytes = 256ull << 20;
 constexpr uint64_t kMaxInfoPlistBytes = 16ull << 20;
-// Manifest.db is decrypted whole in memory (SQLite then reads it there).
-constexpr uint64_t kMaxManifestDbBytes = 2ull << 30;
 
 // The plain files of an encrypted backup, and Manifest.db decrypted with
 // the first password that unlocks the keybag (`decrypted` set); without a
@@ -68,11 +66,9 @@ std::unique_ptr<Vfs> OpenEncrypted(const std::string& path,
       throw EvidenceError("iPhone backup " + path + ": " + e.what());
     }
     if (class_keys.empty()) continue;
-    std::string db;
+    std::string key;
     try {
-      const std::string key = UnwrapFileKey(class_keys, manifest_key->text);
-      db = DecryptAesCbcZeroIv(key,
-                               dir->Read("/Manifest.db", kMaxManifestDbBytes));
+      key = UnwrapFileKey(class_keys, manifest_key->text);
     } catch (const ParseError& e) {
       throw EvidenceError("iPhone backup " + path +
                           ": the password opens the keybag but Manifest.db "
@@ -80,10 +76,16 @@ std::unique_ptr<Vfs> OpenEncrypted(const std::string& path,
                           e.what() + ")");
     }
     decrypted = true;
-    top["/Manifest.db"] = db;
-    // The domains by their paths, each file decrypted when read.
-    return std::make_unique<IosBackupVfs>(std::move(dir), std::move(top), db,
-                                          std::move(class_keys));
+    top["/Manifest.db"] = {};
+    // The domains by their paths, each file decrypted when read, and
+    // Manifest.db decrypted in the ranges SQLite reads.
+    try {
+      return std::make_unique<IosBackupVfs>(
+          std::move(dir), std::move(top),
+          IosBackupVfs::ManifestFile{std::move(key)}, std::move(class_keys));
+    } catch (const EvidenceError& e) {
+      throw EvidenceError(path + ": " + e.what());
+    }
   }
   throw EvidenceError("iPhone backup " + path +
                       " is encrypted and the password given (" +
@@ -152,8 +154,9 @@ std::optional<OpenedEvidence> TryOpenIosBackup(const std::string& path,
         {"", "ios-backup > " + ev.format, std::move(opened), {}, {}});
     return ev;
   }
-  // Plain: the domains by their paths, through Manifest.db; a Manifest.db
-  // that cannot be read leaves the folder as it is (the collector warns).
+  // Plain: the domains by their paths, through Manifest.db (read in the
+  // ranges SQLite asks for); a Manifest.db that cannot be read leaves the
+  // folder as it is (the collector warns).
   std::unique_ptr<Vfs> mapped;
   try {
     std::map<std::string, std::string> top;
@@ -161,9 +164,9 @@ std::optional<OpenedEvidence> TryOpenIosBackup(const std::string& path,
          {"/Info.plist", "/Manifest.plist", "/Manifest.db"}) {
       if (vfs->Stat(name)) top[name] = {};
     }
-    const std::string db = vfs->Read("/Manifest.db", kMaxManifestDbBytes);
-    mapped = std::make_unique<IosBackupVfs>(std::move(vfs), std::move(top), db,
-                                            std::map<uint32_t, std::string>{});
+    mapped = std::make_unique<IosBackupVfs>(
+        std::move(vfs), std::move(top), IosBackupVfs::ManifestFile{},
+        std::map<uint32_t, std::string>{});
   } catch (const EvidenceError& e) {
     ev.warnings.push_back(
         {"/Manifest.db", std::string("its files are not "

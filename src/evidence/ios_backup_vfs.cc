@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "formats/ios_keybag.h"
 #include "formats/parse_error.h"
@@ -11,7 +12,10 @@
 namespace contraband {
 namespace {
 
-constexpr size_t kMaxRows = 4'000'000;
+constexpr size_t kMaxRows = 4'000'000;  // rows mapped
+constexpr size_t kMaxDomains = 1'000'000;
+constexpr char kZeroIv[16] = {};
+constexpr uint64_t kManifestBlock = 256u << 10;
 constexpr size_t kMaxPathBytes = 4096;
 
 bool HexId(std::string_view id) {
@@ -46,89 +50,240 @@ IosBackupVfs::IosBackupVfs(std::unique_ptr<Vfs> backup,
                            std::map<uint32_t, std::string> class_keys)
     : backup_(std::move(backup)),
       top_(std::move(top)),
+      held_db_(manifest_db),
+      db_size_(manifest_db.size()),
       class_keys_(std::move(class_keys)) {
+  Open();
+}
+
+IosBackupVfs::IosBackupVfs(std::unique_ptr<Vfs> backup,
+                           std::map<std::string, std::string> top,
+                           ManifestFile manifest,
+                           std::map<uint32_t, std::string> class_keys)
+    : backup_(std::move(backup)),
+      top_(std::move(top)),
+      db_in_backup_(true),
+      manifest_key_(std::move(manifest.key)),
+      class_keys_(std::move(class_keys)) {
+  const std::optional<FileInfo> info = backup_->Stat("/Manifest.db");
+  if (!info || info->type != FileType::kRegular) {
+    throw EvidenceError("iPhone backup: no Manifest.db file");
+  }
+  db_size_ = info->size;
+  if (!manifest_key_.empty() && db_size_ % 16 != 0) {
+    throw EvidenceError(
+        "iPhone backup: the encrypted Manifest.db is not whole AES blocks");
+  }
+  Open();
+}
+
+IosBackupVfs::~IosBackupVfs() = default;
+
+std::string IosBackupVfs::ReadManifest(uint64_t offset, uint64_t length) {
+  if (offset >= db_size_) return {};
+  length = std::min(length, db_size_ - offset);
+  if (!db_in_backup_) {
+    CountBytes(length);
+    return held_db_.substr(static_cast<size_t>(offset),
+                           static_cast<size_t>(length));
+  }
+  // SQLite asks for one page at a time. A walk over the table goes forward
+  // through the file: there the file is read (and decrypted) a block of
+  // kManifestBlock at a time; elsewhere (an index's pages, anywhere in the
+  // file) only the page asked for is read.
+  const bool ahead = offset >= next_ && offset - next_ < kManifestBlock;
+  next_ = offset + length;
+  if (offset >= block_offset_ && offset + length <= block_offset_ + block_.size()) {
+    return block_.substr(static_cast<size_t>(offset - block_offset_),
+                         static_cast<size_t>(length));
+  }
+  if (!ahead || length > kManifestBlock) {
+    return ReadManifestBytes(offset, length);
+  }
+  block_offset_ = offset / 16 * 16;
+  block_.clear();
+  block_ = ReadManifestBytes(block_offset_,
+                             std::min(kManifestBlock, db_size_ - block_offset_));
+  if (offset + length > block_offset_ + block_.size()) {
+    return ReadManifestBytes(offset, length);  // a short read: say so there
+  }
+  return block_.substr(static_cast<size_t>(offset - block_offset_),
+                       static_cast<size_t>(length));
+}
+
+std::string IosBackupVfs::ReadManifestBytes(uint64_t offset, uint64_t length) {
+  std::string out;
+  if (manifest_key_.empty()) {
+    out = backup_->ReadRange("/Manifest.db", offset, length);
+    CountBytes(out.size());
+    return out;
+  }
+  // CBC: a block's plaintext needs only the ciphertext block before it (the
+  // zero IV before the first).
+  const uint64_t first = offset / 16 * 16;
+  const uint64_t end = std::min(db_size_, (offset + length + 15) / 16 * 16);
+  const uint64_t from = first >= 16 ? first - 16 : 0;
+  const std::string cipher =
+      backup_->ReadRange("/Manifest.db", from, end - from);
+  if (cipher.size() != end - from) {
+    throw EvidenceError("iPhone backup: /Manifest.db: short read");
+  }
+  CountBytes(cipher.size());
+  const std::string_view c(cipher);
   try {
-    db_ = std::make_unique<SqliteImage>(manifest_db, std::string_view(),
-                                        "Manifest.db");
+    const std::string plain = DecryptAesCbc(
+        manifest_key_,
+        first >= 16 ? c.substr(0, 16) : std::string_view(kZeroIv, 16),
+        c.substr(static_cast<size_t>(first - from)));
+    return plain.substr(static_cast<size_t>(offset - first),
+                        static_cast<size_t>(length));
   } catch (const ParseError& e) {
+    throw EvidenceError(std::string("iPhone backup: /Manifest.db: ") +
+                        e.what());
+  }
+}
+
+void IosBackupVfs::Open() {
+  try {
+    db_ = std::make_unique<SqliteImage>(
+        [this](uint64_t offset, uint64_t length) {
+          return ReadManifest(offset, length);
+        },
+        db_size_, "Manifest.db");
+  } catch (const ParseError& e) {
+    if (!manifest_key_.empty()) {
+      throw EvidenceError(
+          std::string("iPhone backup: the password opens the keybag but "
+                      "Manifest.db cannot be decrypted (") +
+          e.what() + ")");
+    }
     throw EvidenceError(std::string("iPhone backup: ") + e.what());
   }
+  CountFile();
+  // The domains only (an index walk where Manifest.db has iOS's index on
+  // domain); each domain's rows are mapped when a path in it is asked for.
   SqliteStatement stmt;
-  if (sqlite3_prepare_v2(db_->get(),
-                         "SELECT fileID, domain, relativePath, flags FROM "
-                         "Files",
-                         -1, stmt.out(), nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_->get(), "SELECT DISTINCT domain FROM Files", -1,
+                         stmt.out(), nullptr) != SQLITE_OK) {
     throw EvidenceError(
         "iPhone backup: Manifest.db has no readable Files "
         "table: " +
         db_->error());
   }
-  std::set<std::string> folders = {"/"};
-  auto add_folders = [&](const std::string& path) {
-    for (std::string p = ParentPath(path); folders.insert(p).second;
-         p = ParentPath(p)) {
-      if (p == "/") break;
+  std::vector<DirEntry>& root = dirs_["/"];
+  for (;;) {
+    const int rc = sqlite3_step(stmt.get());
+    if (rc != SQLITE_ROW || domains_.size() >= kMaxDomains) break;
+    const std::string domain = ColumnText(stmt.get(), 0);
+    if (domain.empty() || domain.size() > kMaxPathBytes ||
+        domain.find('/') != std::string::npos || !SafeComponents(domain) ||
+        top_.count("/" + domain) || domains_.count(domain)) {
+      continue;
+    }
+    domains_.insert(domain);
+    root.push_back({domain, FileType::kDirectory});
+  }
+  for (const auto& [path, bytes] : top_) {
+    (void)bytes;
+    root.push_back({std::string(BaseName(path)), FileType::kRegular});
+  }
+  std::sort(root.begin(), root.end(),
+            [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+}
+
+void IosBackupVfs::LoadDomainOf(const std::string& path) {
+  if (rows_loaded_ || path.size() < 2 || path[0] != '/') return;
+  const size_t slash = path.find('/', 1);
+  if (!domains_.count(path.substr(
+          1, slash == std::string::npos ? std::string::npos : slash - 1))) {
+    return;
+  }
+  // Every domain's rows in one pass over the table: mapping domains one by
+  // one walks the domain index and fetches rows out of order (the table
+  // is in insertion order), which reads its pages many times over; and
+  // broad patterns ("/*/Library/...") look into every domain anyway.
+  rows_loaded_ = true;
+  SqliteStatement stmt;
+  if (sqlite3_prepare_v2(db_->get(),
+                         "SELECT fileID, domain, relativePath, flags FROM "
+                         "Files",
+                         -1, stmt.out(), nullptr) != SQLITE_OK) {
+    return;  // the domains show empty
+  }
+  std::unordered_set<std::string> folders;
+  for (const std::string& domain : domains_) folders.insert("/" + domain);
+  std::vector<std::string> files;
+  auto add_folders = [&](const std::string& p) {
+    for (std::string f = ParentPath(p); f != "/" && folders.insert(f).second;
+         f = ParentPath(f)) {
     }
   };
   for (size_t rows = 0;; ++rows) {
     const int rc = sqlite3_step(stmt.get());
-    if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW || rows >= kMaxRows) break;
     const std::string id = ColumnText(stmt.get(), 0);
     const std::string domain = ColumnText(stmt.get(), 1);
     const std::string rel = ColumnText(stmt.get(), 2);
     const int64_t flags = sqlite3_column_int64(stmt.get(), 3);
-    if (domain.empty() || domain.find('/') != std::string::npos ||
+    if (!domains_.count(domain) ||
         domain.size() + rel.size() > kMaxPathBytes || !SafeComponents(rel)) {
       continue;
     }
-    const std::string path =
-        NormalizeEvidencePath("/" + domain + (rel.empty() ? "" : "/" + rel));
-    if (path == "/" || top_.count(path)) continue;
+    const std::string top = "/" + domain;
+    const std::string p =
+        NormalizeEvidencePath(top + (rel.empty() ? "" : "/" + rel));
+    if (p.compare(0, top.size(), top) != 0 ||
+        (p.size() > top.size() && p[top.size()] != '/')) {
+      continue;  // normalised out of its domain
+    }
     if (flags == 2 || rel.empty()) {
-      folders.insert(path);
-      add_folders(path);
+      folders.insert(p);
+      add_folders(p);
     } else if (flags == 1 && HexId(id)) {
-      files_[path] = {id, FileType::kRegular};
-      add_folders(path);
+      if (files_.emplace(p, Node{id, FileType::kRegular}).second) {
+        files.push_back(p);
+      }
+      add_folders(p);
     }
   }
-  for (const auto& [path, bytes] : top_) (void)bytes, add_folders(path);
-  // Children lists: folders, mapped files, and the top files.
+  // Children lists: folders, then mapped files that are not also folders.
   for (const std::string& f : folders) {
-    if (f == "/") continue;
+    if (domains_.count(f.substr(1))) continue;  // listed under "/" already
     dirs_[ParentPath(f)].push_back(
         {std::string(BaseName(f)), FileType::kDirectory});
   }
-  for (const auto& [path, node] : files_) {
-    if (folders.count(path)) continue;  // a row both file and folder
-    dirs_[ParentPath(path)].push_back(
-        {std::string(BaseName(path)), FileType::kRegular});
+  for (const std::string& f : files) {
+    if (folders.count(f)) continue;  // a row both file and folder
+    dirs_[ParentPath(f)].push_back(
+        {std::string(BaseName(f)), FileType::kRegular});
   }
-  for (const auto& [path, bytes] : top_) {
-    dirs_[ParentPath(path)].push_back(
-        {std::string(BaseName(path)), FileType::kRegular});
-  }
-  for (const std::string& f : folders) dirs_.try_emplace(f);  // empty ones
-  for (auto& [dir, entries] : dirs_) {
+  for (const std::string& f : folders) {
+    std::vector<DirEntry>& entries = dirs_[f];
     std::sort(
         entries.begin(), entries.end(),
         [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
   }
-  if (class_keys_.empty()) db_.reset();  // plain: no blobs needed
 }
 
-IosBackupVfs::~IosBackupVfs() = default;
+size_t IosBackupVfs::file_count() {
+  if (!domains_.empty()) LoadDomainOf("/" + *domains_.begin());
+  return files_.size();
+}
 
 std::optional<FileInfo> IosBackupVfs::Stat(std::string_view raw) {
   const std::string path = NormalizeEvidencePath(raw);
   if (auto t = top_.find(path); t != top_.end()) {
-    if (class_keys_.empty()) return backup_->Stat(path);
     FileInfo info;
     info.type = FileType::kRegular;
+    if (path == "/Manifest.db" && (!db_in_backup_ || !manifest_key_.empty())) {
+      info.size = db_size_;
+      return info;
+    }
+    if (class_keys_.empty()) return backup_->Stat(path);
     info.size = t->second.size();
     return info;
   }
+  LoadDomainOf(path);
   if (dirs_.count(path)) {
     FileInfo info;
     info.type = FileType::kDirectory;
@@ -145,6 +300,7 @@ std::optional<FileInfo> IosBackupVfs::Stat(std::string_view raw) {
 
 std::vector<DirEntry> IosBackupVfs::List(std::string_view raw) {
   const std::string path = NormalizeEvidencePath(raw);
+  LoadDomainOf(path);
   auto it = dirs_.find(path);
   if (it == dirs_.end()) {
     throw EvidenceError("iPhone backup: " + path + " is not a folder");
@@ -155,6 +311,14 @@ std::vector<DirEntry> IosBackupVfs::List(std::string_view raw) {
 std::string IosBackupVfs::Read(std::string_view raw, uint64_t max_bytes) {
   const std::string path = NormalizeEvidencePath(raw);
   if (auto t = top_.find(path); t != top_.end()) {
+    if (path == "/Manifest.db" && (!db_in_backup_ || !manifest_key_.empty())) {
+      if (db_size_ > max_bytes) {
+        throw EvidenceError(path + " is larger than " +
+                            std::to_string(max_bytes) + " bytes");
+      }
+      CountFile();
+      return ReadManifest(0, db_size_);
+    }
     if (class_keys_.empty()) {
       std::string data = backup_->Read(path, max_bytes);
       CountRead(data.size());
@@ -167,12 +331,45 @@ std::string IosBackupVfs::Read(std::string_view raw, uint64_t max_bytes) {
     CountRead(t->second.size());
     return t->second;
   }
+  LoadDomainOf(path);
   auto it = files_.find(path);
   if (it == files_.end()) {
     throw EvidenceError("iPhone backup: " + path + " is not a backed-up file");
   }
   std::string data = ReadMapped(path, it->second, max_bytes);
   CountRead(data.size());
+  return data;
+}
+
+std::string IosBackupVfs::ReadRange(std::string_view raw, uint64_t offset,
+                                    uint64_t length) {
+  const std::string path = NormalizeEvidencePath(raw);
+  if (auto t = top_.find(path); t != top_.end()) {
+    std::string data;
+    if (path == "/Manifest.db" && (!db_in_backup_ || !manifest_key_.empty())) {
+      data = ReadManifest(offset, length);  // counted there
+      CountRange(path, 0);
+      return data;
+    }
+    if (class_keys_.empty()) {
+      data = backup_->ReadRange(path, offset, length);
+    } else if (offset < t->second.size()) {
+      data = t->second.substr(static_cast<size_t>(offset),
+                              static_cast<size_t>(length));
+    }
+    CountRange(path, data.size());
+    return data;
+  }
+  LoadDomainOf(path);
+  auto it = files_.find(path);
+  if (it == files_.end()) {
+    throw EvidenceError("iPhone backup: " + path + " is not a backed-up file");
+  }
+  if (!class_keys_.empty()) return Vfs::ReadRange(path, offset, length);
+  const std::string stored =
+      "/" + it->second.file_id.substr(0, 2) + "/" + it->second.file_id;
+  std::string data = backup_->ReadRange(stored, offset, length);
+  CountRange(path, data.size());
   return data;
 }
 

@@ -32,7 +32,8 @@ namespace {
 
 // The ids after `prefix` of the domains in [prefix, prefix with its '-'
 // made '.'): the domain index makes this a walk over distinct domains.
-std::vector<std::string> DomainIds(SqliteImage& conn, std::string_view prefix) {
+std::vector<std::string> DomainIds(const SqliteImage& conn,
+                                   std::string_view prefix) {
   std::string upper(prefix);
   upper.back() = '.';  // the byte after '-'
   SqliteStatement stmt;
@@ -69,6 +70,13 @@ std::vector<std::string> DomainIds(SqliteImage& conn, std::string_view prefix) {
   return ids;
 }
 
+BackupDomains ReadBackupDomains(const SqliteImage& conn) {
+  BackupDomains out;
+  out.apps = DomainIds(conn, "AppDomain-");
+  out.groups = DomainIds(conn, "AppDomainGroup-");
+  return out;
+}
+
 }  // namespace
 
 BackupDomains ReadBackupDomains(std::string_view manifest_db) {
@@ -76,10 +84,16 @@ BackupDomains ReadBackupDomains(std::string_view manifest_db) {
     throw ParseError("Manifest.db is not an SQLite database (encrypted?)");
   }
   SqliteImage conn(manifest_db, {}, "Manifest.db");
-  BackupDomains out;
-  out.apps = DomainIds(conn, "AppDomain-");
-  out.groups = DomainIds(conn, "AppDomainGroup-");
-  return out;
+  return ReadBackupDomains(conn);
+}
+
+BackupDomains ReadBackupDomains(const SqliteImage::ReadAt& read_at,
+                                uint64_t size) {
+  if (!LooksLikeSqlite(size >= 16 ? read_at(0, 16) : std::string())) {
+    throw ParseError("Manifest.db is not an SQLite database (encrypted?)");
+  }
+  SqliteImage conn(read_at, size, "Manifest.db");
+  return ReadBackupDomains(conn);
 }
 
 std::vector<std::string> BackupAppDomains(std::string_view manifest_db) {

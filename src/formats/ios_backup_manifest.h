@@ -10,11 +10,13 @@
 //     extensions share it; the group id is not a bundle id).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "formats/plist.h"
+#include "formats/sqlite_image.h"
 
 namespace contraband {
 
@@ -38,6 +40,11 @@ BackupDomains ReadBackupDomains(std::string_view manifest_db);
 
 /// The bundle ids of the AppDomain-* domains (ReadBackupDomains().apps).
 std::vector<std::string> BackupAppDomains(std::string_view manifest_db);
+
+/// The same domains, with Manifest.db (`size` bytes) read through `read_at`
+/// only where SQLite needs it: with iOS's index on domain, the index pages.
+BackupDomains ReadBackupDomains(const SqliteImage::ReadAt& read_at,
+                                uint64_t size);
 
 /// Whether the bytes start like an SQLite database.
 bool LooksLikeSqlite(std::string_view bytes);

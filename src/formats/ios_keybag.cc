@@ -181,16 +181,23 @@ std::string UnwrapFileKey(const std::map<uint32_t, std::string>& class_keys,
 }
 
 std::string DecryptAesCbcZeroIv(std::string_view key, std::string_view data) {
+  static constexpr char kZeroIv[16] = {};
+  return DecryptAesCbc(key, std::string_view(kZeroIv, 16), data);
+}
+
+std::string DecryptAesCbc(std::string_view key, std::string_view iv,
+                          std::string_view data) {
   if (key.size() != 32) throw ParseError("AES key is not 32 bytes");
+  if (iv.size() != 16) throw ParseError("AES IV is not 16 bytes");
   if (data.size() % 16 != 0) {
     throw ParseError("encrypted data is not whole AES blocks");
   }
   CipherCtx c;
-  const unsigned char iv[16] = {};
   if (!c.ctx ||
       EVP_DecryptInit_ex(c.ctx, EVP_aes_256_cbc(), nullptr,
                          reinterpret_cast<const unsigned char*>(key.data()),
-                         iv) != 1) {
+                         reinterpret_cast<const unsigned char*>(iv.data())) !=
+          1) {
     throw ParseError("AES-256-CBC setup failed");
   }
   EVP_CIPHER_CTX_set_padding(c.ctx, 0);

@@ -75,4 +75,9 @@ std::string UnwrapFileKey(const std::map<uint32_t, std::string>& class_keys,
 /// the key is not 32 bytes or the data not whole blocks.
 std::string DecryptAesCbcZeroIv(std::string_view key, std::string_view data);
 
+/// The same from the 16-byte `iv`: a range of CBC data decrypts on its own
+/// with the ciphertext block before it as IV.
+std::string DecryptAesCbc(std::string_view key, std::string_view iv,
+                          std::string_view data);
+
 }  // namespace contraband

@@ -6,7 +6,11 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <system_error>
 
 #include "formats/byte_reader.h"
@@ -29,6 +33,162 @@ void Harden(sqlite3* db) {
   sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, nullptr);
+}
+
+// The SQLite VFS of ranged databases ("contraband-ranges"): each main
+// database file is a SqliteImage::Pages found by its name in a registry;
+// reads go to its read_at, writes are refused. Temporary files (none with
+// temp_store=MEMORY) go to the default VFS.
+struct RangeFile {
+  sqlite3_file base;
+  const void* pages;
+};
+
+std::mutex& RegistryMutex() {
+  static std::mutex m;
+  return m;
+}
+std::map<std::string, const void*>& Registry() {
+  static std::map<std::string, const void*> r;
+  return r;
+}
+
+}  // namespace
+
+struct SqliteImage::Pages {
+  ReadAt read_at;
+  uint64_t size = 0;
+  std::string name;
+};
+
+namespace {
+
+int RangeClose(sqlite3_file*) { return SQLITE_OK; }
+
+int RangeRead(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
+  const auto* pages = static_cast<const SqliteImage::Pages*>(
+      reinterpret_cast<RangeFile*>(f)->pages);
+  auto* dst = static_cast<unsigned char*>(out);
+  const uint64_t want = static_cast<uint64_t>(amount);
+  const uint64_t at = static_cast<uint64_t>(offset);
+  std::string got;
+  if (offset >= 0 && at < pages->size) {
+    try {
+      got = pages->read_at(at, std::min<uint64_t>(want, pages->size - at));
+    } catch (...) {
+      return SQLITE_IOERR_READ;  // the evidence could not be read
+    }
+  }
+  const size_t n = std::min<size_t>(got.size(), static_cast<size_t>(want));
+  std::memcpy(dst, got.data(), n);
+  // As the in-memory copy: a WAL-mode header reads as rollback-journal mode
+  // (there is no log to replay).
+  for (uint64_t b : {kWriteVersionOffset, kReadVersionOffset}) {
+    if (at <= b && b < at + n && dst[b - at] == 2) dst[b - at] = 1;
+  }
+  if (n < want) {
+    std::memset(dst + n, 0, static_cast<size_t>(want - n));
+    return SQLITE_IOERR_SHORT_READ;
+  }
+  return SQLITE_OK;
+}
+
+int RangeWrite(sqlite3_file*, const void*, int, sqlite3_int64) {
+  return SQLITE_READONLY;
+}
+int RangeTruncate(sqlite3_file*, sqlite3_int64) { return SQLITE_READONLY; }
+int RangeSync(sqlite3_file*, int) { return SQLITE_OK; }
+int RangeFileSize(sqlite3_file* f, sqlite3_int64* size) {
+  *size = static_cast<sqlite3_int64>(
+      static_cast<const SqliteImage::Pages*>(
+          reinterpret_cast<RangeFile*>(f)->pages)
+          ->size);
+  return SQLITE_OK;
+}
+int RangeLock(sqlite3_file*, int) { return SQLITE_OK; }
+int RangeCheckReservedLock(sqlite3_file*, int* out) {
+  *out = 0;
+  return SQLITE_OK;
+}
+int RangeFileControl(sqlite3_file*, int, void*) { return SQLITE_NOTFOUND; }
+int RangeSectorSize(sqlite3_file*) { return 512; }
+int RangeDeviceCharacteristics(sqlite3_file*) { return SQLITE_IOCAP_IMMUTABLE; }
+
+const sqlite3_io_methods kRangeMethods = {
+    1,         RangeClose,    RangeRead,
+    RangeWrite, RangeTruncate, RangeSync,
+    RangeFileSize, RangeLock,  RangeLock,
+    RangeCheckReservedLock, RangeFileControl, RangeSectorSize,
+    RangeDeviceCharacteristics, nullptr, nullptr,
+    nullptr,   nullptr,       nullptr,
+    nullptr};
+
+sqlite3_vfs* DefaultVfs() { return sqlite3_vfs_find(nullptr); }
+
+int RangeOpen(sqlite3_vfs*, const char* name, sqlite3_file* f, int flags,
+              int* out_flags) {
+  if (name == nullptr || !(flags & SQLITE_OPEN_MAIN_DB)) {
+    // A temporary file: the default VFS's own (its file fits: szOsFile).
+    sqlite3_vfs* d = DefaultVfs();
+    return d->xOpen(d, name, f, flags, out_flags);
+  }
+  f->pMethods = nullptr;
+  const void* pages = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(RegistryMutex());
+    auto it = Registry().find(name);
+    if (it != Registry().end()) pages = it->second;
+  }
+  if (pages == nullptr) return SQLITE_CANTOPEN;
+  if (flags & (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) {
+    return SQLITE_CANTOPEN;
+  }
+  reinterpret_cast<RangeFile*>(f)->pages = pages;
+  f->pMethods = &kRangeMethods;
+  if (out_flags) *out_flags = SQLITE_OPEN_READONLY;
+  return SQLITE_OK;
+}
+int RangeDelete(sqlite3_vfs*, const char*, int) { return SQLITE_IOERR_DELETE; }
+int RangeAccess(sqlite3_vfs*, const char*, int, int* out) {
+  *out = 0;  // no journal, no log, nothing beside the database
+  return SQLITE_OK;
+}
+int RangeFullPathname(sqlite3_vfs*, const char* name, int n, char* out) {
+  sqlite3_snprintf(n, out, "%s", name);
+  return SQLITE_OK;
+}
+int RangeRandomness(sqlite3_vfs*, int n, char* out) {
+  return DefaultVfs()->xRandomness(DefaultVfs(), n, out);
+}
+int RangeSleep(sqlite3_vfs*, int us) {
+  return DefaultVfs()->xSleep(DefaultVfs(), us);
+}
+int RangeCurrentTime(sqlite3_vfs*, double* out) {
+  return DefaultVfs()->xCurrentTime(DefaultVfs(), out);
+}
+int RangeGetLastError(sqlite3_vfs*, int, char*) { return 0; }
+
+constexpr const char* kRangeVfsName = "contraband-ranges";
+
+void RegisterRangeVfs() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    static sqlite3_vfs vfs{};
+    vfs.iVersion = 1;
+    vfs.szOsFile = std::max<int>(static_cast<int>(sizeof(RangeFile)),
+                                 DefaultVfs()->szOsFile);
+    vfs.mxPathname = 512;
+    vfs.zName = kRangeVfsName;
+    vfs.xOpen = RangeOpen;
+    vfs.xDelete = RangeDelete;
+    vfs.xAccess = RangeAccess;
+    vfs.xFullPathname = RangeFullPathname;
+    vfs.xRandomness = RangeRandomness;
+    vfs.xSleep = RangeSleep;
+    vfs.xCurrentTime = RangeCurrentTime;
+    vfs.xGetLastError = RangeGetLastError;
+    sqlite3_vfs_register(&vfs, 0);
+  });
 }
 
 }  // namespace
@@ -130,7 +290,48 @@ SqliteImage::SqliteImage(std::string_view db, std::string_view wal,
   Harden(db_);
 }
 
-SqliteImage::~SqliteImage() { sqlite3_close_v2(db_); }
+SqliteImage::SqliteImage(ReadAt read_at, uint64_t size, std::string label)
+    : pages_(std::make_unique<Pages>()) {
+  std::string head;
+  try {
+    head = size >= 100 ? read_at(0, 100) : std::string();
+  } catch (const std::exception& e) {
+    throw ParseError(label + ": cannot read the database: " + e.what());
+  }
+  if (head.size() < 100 ||
+      head.substr(0, kSqliteMagic.size()) != kSqliteMagic) {
+    throw ParseError("not an SQLite database (no \"SQLite format 3\" magic)");
+  }
+  RegisterRangeVfs();
+  static std::atomic<uint64_t> serial{0};
+  pages_->read_at = std::move(read_at);
+  pages_->size = size;
+  pages_->name = "/contraband-ranges/" + std::to_string(++serial);
+  {
+    std::lock_guard<std::mutex> lock(RegistryMutex());
+    Registry()[pages_->name] = pages_.get();
+  }
+  const std::string uri = "file:" + pages_->name + "?immutable=1";
+  if (sqlite3_open_v2(uri.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                      kRangeVfsName) != SQLITE_OK) {
+    const std::string e = error();
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    std::lock_guard<std::mutex> lock(RegistryMutex());
+    Registry().erase(pages_->name);
+    throw ParseError(label + ": cannot open the database: " + e);
+  }
+  Harden(db_);
+  sqlite3_exec(db_, "PRAGMA temp_store = MEMORY", nullptr, nullptr, nullptr);
+}
+
+SqliteImage::~SqliteImage() {
+  sqlite3_close_v2(db_);
+  if (pages_) {
+    std::lock_guard<std::mutex> lock(RegistryMutex());
+    Registry().erase(pages_->name);
+  }
+}
 
 std::string SqliteImage::error() const {
   return db_ ? sqlite3_errmsg(db_) : "out of memory";

@@ -6,6 +6,8 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +27,15 @@ class SqliteImage {
   /// ParseError when the bytes are not an SQLite database or cannot be
   /// opened.
   SqliteImage(std::string_view db, std::string_view wal, std::string label);
+  /// A database of `size` bytes read in pages as SQLite asks for them,
+  /// through `read_at` (up to `length` bytes at `offset`, fewer at the end;
+  /// it may throw), never held whole: for a large database of which a query
+  /// needs a few pages (an index walk). No log is read; the connection is
+  /// immutable (no locks, no journal) and keeps its temporary tables in
+  /// memory. `read_at` must outlive the object. Throws ParseError as above.
+  using ReadAt = std::function<std::string(uint64_t offset, uint64_t length)>;
+  SqliteImage(ReadAt read_at, uint64_t size, std::string label);
+  struct Pages;  ///< the ranged reader (internal to sqlite_image.cc)
   ~SqliteImage();
   SqliteImage(const SqliteImage&) = delete;
   SqliteImage& operator=(const SqliteImage&) = delete;
@@ -36,6 +47,7 @@ class SqliteImage {
  private:
   class PrivateFolder;
   std::string copy_;  ///< the deserialized bytes; outlives the connection
+  std::unique_ptr<Pages> pages_;  ///< the ranged reader; outlives it too
   std::unique_ptr<PrivateFolder> folder_;
   sqlite3* db_ = nullptr;
 };

@@ -8,7 +8,8 @@
 // listing (also under /var, as extractions without private/ have them),
 // and TCC.db (ios-tcc and macos-tcc, with the input also as its write-ahead
 // log); and the backup's path mapping (IosBackupVfs) with the input as
-// Manifest.db, walked and read.
+// Manifest.db, walked and read; and the same bytes as a Manifest.db read in
+// ranges from the backup folder, plain and as AES-CBC ciphertext.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -99,6 +100,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     }
   } catch (const EvidenceError&) {
+  }
+
+  for (const std::string& key : {std::string(), std::string(32, 'k')}) {
+    try {
+      auto stored = std::make_unique<MemoryVfs>();
+      stored->AddFile("/Manifest.db",
+                      key.empty() ? copy : copy.substr(0, copy.size() / 16 * 16));
+      IosBackupVfs ranged(std::move(stored), {{"/Manifest.db", ""}},
+                          IosBackupVfs::ManifestFile{key}, {});
+      for (const DirEntry& e : ranged.List("/")) {
+        if (e.type == FileType::kDirectory) (void)ranged.List("/" + e.name);
+      }
+      (void)ranged.file_count();
+      (void)ranged.ReadRange("/Manifest.db", size / 3, 4096);
+    } catch (const EvidenceError&) {
+    }
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 """Writes a small iTunes/Finder-style iPhone backup for the tests.
 
     make_ios_backup.py OUT_DIR [--password P] [--dpic N] [--iter N]
+                       [--apps N] [--rows N]
 
 The backup lists WeChat (with an iTunesMetadata receipt) and WhatsApp in
 Manifest.plist "Applications" and Info.plist "Installed Applications", and
@@ -14,6 +15,17 @@ PBKDF2-SHA1(PBKDF2-SHA256(password, DPSL, DPIC), SALT, ITER), and
 Manifest.db AES-256-CBC encrypted (zero IV) with a ManifestKey wrapped by
 class key 3. The iteration counts are low (default 10 each) so tests are
 fast; iOS uses DPIC 10,000,000. Uses Debian's python3-cryptography.
+
+For benchmarks (bench/run), --apps N adds N more apps (com.example.app0001
+...: in Manifest.plist "Applications", Info.plist "Installed Applications"
+and a few AppDomain-* rows each) and --rows N fills Manifest.db up to N
+Files rows spread over the domains as in a real backup (apps' containers,
+their group and plugin containers, HomeDomain, MediaDomain, CameraRollDomain
+and the system domains), each file row with its MBFile record in
+Files.file, and the schema gets iOS's two other indexes (relativePath,
+flags). The filler files' stored bytes are not written (nothing reads
+them; 200,000 files would cost 800 MB of blocks). Without these options the
+backup is the small one the tests use.
 """
 import argparse
 import hashlib
@@ -30,7 +42,7 @@ def tlv(tag, value):
     return tag + struct.pack(">I", len(value)) + value
 
 
-def build_plain(out):
+def build_plain(out, apps=0, rows=0):
     os.makedirs(out, exist_ok=True)
     itunes = plistlib.dumps({
         "itemId": 414478124,
@@ -68,6 +80,16 @@ def build_plain(out):
         "Installed Applications": ["com.tencent.xin",
                                    "net.whatsapp.WhatsApp"],
     }
+    for app in extra_apps(apps):
+        manifest["Applications"][app] = {
+            "CFBundleIdentifier": app,
+            "CFBundleVersion": "1.%d.0" % (int(app[-4:]) % 50),
+            "CFBundleShortVersionString": "1.%d" % (int(app[-4:]) % 50),
+            "Path": "/var/containers/Bundle/Application/%s/App%s.app"
+                    % (hashlib.sha1(app.encode()).hexdigest()[:8].upper(),
+                       app[-4:]),
+        }
+        info["Installed Applications"].append(app)
     db_path = os.path.join(out, "Manifest.db")
     if os.path.exists(db_path):
         os.remove(db_path)
@@ -82,9 +104,105 @@ def build_plain(out):
                    (file_id(domain, rel), domain, rel, flags))
         if flags == 1:
             write_stored(out, file_id(domain, rel), data)
+    if apps or rows:
+        # iOS's other two indexes (as in a real Manifest.db).
+        db.executescript(
+            "CREATE INDEX FilesRelativePathIdx ON Files(relativePath);"
+            "CREATE INDEX FilesFlagsIdx ON Files(flags);")
+        db.executemany("INSERT OR IGNORE INTO Files VALUES (?, ?, ?, ?, ?)",
+                       filler_rows(apps, rows - len(ROWS)))
     db.commit()
     db.close()
     return manifest, info
+
+
+def extra_apps(n):
+    return ["com.example.app%04d" % i for i in range(1, n + 1)]
+
+
+def mbfile(rel, flags, size, n):
+    """An MBFile record as iOS keeps it in Files.file (no EncryptionKey:
+    encrypt() adds one to the rows it encrypts)."""
+    obj = {"$class": plistlib.UID(3), "Birth": 1700000000 + n,
+           "LastModified": 1700000000 + n, "LastStatusChange":
+           1700000000 + n, "Mode": 0o100644 if flags == 1 else 0o40755,
+           "InodeNumber": 100000 + n, "UserID": 501, "GroupID": 501,
+           "ProtectionClass": 3, "Size": size, "Flags": 0,
+           "RelativePath": plistlib.UID(2)}
+    return plistlib.dumps({
+        "$version": 100000, "$archiver": "NSKeyedArchiver",
+        "$top": {"root": plistlib.UID(1)},
+        "$objects": ["$null", obj, rel,
+                     {"$classname": "MBFile",
+                      "$classes": ["MBFile", "NSObject"]}],
+    }, fmt=plistlib.FMT_BINARY)
+
+
+def filler_rows(apps, n):
+    """(fileID, domain, relativePath, flags, MBFile) rows: about 60 % in
+    the apps' containers, 8 % in their group and plugin containers, 15 %
+    HomeDomain, 10 % MediaDomain, 4 % CameraRollDomain, 3 % system domains;
+    one row in five a folder. Each app has at least its container's folder
+    and preferences rows."""
+    ids = ["com.tencent.xin", "net.whatsapp.WhatsApp"] + extra_apps(apps)
+    out = []
+    seen = set()
+
+    def add(domain, rel, flags):
+        if (domain, rel) in seen:
+            return
+        seen.add((domain, rel))
+        size = 0 if flags == 2 else (len(out) * 7919) % 200000
+        out.append((file_id(domain, rel), domain, rel, flags,
+                    mbfile(rel, flags, size, len(out))))
+
+    for app in extra_apps(apps):
+        d = "AppDomain-" + app
+        add(d, "", 2)
+        for rel in ("Documents", "Library", "Library/Preferences",
+                    "Library/Caches"):
+            add(d, rel, 2)
+        add(d, "Library/Preferences/%s.plist" % app, 1)
+    system = ["RootDomain", "SystemPreferencesDomain", "KeychainDomain",
+              "WirelessDomain", "ManagedPreferencesDomain", "DatabaseDomain",
+              "HomeKitDomain", "HealthDomain"]
+    i = 0
+    while len(out) < n:
+        k = i % 100
+        folder = i % 5 == 0
+        sub = "f%03d" % (i // 7 % 997)
+        if k < 60:
+            d = "AppDomain-" + ids[i * 7 % len(ids)]
+            rel = ("Library/Caches/%s" % sub if folder else
+                   "Library/Caches/%s/cache%07d.db" % (sub, i))
+        elif k < 64:
+            d = "AppDomainGroup-group." + ids[i * 11 % len(ids)]
+            rel = ("Library/%s" % sub if folder else
+                   "Library/%s/shared%07d.dat" % (sub, i))
+        elif k < 68:
+            d = "AppDomainPlugin-%s.widget" % ids[i * 13 % len(ids)]
+            rel = ("Library/%s" % sub if folder else
+                   "Library/%s/ext%07d.plist" % (sub, i))
+        elif k < 83:
+            d = "HomeDomain"
+            rel = ("Library/%s" % sub if folder else
+                   "Library/%s/home%07d.plist" % (sub, i))
+        elif k < 93:
+            d = "MediaDomain"
+            rel = ("Media/Recordings/%s" % sub if folder else
+                   "Media/Recordings/%s/%07d.m4a" % (sub, i))
+        elif k < 97:
+            d = "CameraRollDomain"
+            rel = ("Media/DCIM/%03dAPPLE" % (i // 7 % 997 + 100) if folder
+                   else "Media/DCIM/%03dAPPLE/IMG_%07d.HEIC"
+                   % (i // 7 % 997 + 100, i))
+        else:
+            d = system[i // 100 % len(system)]
+            rel = ("Library/%s" % sub if folder else
+                   "Library/%s/sys%07d.db" % (sub, i))
+        i += 1
+        add(d, rel, 2 if folder else 1)
+    return out
 
 
 # (domain, relativePath, flags: 1 file / 2 folder, bytes)
@@ -109,7 +227,7 @@ def write_stored(out, fid, data):
         f.write(data)
 
 
-def encrypt(out, manifest, password, dpic, iters):
+def encrypt(out, manifest, password, dpic, iters, filler=False):
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
     from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
@@ -169,6 +287,28 @@ def encrypt(out, manifest, password, dpic, iters):
             ],
         }, fmt=plistlib.FMT_BINARY)
         db.execute("UPDATE Files SET file = ? WHERE fileID = ?", (mbfile, fid))
+    if filler:
+        # Every other file row gets its own wrapped key in its MBFile, as
+        # iOS stores it (its stored bytes are not written).
+        known = {file_id(d, r) for d, r, _, _ in ROWS}
+        updates = []
+        for fid, rel, flags, blob in db.execute(
+                "SELECT fileID, relativePath, flags, file FROM Files"):
+            if fid in known or flags != 1 or blob is None:
+                continue
+            archive = plistlib.loads(blob)
+            archive["$objects"][1]["EncryptionKey"] = plistlib.UID(
+                len(archive["$objects"]))
+            archive["$objects"].append(
+                {"$class": plistlib.UID(len(archive["$objects"]) + 1),
+                 "NS.data": struct.pack("<I", 3) +
+                 aes_key_wrap(class_keys[3], os.urandom(32))})
+            archive["$objects"].append(
+                {"$classname": "NSMutableData",
+                 "$classes": ["NSMutableData", "NSData", "NSObject"]})
+            updates.append((plistlib.dumps(archive, fmt=plistlib.FMT_BINARY),
+                            fid))
+        db.executemany("UPDATE Files SET file = ? WHERE fileID = ?", updates)
     db.commit()
     db.close()
     with open(db_path, "rb") as f:
@@ -185,10 +325,13 @@ def main():
     p.add_argument("--password")
     p.add_argument("--dpic", type=int, default=10)
     p.add_argument("--iter", type=int, default=10)
+    p.add_argument("--apps", type=int, default=0)
+    p.add_argument("--rows", type=int, default=0)
     args = p.parse_args()
-    manifest, info = build_plain(args.out)
+    manifest, info = build_plain(args.out, args.apps, args.rows)
     if args.password is not None:
-        encrypt(args.out, manifest, args.password, args.dpic, args.iter)
+        encrypt(args.out, manifest, args.password, args.dpic, args.iter,
+                bool(args.apps or args.rows))
     with open(os.path.join(args.out, "Manifest.plist"), "wb") as f:
         plistlib.dump(manifest, f, fmt=plistlib.FMT_BINARY)
     with open(os.path.join(args.out, "Info.plist"), "wb") as f:

@@ -47,9 +47,13 @@ constexpr uint64_t kMaxManifestDbBytes = 2ull << 30;
 class IosBackupCollector : public Collector {
  public:
   std::vector<FileRequest> Requests() const override {
+    // Manifest.db in ranges: its domain index is all that is read of a
+    // database that may be hundreds of MB.
+    FileRequest db{"/Manifest.db", kMaxManifestDbBytes};
+    db.ranges = true;
     return {{"/Info.plist", kMaxInfoBytes},
             {"/Manifest.plist", kMaxManifestPlistBytes},
-            {"/Manifest.db", kMaxManifestDbBytes}};
+            db};
   }
 
   void Collect(const EvidenceFile& file, CollectorSink& sink) override {
@@ -60,7 +64,9 @@ class IosBackupCollector : public Collector {
     } else if (file.path == "/Manifest.db") {
       // Read now, while its bytes are handed over; kept are only ids.
       try {
-        BackupDomains domains = ReadBackupDomains(file.data);
+        BackupDomains domains =
+            file.read_at ? ReadBackupDomains(file.read_at, file.info.size)
+                         : ReadBackupDomains(file.data);
         domains_ = std::move(domains.apps);
         groups_ = std::move(domains.groups);
         have_db_ = true;

@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "collectors/collector.h"
+#include "collectors/ios/private_var.h"
 #include "collectors/profile_user.h"
 #include "formats/parse_error.h"
 #include "formats/tcc_db.h"
@@ -122,9 +123,11 @@ std::unique_ptr<Collector> MakeMacosTccCollector() {
           "/Users/*/Library/Application Support/com.apple.TCC/TCC.db"});
 }
 
+// Also at /var/mobile/... in extractions whose tool dropped private/.
 std::unique_ptr<Collector> MakeIosTccCollector() {
-  return std::make_unique<TccCollector>(
-      "ios", std::vector<std::string>{"/private/var/mobile/Library/TCC/TCC.db"});
+  return WithPrivateVarAlias(std::make_unique<TccCollector>(
+      "ios",
+      std::vector<std::string>{"/private/var/mobile/Library/TCC/TCC.db"}));
 }
 
 }  // namespace contraband
