@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <pugixml.hpp>
 #include <system_error>
 
@@ -194,70 +195,110 @@ std::string Base64(std::string_view bytes) {
 }
 
 // Builds the tree from start/end events, enforcing the limits once for both
-// encodings.
+// encodings. An open element's attributes and children are gathered in
+// per-depth scratch vectors that keep their capacity from one element to the
+// next, and each element gets its final vectors in one allocation of the
+// right size when it ends: growing every element's vectors one push at a
+// time cost as much as the rest of a 2,000-package parse (bench/README.md,
+// Android).
 class TreeBuilder {
  public:
+  explicit TreeBuilder(std::initializer_list<std::string_view> drop)
+      : drop_(drop) {}
+
   void Start(std::string name) {
     if (done_) throw ParseError("a second root element <" + name + ">");
-    if (open_.size() >= kMaxAndroidXmlDepth) {
+    if (depth_ >= kMaxAndroidXmlDepth) {
       throw ParseError("elements nested deeper than " +
                        std::to_string(kMaxAndroidXmlDepth));
     }
     Count();
-    open_.emplace_back();
-    open_.back().element.name = std::move(name);
+    if (depth_ == levels_.size()) levels_.emplace_back();
+    if (dropping_from_ == 0) {
+      for (std::string_view d : drop_) {
+        if (name == d) dropping_from_ = depth_ + 1;
+      }
+    }
+    Level& l = levels_[depth_++];
+    l.element = AndroidXmlElement{};
+    l.element.name = std::move(name);  // kept when dropped: end tags match it
+    l.text.clear();
+    l.attributes.clear();
+    l.children.clear();
+    dropped_attributes_ = 0;
   }
+  /// False inside a dropped subtree: the caller may then count its
+  /// attributes (DroppedAttribute) without making their strings.
+  bool Keeping() const { return dropping_from_ == 0; }
+  void DroppedAttribute() { Attribute({}, {}); }
   void Attribute(std::string name, std::string value) {
-    if (open_.empty()) throw ParseError("an attribute outside any element");
-    AndroidXmlElement& e = open_.back().element;
-    if (e.attributes.size() >= kMaxAndroidXmlAttributes) {
-      throw ParseError("element <" + e.name + "> has more than " +
+    if (depth_ == 0) throw ParseError("an attribute outside any element");
+    Level& l = levels_[depth_ - 1];
+    if (l.attributes.size() + dropped_attributes_ >= kMaxAndroidXmlAttributes) {
+      throw ParseError("element <" + l.element.name + "> has more than " +
                        std::to_string(kMaxAndroidXmlAttributes) +
                        " attributes");
     }
     Count();
-    e.attributes.push_back({std::move(name), std::move(value)});
+    if (dropping_from_ != 0) {
+      ++dropped_attributes_;  // counted per element like the kept ones
+      return;
+    }
+    l.attributes.push_back({std::move(name), std::move(value)});
   }
   void Text(std::string_view text) {
-    if (open_.empty()) return;  // whitespace around the root
-    std::string& t = open_.back().text;
+    if (depth_ == 0 || dropping_from_ != 0) return;  // around the root; dropped
+    std::string& t = levels_[depth_ - 1].text;
     if (t.size() + text.size() > kMaxAndroidXmlBytes) {
       throw ParseError("element text over the size limit");
     }
     t += text;
   }
   void End(std::string_view name) {
-    if (open_.empty()) {
+    if (depth_ == 0) {
       throw ParseError("end tag </" + std::string(name) + "> with no open element");
     }
-    Open top = std::move(open_.back());
-    open_.pop_back();
-    if (!name.empty() && name != top.element.name) {
+    Level& l = levels_[depth_ - 1];
+    if (!name.empty() && name != l.element.name) {
       throw ParseError("end tag </" + std::string(name) + "> closes <" +
-                       top.element.name + ">");
+                       l.element.name + ">");
     }
-    top.element.text = std::string(TrimAscii(top.text, kXmlBlank));
-    if (open_.empty()) {
-      root_ = std::move(top.element);
+    --depth_;
+    if (dropping_from_ != 0) {
+      if (depth_ + 1 == dropping_from_) dropping_from_ = 0;
+      return;
+    }
+    AndroidXmlElement& e = l.element;
+    e.text = std::string(TrimAscii(l.text, kXmlBlank));
+    e.attributes.assign(std::make_move_iterator(l.attributes.begin()),
+                        std::make_move_iterator(l.attributes.end()));
+    e.children.assign(std::make_move_iterator(l.children.begin()),
+                      std::make_move_iterator(l.children.end()));
+    l.attributes.clear();
+    l.children.clear();
+    if (depth_ == 0) {
+      root_ = std::move(e);
       done_ = true;
     } else {
-      open_.back().element.children.push_back(std::move(top.element));
+      levels_[depth_ - 1].children.push_back(std::move(e));
     }
   }
-  bool InsideElement() const { return !open_.empty(); }
+  bool InsideElement() const { return depth_ > 0; }
   AndroidXmlElement Finish() {
-    if (!open_.empty()) {
-      throw ParseError("the file ends inside <" + open_.back().element.name +
-                       ">");
+    if (depth_ > 0) {
+      throw ParseError("the file ends inside <" +
+                       levels_[depth_ - 1].element.name + ">");
     }
     if (!done_) throw ParseError("no root element");
     return std::move(root_);
   }
 
  private:
-  struct Open {
-    AndroidXmlElement element;
+  struct Level {
+    AndroidXmlElement element;  ///< name only until it ends
     std::string text;
+    std::vector<AndroidXmlAttribute> attributes;
+    std::vector<AndroidXmlElement> children;
   };
   void Count() {
     if (++nodes_ > kMaxAndroidXmlNodes) {
@@ -265,7 +306,11 @@ class TreeBuilder {
                        " elements and attributes");
     }
   }
-  std::vector<Open> open_;
+  std::initializer_list<std::string_view> drop_;
+  std::vector<Level> levels_;  ///< [0, depth_) are open; never shrinks
+  size_t depth_ = 0;
+  size_t dropping_from_ = 0;  ///< depth (1-based) of the dropped element; 0: none
+  size_t dropped_attributes_ = 0;  ///< of the open element, when dropped
   AndroidXmlElement root_;
   bool done_ = false;
   size_t nodes_ = 0;
@@ -273,7 +318,8 @@ class TreeBuilder {
 
 class AbxReader {
  public:
-  explicit AbxReader(std::string_view bytes) : in_(bytes) {}
+  AbxReader(std::string_view bytes, std::initializer_list<std::string_view> drop)
+      : in_(bytes), tree_(drop) {}
 
   AndroidXmlElement Read() {
     in_.skip(4, "ABX magic");
@@ -425,8 +471,13 @@ class AbxReader {
 
 void CopyElement(const pugi::xml_node& node, TreeBuilder& tree) {
   tree.Start(node.name());
+  const bool keep = tree.Keeping();
   for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
-    tree.Attribute(a.name(), a.value());
+    if (keep) {
+      tree.Attribute(a.name(), a.value());
+    } else {
+      tree.DroppedAttribute();
+    }
   }
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
     switch (c.type()) {
@@ -435,7 +486,7 @@ void CopyElement(const pugi::xml_node& node, TreeBuilder& tree) {
         break;
       case pugi::node_pcdata:
       case pugi::node_cdata:
-        tree.Text(c.value());
+        if (keep) tree.Text(c.value());
         break;
       default:
         break;
@@ -444,7 +495,8 @@ void CopyElement(const pugi::xml_node& node, TreeBuilder& tree) {
   tree.End(node.name());
 }
 
-AndroidXmlElement ReadTextXml(std::string_view xml) {
+AndroidXmlElement ReadTextXml(std::string_view xml,
+                              std::initializer_list<std::string_view> drop) {
   // A DOCTYPE can declare entities; Android never writes one, so its
   // presence alone ends the read (no billion laughs).
   if (xml.find("<!DOCTYPE") != std::string_view::npos) {
@@ -459,7 +511,7 @@ AndroidXmlElement ReadTextXml(std::string_view xml) {
                      parsed.description() + " at byte " +
                      std::to_string(parsed.offset));
   }
-  TreeBuilder tree;
+  TreeBuilder tree(drop);
   for (pugi::xml_node c = doc.first_child(); c; c = c.next_sibling()) {
     if (c.type() == pugi::node_element) CopyElement(c, tree);
   }
@@ -486,7 +538,8 @@ bool IsAndroidBinaryXml(std::string_view bytes) {
   return bytes.substr(0, 4) == kAbxMagic;
 }
 
-AndroidXmlDocument ParseAndroidXml(std::string_view bytes) {
+AndroidXmlDocument ParseAndroidXml(std::string_view bytes,
+                                   std::initializer_list<std::string_view> drop) {
   if (bytes.size() > kMaxAndroidXmlBytes) {
     throw ParseError("file is " + std::to_string(bytes.size()) +
                      " bytes, over the " + std::to_string(kMaxAndroidXmlBytes) +
@@ -495,14 +548,14 @@ AndroidXmlDocument ParseAndroidXml(std::string_view bytes) {
   AndroidXmlDocument doc;
   if (IsAndroidBinaryXml(bytes)) {
     doc.binary = true;
-    doc.root = AbxReader(bytes).Read();
+    doc.root = AbxReader(bytes, drop).Read();
   } else if (bytes.substr(0, 3) == "ABX") {
     throw ParseError("binary XML of an unknown version " +
                      std::to_string(bytes.size() > 3
                                         ? static_cast<uint8_t>(bytes[3])
                                         : 0));
   } else {
-    doc.root = ReadTextXml(bytes);
+    doc.root = ReadTextXml(bytes, drop);
   }
   return doc;
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,7 +55,11 @@ bool IsAndroidBinaryXml(std::string_view bytes);
 /// Reads either encoding. Throws ParseError for a file that is neither
 /// well-formed text XML nor a well-formed ABX stream, for a text file with a
 /// DOCTYPE (entity declarations: Android never writes one), and for a file
-/// over any of the limits above.
-AndroidXmlDocument ParseAndroidXml(std::string_view bytes);
+/// over any of the limits above. The subtrees of elements named in `drop`
+/// are read, checked and counted against the limits like the rest, but not
+/// kept (the element itself is dropped too): a reader that never looks at
+/// them (packages.xml's per-package <perms>) need not pay for building them.
+AndroidXmlDocument ParseAndroidXml(std::string_view bytes,
+                                   std::initializer_list<std::string_view> drop = {});
 
 }  // namespace contraband

@@ -33,6 +33,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   } catch (const ParseError&) {
   }
+  try {
+    (void)ReadAndroidPackagesXmlBytes(first);  // with subtrees dropped
+  } catch (const ParseError&) {
+  }
   (void)ReadAndroidPackagesList(second);
   (void)AndroidHexMillisToRfc3339(second.substr(0, 20));
 

@@ -270,6 +270,83 @@ TEST_CASE("packages.xml written as ABX reads as its text form", "[android]") {
   CHECK(skype->cert_sha256 == std::vector<std::string>{kSkypeCert});
 }
 
+TEST_CASE("Android XML drops the subtrees it is told to and still checks them",
+          "[android]") {
+  const std::string xml =
+      "<packages><package name=\"a\"><sigs count=\"1\"><cert index=\"0\"/>"
+      "</sigs><perms><item name=\"p\" granted=\"true\"/></perms>"
+      "<proper-signing-keyset identifier=\"1\"/></package>"
+      "<keyset-settings><keys/></keyset-settings></packages>";
+  const AndroidXmlDocument full = ParseAndroidXml(xml);
+  const AndroidXmlDocument dropped =
+      ParseAndroidXml(xml, {"perms", "keyset-settings"});
+  REQUIRE(full.root.children.size() == 2);
+  REQUIRE(dropped.root.children.size() == 1);  // <keyset-settings> gone
+  const AndroidXmlElement& package = dropped.root.children[0];
+  CHECK(package.AttributeOr("name") == "a");
+  REQUIRE(package.children.size() == 2);  // <sigs>, <proper-signing-keyset>
+  CHECK(package.children[0] == full.root.children[0].children[0]);
+  CHECK(package.children[1].name == "proper-signing-keyset");
+  // The same from ABX.
+  const std::string abx = AndroidXmlToAbx(full.root);
+  CHECK(ParseAndroidXml(abx, {"perms", "keyset-settings"}).root == dropped.root);
+  // Dropped subtrees are still parsed under the limits: depth, broken end
+  // tags, attributes per element.
+  std::string deep = "<packages><perms>";
+  for (int i = 0; i < 100; ++i) deep += "<a>";
+  for (int i = 0; i < 100; ++i) deep += "</a>";
+  deep += "</perms></packages>";
+  CHECK_THROWS_WITH(ParseAndroidXml(deep, {"perms"}), Catch::Contains("deeper"));
+  AbxWriter w;
+  w.StartTag("packages");
+  w.StartTag("perms");
+  w.StartTag("item");
+  w.EndTag("perms");  // closes <item>
+  CHECK_THROWS_WITH(ParseAndroidXml(w.Finish(), {"perms"}),
+                    Catch::Contains("closes <item>"));
+  AbxWriter many;
+  many.StartTag("packages");
+  many.StartTag("perms");
+  for (int i = 0; i < 300; ++i) many.AttributeInt("a" + std::to_string(i), i);
+  CHECK_THROWS_WITH(ParseAndroidXml(many.Finish(), {"perms"}),
+                    Catch::Contains("more than 256 attributes"));
+}
+
+TEST_CASE("packages.xml read without its permissions reads the same packages",
+          "[android]") {
+  const auto path =
+      CorpusPath("android/museum_hickman_android10/data/system/packages.xml");
+  SKIP_UNLESS_CORPUS(path);
+  const std::string bytes = ReadHostFile(*path);
+  const AndroidPackages full = ReadAndroidPackagesXml(ParseAndroidXml(bytes));
+  const AndroidPackages quick = ReadAndroidPackagesXmlBytes(bytes);
+  REQUIRE(quick.packages.size() == 291);
+  REQUIRE(quick.packages.size() == full.packages.size());
+  for (size_t i = 0; i < full.packages.size(); ++i) {
+    const AndroidPackage& a = full.packages[i];
+    const AndroidPackage& b = quick.packages[i];
+    INFO(a.name);
+    CHECK(b.name == a.name);
+    CHECK(b.version_code == a.version_code);
+    CHECK(b.code_path == a.code_path);
+    CHECK(b.cert_sha256 == a.cert_sha256);
+    CHECK(b.cert_subject == a.cert_subject);
+    CHECK(b.first_installed == a.first_installed);
+    CHECK(b.updated_system_app == a.updated_system_app);
+  }
+  CHECK(quick.problems == full.problems);
+  // Subjects come from the certificate's subject alone (no public key
+  // decoded): Skype's, and Android's platform key (CN=Android).
+  CHECK(Find(quick, "com.skype.raider")->cert_subject == "Skype");
+  CHECK(Find(quick, "com.google.omadm.trigger")->cert_subject == "Android");
+  // The same from ABX.
+  const AndroidPackages binary = ReadAndroidPackagesXmlBytes(
+      AndroidXmlToAbx(ParseAndroidXml(bytes).root));
+  REQUIRE(binary.packages.size() == 291);
+  CHECK(Find(binary, "com.skype.raider")->cert_sha256 ==
+        std::vector<std::string>{kSkypeCert});
+}
+
 TEST_CASE("package-restrictions.xml: per-user install state", "[android]") {
   const auto path = CorpusPath(
       "android/redr_android8.1_emulator/data/system/users/0/"

@@ -68,10 +68,10 @@ class AndroidPackagesCollector : public Collector {
           file.path, ReadAndroidPackageRestrictions(ParseAndroidXml(file.data))};
     } else if (EndsWith(file.path, "/packages.xml")) {
       xml_ = PackageFile{file.path,
-                         ReadAndroidPackagesXml(ParseAndroidXml(file.data))};
+                         ReadAndroidPackagesXmlBytes(file.data)};
     } else if (EndsWith(file.path, "/packages-backup.xml")) {
       backup_ = PackageFile{file.path,
-                            ReadAndroidPackagesXml(ParseAndroidXml(file.data))};
+                            ReadAndroidPackagesXmlBytes(file.data)};
     } else if (EndsWith(file.path, "/packages.list")) {
       list_ = PackageFile{file.path, ReadAndroidPackagesList(file.data)};
     }

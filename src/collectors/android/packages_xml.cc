@@ -39,24 +39,72 @@ bool DecodeHex(std::string_view hex, std::string& out) {
 
 bool IsTrue(std::string_view v) { return v == "true"; }
 
+// One DER element at the front of `in`: its tag, its contents and the
+// whole element (tag and length included); `in` moves past it. False when
+// the length is malformed or runs past the input.
+bool NextDer(std::string_view& in, uint8_t& tag, std::string_view& contents,
+             std::string_view& whole) {
+  if (in.size() < 2) return false;
+  tag = static_cast<uint8_t>(in[0]);
+  size_t length = static_cast<uint8_t>(in[1]);
+  size_t header = 2;
+  if (length & 0x80) {
+    const size_t bytes = length & 0x7F;
+    if (bytes == 0 || bytes > 4 || in.size() < 2 + bytes) return false;
+    length = 0;
+    for (size_t i = 0; i < bytes; ++i) {
+      length = (length << 8) | static_cast<uint8_t>(in[2 + i]);
+    }
+    header += bytes;
+  }
+  if (length > in.size() - header) return false;
+  contents = in.substr(header, length);
+  whole = in.substr(0, header + length);
+  in.remove_prefix(header + length);
+  return true;
+}
+
+// The subject Name of a DER certificate, as the whole DER element; "" when
+// the bytes are not shaped as Certificate { TBSCertificate { [0] version
+// (optional), serialNumber, signature, issuer, validity, subject, ... } }.
+std::string_view SubjectDer(std::string_view der) {
+  uint8_t tag = 0;
+  std::string_view certificate, tbs, whole;
+  if (!NextDer(der, tag, certificate, whole) || tag != 0x30) return {};
+  if (!NextDer(certificate, tag, tbs, whole) || tag != 0x30) return {};
+  std::string_view field;
+  if (!NextDer(tbs, tag, field, whole)) return {};
+  if (tag == 0xA0 && !NextDer(tbs, tag, field, whole)) return {};  // version
+  if (tag != 0x02) return {};                                       // serial
+  for (uint8_t want : {0x30, 0x30, 0x30, 0x30}) {  // signature .. subject
+    if (!NextDer(tbs, tag, field, whole) || tag != want) return {};
+  }
+  return whole;
+}
+
 // The certificate's subject CN (else O) as UTF-8; "" when the DER is not a
 // certificate. Who a key belongs to says more to a reader than its digest.
+// Only the subject is decoded: d2i_X509 of a whole certificate also decodes
+// its public key through OpenSSL 3's provider look-ups, about a million
+// instructions a certificate (bench/README.md, Android).
 std::string SubjectName(std::string_view der) {
-  struct X509Free {
-    void operator()(X509* x) const { X509_free(x); }
+  struct NameFree {
+    void operator()(X509_NAME* x) const { X509_NAME_free(x); }
   };
-  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-  std::unique_ptr<X509, X509Free> cert(
-      d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  const std::string_view subject_der = SubjectDer(der);
+  if (subject_der.empty()) return {};
+  const auto* p = reinterpret_cast<const unsigned char*>(subject_der.data());
+  std::unique_ptr<X509_NAME, NameFree> subject(
+      d2i_X509_NAME(nullptr, &p, static_cast<long>(subject_der.size())));
   ERR_clear_error();
-  if (!cert) return {};
-  X509_NAME* subject = X509_get_subject_name(cert.get());
+  if (!subject) return {};
   for (int nid : {NID_commonName, NID_organizationName}) {
-    const int index = X509_NAME_get_index_by_NID(subject, nid, -1);
+    const int index = X509_NAME_get_index_by_NID(subject.get(), nid, -1);
     if (index < 0) continue;
     unsigned char* utf8 = nullptr;
     const int n = ASN1_STRING_to_UTF8(
-        &utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index)));
+        &utf8,
+        X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject.get(), index)));
     if (n < 0) continue;
     std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
     OPENSSL_free(utf8);
@@ -202,6 +250,14 @@ AndroidPackages ReadAndroidPackagesXml(const AndroidXmlDocument& doc) {
     out.packages.push_back(std::move(p));
   }
   return out;
+}
+
+AndroidPackages ReadAndroidPackagesXmlBytes(std::string_view bytes) {
+  // None of these holds a <cert>: certificates are written in <sigs> and
+  // <past-sigs> only (PackageManager's writeSigs).
+  return ReadAndroidPackagesXml(ParseAndroidXml(
+      bytes, {"perms", "permissions", "permission-trees", "keyset-settings",
+              "domain-verification"}));
 }
 
 AndroidPackageRestrictions ReadAndroidPackageRestrictions(

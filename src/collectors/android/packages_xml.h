@@ -48,6 +48,11 @@ struct AndroidPackages {
 
 /// Reads packages.xml. Throws ParseError when the root is not <packages>.
 AndroidPackages ReadAndroidPackagesXml(const AndroidXmlDocument& doc);
+/// Parses and reads packages.xml (text or ABX) from its bytes, without
+/// building the subtrees the reader never looks at (every package's <perms>,
+/// the permission tables, <keyset-settings>, <domain-verification>): most of
+/// a real file's nodes. Throws ParseError as ParseAndroidXml and the above.
+AndroidPackages ReadAndroidPackagesXmlBytes(std::string_view bytes);
 
 /// One user's state of one package (package-restrictions.xml <pkg>).
 struct AndroidPackageUserState {

@@ -64,29 +64,19 @@ class PlayStoreCollector : public Collector {
     } else if (is("/library.db-wal")) {
       if (library_) library_->wal = std::string(file.data);
     } else if (is("/packages.list")) {
-      if (present_) return;  // packages.xml came first and says it all
-      std::set<std::string> names;
-      for (const AndroidPackage& p : ReadAndroidPackagesList(file.data).packages) {
-        names.insert(p.name);
-      }
-      present_ = std::move(names);
+      list_ = std::string(file.data);
     } else if (is("/packages.xml")) {
-      std::set<std::string> names;
-      try {
-        for (const AndroidPackage& p :
-             ReadAndroidPackagesXml(ParseAndroidXml(file.data)).packages) {
-          names.insert(p.name);
-        }
-      } catch (const ParseError&) {
-        return;  // android-packages says why; packages.list may stand in
-      }
-      present_ = std::move(names);
+      // Kept, not parsed: only Play's databases make it worth reading
+      // (android-packages reads it anyway), and a large packages.xml costs
+      // as much to parse as the rest of the scan (bench/README.md, Android).
+      xml_ = std::string(file.data);
     }
     (void)sink;
   }
 
   void Finish(CollectorSink& sink) override {
     if (!appstate_ && !library_) return;
+    ReadPresent();
     if (!present_) {
       sink.Warn(appstate_ ? appstate_->path : library_->path,
                 "no packages.xml or packages.list in the evidence: every app "
@@ -122,7 +112,33 @@ class PlayStoreCollector : public Collector {
   }
 
  private:
+  // What is installed now: packages.xml, else packages.list.
+  void ReadPresent() {
+    if (xml_) {
+      std::set<std::string> names;
+      try {
+        for (const AndroidPackage& p :
+             ReadAndroidPackagesXmlBytes(*xml_).packages) {
+          names.insert(p.name);
+        }
+        present_ = std::move(names);
+      } catch (const ParseError&) {
+        // android-packages says why; packages.list may stand in
+      }
+      xml_.reset();
+    }
+    if (!present_ && list_) {
+      std::set<std::string> names;
+      for (const AndroidPackage& p : ReadAndroidPackagesList(*list_).packages) {
+        names.insert(p.name);
+      }
+      present_ = std::move(names);
+    }
+    list_.reset();
+  }
+
   std::optional<Db> appstate_, library_;
+  std::optional<std::string> xml_, list_;
   std::optional<std::set<std::string>> present_;
 };
 
