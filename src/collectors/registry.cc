@@ -99,7 +99,8 @@ const std::vector<CollectorInfo>& AllCollectors() {
       {"android-packages", "android",
        "Android packages.xml (text or ABX) with signing certificates and "
        "install times, joined with every user's package-restrictions.xml; "
-       "packages.list as fallback",
+       "packages.list as fallback; usagestats (XML or protobuf) for each "
+       "user's last use",
        &MakeAndroidPackagesCollector},
       {"macos-apps", "macos",
        "macOS application bundles in /Applications, ~/Applications, "

@@ -42,6 +42,7 @@ ordered_json SoftwareJson(const Software& sw) {
   if (!sw.installed_at.empty()) j["installed_at"] = sw.installed_at;
   if (!sw.removed_at.empty()) j["removed_at"] = sw.removed_at;
   if (!sw.last_seen.empty()) j["last_seen"] = sw.last_seen;
+  if (!sw.last_used.empty()) j["last_used"] = sw.last_used;
   return j;
 }
 

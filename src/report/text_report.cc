@@ -129,6 +129,14 @@ void WriteTextReport(const Report& r, std::ostream& out) {
         out << "  ! " << f.product->id << ": " << f.software.id << " "
             << f.signer_discrepancy << "\n";
       }
+      // When a banned app was last in use is worth a line of its own.
+      for (const Finding& f : r.findings) {
+        if (f.software.last_used.empty()) continue;
+        out << "  " << f.product->id << ": " << f.software.id << " last used "
+            << f.software.last_used
+            << (f.software.user.empty() ? "" : " by user " + f.software.user)
+            << "\n";
+      }
       WhyBanned(r, out);
     }
     if (!r.baseline_path.empty()) Resolved(r, out);

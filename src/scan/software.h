@@ -70,6 +70,9 @@ struct Software {
   /// Software found only in a Volume Shadow Copy: when that snapshot was
   /// taken, the last time the evidence shows it present.
   std::string last_seen;
+  /// The last time a user had it in the foreground, where the platform
+  /// keeps usage statistics (Android's usagestats), RFC 3339 UTC.
+  std::string last_used;
 
   /// Total order used to make reports deterministic.
   auto SortKey() const {
