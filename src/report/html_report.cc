@@ -770,6 +770,11 @@ class HtmlWriter {
              << ": <code class=\"chain\">" << HtmlEscape(v.chain)
              << "</code></div>";
       }
+      for (const Device& d : e.devices) {
+        out_ << "<div class=\"device\">device: " << HtmlEscape(DescribeDevice(d))
+             << " <span class=\"muted\">(" << HtmlEscape(d.source)
+             << ")</span></div>";
+      }
       out_ << "</td></tr>\n";
     }
     for (const std::string& p : r_.unreadable) {

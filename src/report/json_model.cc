@@ -112,6 +112,15 @@ ordered_json ScanJson(const Report& r) {
     for (const EvidenceSummary::Volume& v : e.volumes) {
       j["volumes"].push_back({{"name", v.name}, {"chain", v.chain}});
     }
+    for (const Device& d : e.devices) {
+      j["devices"].push_back({{"manufacturer", d.manufacturer},
+                              {"model", d.model},
+                              {"os_version", d.os_version},
+                              {"build_fingerprint", d.build_fingerprint},
+                              {"serial", d.serial},
+                              {"source", d.source},
+                              {"volume", d.volume}});
+    }
     evidence.push_back(std::move(j));
   }
   ordered_json scan{{"started", r.started},

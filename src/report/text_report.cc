@@ -103,6 +103,10 @@ void WriteTextReport(const Report& r, std::ostream& out) {
       }
       if (e.volumes.empty()) out << "  no volume could be read\n";
     }
+    for (const Device& d : e.devices) {
+      out << "  device: " << DescribeDevice(d) << " ("
+          << (d.volume.empty() ? "" : "#" + d.volume + ":") << d.source << ")\n";
+    }
   }
   out << "\n";
 

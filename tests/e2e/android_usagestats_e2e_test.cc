@@ -62,18 +62,18 @@ void WriteTree(const std::string& root, bool protobuf) {
 }
 
 void CheckReport(const nlohmann::json& report, bool protobuf) {
-  const nlohmann::json* wechat = FindingFor(report, "wechat");
+  const nlohmann::json* wechat = FindingFor(report, "com.tencent.mm");
   REQUIRE(wechat);
-  CHECK((*wechat)["software"]["state"] == "installed");
-  CHECK((*wechat)["software"]["user"] == "0");
-  CHECK((*wechat)["software"]["source"] == "/data/system/packages.xml");
-  CHECK((*wechat)["software"]["last_used"] == "2023-11-14T23:43:20Z");
-  const nlohmann::json* tiktok = FindingFor(report, "tiktok");
+  CHECK((*wechat)["state"] == "installed");
+  CHECK((*wechat)["user"] == "0");
+  CHECK((*wechat)["source"] == "/data/system/packages.xml");
+  CHECK((*wechat)["last_used"] == "2023-11-14T23:43:20Z");
+  const nlohmann::json* tiktok = FindingFor(report, "com.zhiliaoapp.musically");
   REQUIRE(tiktok);
-  CHECK((*tiktok)["software"]["state"] == "removed");
-  CHECK((*tiktok)["software"]["user"] == "0");
-  CHECK((*tiktok)["software"]["last_used"] == "2023-11-14T22:23:20Z");
-  CHECK((*tiktok)["software"]["source"] ==
+  CHECK((*tiktok)["state"] == "removed");
+  CHECK((*tiktok)["user"] == "0");
+  CHECK((*tiktok)["last_used"] == "2023-11-14T22:23:20Z");
+  CHECK((*tiktok)["source"] ==
         (protobuf ? "/data/system_ce/0/usagestats/daily/1700000000000"
                   : "/data/system/usagestats/0/daily/1700000000000"));
   CHECK(report["findings"].size() == 2);
