@@ -30,7 +30,8 @@ std::string First(const std::map<std::string, std::string>& props,
 
 }  // namespace
 
-std::map<std::string, std::string> ReadAndroidProperties(std::string_view text) {
+std::map<std::string, std::string> ReadAndroidProperties(
+    std::string_view text) {
   if (text.size() > kMaxAndroidPropertiesBytes) {
     throw ParseError("properties: " + std::to_string(text.size()) +
                      " bytes, more than the " +
@@ -77,15 +78,14 @@ std::map<std::string, std::string> ReadAndroidProperties(std::string_view text) 
 AndroidDeviceProperties AndroidDeviceFrom(
     const std::map<std::string, std::string>& p) {
   AndroidDeviceProperties d;
-  d.manufacturer = First(p, {"ro.product.manufacturer",
-                             "ro.product.system.manufacturer",
-                             "ro.product.vendor.manufacturer",
-                             "ro.vendor.product.manufacturer"});
+  d.manufacturer = First(
+      p, {"ro.product.manufacturer", "ro.product.system.manufacturer",
+          "ro.product.vendor.manufacturer", "ro.vendor.product.manufacturer"});
   d.model = First(p, {"ro.product.model", "ro.product.system.model",
                       "ro.product.vendor.model", "ro.vendor.product.model"});
-  d.os_version = First(p, {"ro.build.version.release",
-                           "ro.system.build.version.release",
-                           "ro.build.version.release_or_codename"});
+  d.os_version =
+      First(p, {"ro.build.version.release", "ro.system.build.version.release",
+                "ro.build.version.release_or_codename"});
   d.build_fingerprint =
       First(p, {"ro.build.fingerprint", "ro.system.build.fingerprint",
                 "ro.vendor.build.fingerprint"});

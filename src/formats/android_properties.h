@@ -30,11 +30,11 @@ std::map<std::string, std::string> ReadAndroidProperties(std::string_view text);
 /// What the properties say about the device; fields the properties do not
 /// set are empty.
 struct AndroidDeviceProperties {
-  std::string manufacturer;  ///< ro.product.manufacturer
-  std::string model;         ///< ro.product.model
-  std::string os_version;    ///< ro.build.version.release
+  std::string manufacturer;       ///< ro.product.manufacturer
+  std::string model;              ///< ro.product.model
+  std::string os_version;         ///< ro.build.version.release
   std::string build_fingerprint;  ///< ro.build.fingerprint
-  std::string serial;        ///< ro.serialno, else ro.boot.serialno
+  std::string serial;             ///< ro.serialno, else ro.boot.serialno
   bool empty() const {
     return manufacturer.empty() && model.empty() && os_version.empty() &&
            build_fingerprint.empty() && serial.empty();

@@ -14,9 +14,9 @@ namespace {
 // the callers (two levels).
 struct ProtoField {
   uint64_t number = 0;
-  int wire = 0;             ///< 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32
-  uint64_t varint = 0;      ///< wire 0
-  std::string_view bytes;   ///< wire 2
+  int wire = 0;         ///< 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32
+  uint64_t varint = 0;  ///< wire 0
+  std::string_view bytes;  ///< wire 2
 };
 
 class ProtoReader {
@@ -30,7 +30,8 @@ class ProtoReader {
     const uint64_t tag = Varint();
     f.number = tag >> 3;
     f.wire = static_cast<int>(tag & 7);
-    if (f.number == 0 || f.number > 0x1fffffff) Fail("field number out of range");
+    if (f.number == 0 || f.number > 0x1fffffff)
+      Fail("field number out of range");
     switch (f.wire) {
       case 0:
         f.varint = Varint();
@@ -205,7 +206,8 @@ UsageStatsFile ReadProto(std::string_view bytes, int64_t begin_ms) {
         pool.push_back(s.bytes);
       }
     } else if (f.number == 20 && f.wire == 2) {
-      if (pending.size() == kMaxUsageStatsPackages) TooMany("usagestats protobuf");
+      if (pending.size() == kMaxUsageStatsPackages)
+        TooMany("usagestats protobuf");
       Pending p;
       ProtoReader pr(f.bytes, "usagestats package");
       ProtoField g;
@@ -284,7 +286,8 @@ std::map<int64_t, std::string> ReadUsageStatsMappings(std::string_view bytes) {
   ProtoField f;
   size_t entries = 0;
   while (top.Next(f)) {
-    if (f.number != 2 || f.wire != 2) continue;  // ObfuscatedPackagesProto.packages_map
+    if (f.number != 2 || f.wire != 2)
+      continue;  // ObfuscatedPackagesProto.packages_map
     if (++entries > kMaxUsageStatsPackages) TooMany("usagestats mappings");
     int64_t token = 0;
     std::optional<std::string_view> name;

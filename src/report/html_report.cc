@@ -771,7 +771,8 @@ class HtmlWriter {
              << "</code></div>";
       }
       for (const Device& d : e.devices) {
-        out_ << "<div class=\"device\">device: " << HtmlEscape(DescribeDevice(d))
+        out_ << "<div class=\"device\">device: "
+             << HtmlEscape(DescribeDevice(d))
              << " <span class=\"muted\">(" << HtmlEscape(d.source)
              << ")</span></div>";
       }

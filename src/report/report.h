@@ -25,8 +25,9 @@ struct EvidenceSummary {
   };
   std::vector<Volume> volumes;
   /// What the evidence says about the device (a phone's getprop.txt or
-  /// build.prop); see scan/device.h.
-  std::vector<Device> devices = {};  // defaulted: brace lists without it compile warning-free
+  /// build.prop); see scan/device.h. (Defaulted, so brace lists that stop
+  /// at `volumes` still compile warning-free.)
+  std::vector<Device> devices = {};
 };
 
 /// One line for a device: "samsung SM-A520F, Android 8.1.0, serial X,

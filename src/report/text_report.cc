@@ -105,7 +105,8 @@ void WriteTextReport(const Report& r, std::ostream& out) {
     }
     for (const Device& d : e.devices) {
       out << "  device: " << DescribeDevice(d) << " ("
-          << (d.volume.empty() ? "" : "#" + d.volume + ":") << d.source << ")\n";
+          << (d.volume.empty() ? "" : "#" + d.volume + ":") << d.source
+          << ")\n";
     }
   }
   out << "\n";

@@ -22,17 +22,19 @@ void Write(const std::string& path, const std::string& data) {
 }
 }  // namespace
 
-TEST_CASE("android device: maker, model, version, serial in the evidence "
-          "summary",
-          "[android][device][e2e]") {
+TEST_CASE(
+    "android device: maker, model, version, serial in the evidence "
+    "summary",
+    "[android][device][e2e]") {
   TempDir dir;
   const std::string extraction = dir.path() + "/extraction/Dump";
-  Write(extraction + "/system/build.prop",
-        std::string("# begin build properties\nro.product.system.model=SM-A525F\n"
-                    "ro.product.system.manufacturer=samsung\n"
-                    "ro.system.build.version.release=13\n"
-                    "ro.system.build.fingerprint=") +
-            kFingerprint + "\n");
+  Write(
+      extraction + "/system/build.prop",
+      std::string("# begin build properties\nro.product.system.model=SM-A525F\n"
+                  "ro.product.system.manufacturer=samsung\n"
+                  "ro.system.build.version.release=13\n"
+                  "ro.system.build.fingerprint=") +
+          kFingerprint + "\n");
   Write(extraction + "/data/system/packages.list",
         "com.example.notes 10100 0 /data/user/0/com.example.notes\n");
   const std::string qf = dir.path() + "/androidqf";
@@ -74,8 +76,8 @@ TEST_CASE("android device: maker, model, version, serial in the evidence "
   REQUIRE(Run("cd " + ShellQuote(dir.path() + "/extraction") +
               " && zip -qr ../extraction.zip Dump")
               .exit_code == 0);
-  RunResult zipped = RunContraband(
-      "scan --format json " + ShellQuote(dir.path() + "/extraction.zip"));
+  RunResult zipped = RunContraband("scan --format json " +
+                                   ShellQuote(dir.path() + "/extraction.zip"));
   INFO(zipped.err);
   const nlohmann::json z = ParseJson(zipped.out);
   REQUIRE(z["scan"]["evidence"][0]["devices"].size() == 1);

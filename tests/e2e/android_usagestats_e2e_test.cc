@@ -19,7 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kPackages[] = R"(<?xml version='1.0' encoding='utf-8' standalone='yes' ?>
+constexpr char kPackages[] =
+    R"(<?xml version='1.0' encoding='utf-8' standalone='yes' ?>
 <packages>
     <package name="com.tencent.mm" codePath="/data/app/com.tencent.mm-1" it="18a1b2c3d40" version="2480" userId="10100" installer="com.android.vending" />
     <package name="com.example.notes" codePath="/data/app/com.example.notes-1" it="18a1b2c3d40" version="7" userId="10101" />
@@ -43,14 +44,15 @@ void WriteTree(const std::string& root, bool protobuf) {
     const std::string dir = "/data/system_ce/0/usagestats/";
     write(dir + "daily/" + std::to_string(kStart),
           ObfuscatedIntervalFile({{7, 5'400'000}, {8, 600'000}}));
-    write(dir + "mappings",
-          MappingsFile({{7, "com.tencent.mm"}, {8, "com.zhiliaoapp.musically"}}));
+    write(dir + "mappings", MappingsFile({{7, "com.tencent.mm"},
+                                          {8, "com.zhiliaoapp.musically"}}));
     write(dir + "version", "5\n14;REL;eng.build\n");
   } else {
     write("/data/system/usagestats/0/daily/" + std::to_string(kStart),
           "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n"
           "<usagestats version=\"1\" endTime=\"86400000\">\n    <packages>\n"
-          "        <package lastTimeActive=\"5400000\" package=\"com.tencent.mm\" "
+          "        <package lastTimeActive=\"5400000\" "
+          "package=\"com.tencent.mm\" "
           "timeActive=\"60000\" lastEvent=\"2\" />\n"
           "        <package lastTimeActive=\"600000\" "
           "package=\"com.zhiliaoapp.musically\" timeActive=\"1000\" "
@@ -81,9 +83,10 @@ void CheckReport(const nlohmann::json& report, bool protobuf) {
 
 }  // namespace
 
-TEST_CASE("android usagestats: WeChat's last use and TikTok used then removed, "
-          "XML and protobuf, folder and zip",
-          "[android][usagestats][e2e]") {
+TEST_CASE(
+    "android usagestats: WeChat's last use and TikTok used then removed, "
+    "XML and protobuf, folder and zip",
+    "[android][usagestats][e2e]") {
   TempDir dir;
   for (bool protobuf : {false, true}) {
     INFO((protobuf ? "protobuf" : "XML"));

@@ -30,9 +30,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto collector = MakeAndroidPackagesCollector();
   fuzz::Feed(*collector, "/data/system/packages.list",
              "com.example.app 10100 0 /data/data/com.example.app\n", sink);
-  fuzz::Feed(*collector, "/data/system/usagestats/0/daily/1650012087093",
-             first, sink);
-  fuzz::Feed(*collector, "/data/system_ce/10/usagestats/daily/999999999999999999", first,
+  fuzz::Feed(*collector, "/data/system/usagestats/0/daily/1650012087093", first,
+             sink);
+  fuzz::Feed(*collector,
+             "/data/system_ce/10/usagestats/daily/999999999999999999", first,
              sink);
   fuzz::Feed(*collector, "/data/system_ce/10/usagestats/daily/9", first, sink);
   fuzz::Feed(*collector, "/data/system_ce/10/usagestats/mappings", second,

@@ -40,7 +40,8 @@ TEST_CASE("android properties: build.prop of Android 8.1 and getprop output",
       "[ro.build.version.release]: [13]\n"
       "[ro.boot.serialno]: [0A1B2C3D]\n"
       "[ro.bad]: no brackets\n"
-      "[persist.sys.x]: [a\x01" "b]\n");
+      "[persist.sys.x]: [a\x01"
+      "b]\n");
   const AndroidDeviceProperties p = AndroidDeviceFrom(getprop);
   CHECK(p.model == "Pixel 5");
   CHECK(p.manufacturer == "Google");
@@ -60,9 +61,10 @@ TEST_CASE("android properties: build.prop of Android 8.1 and getprop output",
       ParseError);
 }
 
-TEST_CASE("android-device: one device per describing file, none from MVT's "
-          "dalvik-only getprop samples",
-          "[android][device]") {
+TEST_CASE(
+    "android-device: one device per describing file, none from MVT's "
+    "dalvik-only getprop samples",
+    "[android][device]") {
   MemoryVfs vfs;
   vfs.AddFile("/system/build.prop",
               "ro.product.model=SM-A520F\nro.product.manufacturer=samsung\n"

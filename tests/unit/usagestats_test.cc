@@ -4,11 +4,12 @@
 // here by support/usagestats_writer.h, hostile bytes; and the
 // android-packages collector giving each record its user's last_used, and a
 // removed record to a package used but no longer known.
+#include "formats/usagestats.h"
+
 #include <catch2/catch.hpp>
 
 #include "evidence/memory_vfs.h"
 #include "formats/parse_error.h"
-#include "formats/usagestats.h"
 #include "scan/scanner.h"
 #include "support/test_support.h"
 #include "support/usagestats_writer.h"
@@ -42,7 +43,8 @@ std::vector<const Software*> Records(const CollectResult& r,
 
 constexpr int64_t kBegin = 1'650'012'087'093;  // 2022-04-15T08:41:27.093Z
 
-const char kTwoPackages[] = R"(<?xml version='1.0' encoding='utf-8' standalone='yes' ?>
+const char kTwoPackages[] =
+    R"(<?xml version='1.0' encoding='utf-8' standalone='yes' ?>
 <packages>
     <package name="com.tencent.mm" codePath="/data/app/com.tencent.mm-1" it="18a1b2c3d40" version="2480" userId="10100" />
     <package name="com.example.notes" codePath="/data/app/com.example.notes-1" it="18a1b2c3d40" version="7" userId="10101" />
@@ -84,8 +86,8 @@ TEST_CASE("usagestats: the Android 8.1 XML daily file of the corpus",
 
 TEST_CASE("usagestats: protobuf of Android 11+ (tokens) and 10 (string pool)",
           "[android][usagestats]") {
-  const std::string interval = ObfuscatedIntervalFile(
-      {{5, 3'600'000}, {9, -kBegin}, {12, -1000}});
+  const std::string interval =
+      ObfuscatedIntervalFile({{5, 3'600'000}, {9, -kBegin}, {12, -1000}});
   const UsageStatsFile f = ReadUsageStats(interval, kBegin);
   CHECK(f.encoding == UsageStatsFile::Encoding::kObfuscatedProto);
   // Token 9's time is 1970 (never) and left out; token 12's is a second
@@ -153,9 +155,10 @@ TEST_CASE("usagestats: hostile and odd input", "[android][usagestats]") {
   CHECK_THAT(odd.problems[0], Catch::Contains("2 <package> entries"));
 }
 
-TEST_CASE("android-packages: last_used per user from usagestats, removed for "
-          "a package used but gone",
-          "[android][usagestats]") {
+TEST_CASE(
+    "android-packages: last_used per user from usagestats, removed for "
+    "a package used but gone",
+    "[android][usagestats]") {
   MemoryVfs vfs;
   vfs.AddFile("/data/system/packages.xml", kTwoPackages);
   vfs.AddFile("/data/system/users/0/package-restrictions.xml",
@@ -174,8 +177,7 @@ TEST_CASE("android-packages: last_used per user from usagestats, removed for "
                        "lastTimeActive=\"12090093\"/>"
                        "<package package=\"com.example.notes\" "
                        "lastTimeActive=\"-1650000000000\"/>"));
-  vfs.AddFile("/data/system/usagestats/0/daily/1650012087093.bak",
-              "not read");
+  vfs.AddFile("/data/system/usagestats/0/daily/1650012087093.bak", "not read");
   // User 10, Android 11+ protobuf with its mappings.
   vfs.AddFile("/data/system_ce/10/usagestats/daily/1650012087093",
               ObfuscatedIntervalFile({{3, 60'000}, {4, 120'000}}));

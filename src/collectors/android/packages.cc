@@ -41,7 +41,7 @@
 #include "collectors/collector.h"
 #include "formats/android_xml.h"
 #include "formats/parse_error.h"
-#include "formats/play_store.h"
+#include "formats/play_store.h"  // MillisToRfc3339
 #include "formats/usagestats.h"
 
 namespace contraband {
@@ -80,8 +80,12 @@ std::optional<std::string> UsageUserOf(std::string_view path) {
     start = end + 1;
   }
   if (parts.size() < 5 || parts[0] != "data") return std::nullopt;
-  if (parts[1] == "system" && parts[2] == "usagestats") return std::string(parts[3]);
-  if (parts[1] == "system_ce" && parts[3] == "usagestats") return std::string(parts[2]);
+  if (parts[1] == "system" && parts[2] == "usagestats") {
+    return std::string(parts[3]);
+  }
+  if (parts[1] == "system_ce" && parts[3] == "usagestats") {
+    return std::string(parts[2]);
+  }
   return std::nullopt;
 }
 
