@@ -105,6 +105,17 @@ TEST_CASE(
     RunResult ecs = RunContraband("scan --format ecs " + ShellQuote(root));
     CHECK(ecs.out.find("\"last_used\":\"2023-11-14T23:43:20Z\"") !=
           std::string::npos);
+    RunResult bom =
+        RunContraband("inventory --format cyclonedx " + ShellQuote(root));
+    const nlohmann::json sbom = ParseJson(bom.out);
+    bool bom_has_last_used = false;
+    for (const nlohmann::json& c : sbom["components"]) {
+      for (const nlohmann::json& p : c["properties"]) {
+        bom_has_last_used |= p["name"] == "contraband:last_used" &&
+                             p["value"] == "2023-11-14T23:43:20Z";
+      }
+    }
+    CHECK(bom_has_last_used);
     RunResult html = RunContraband("scan --format html " + ShellQuote(root));
     CHECK(html.out.find("last used 2023-11-14T23:43:20Z") != std::string::npos);
 
