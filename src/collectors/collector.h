@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "evidence/vfs.h"
+#include "scan/device.h"
 #include "scan/software.h"
 
 namespace contraband {
@@ -62,6 +63,10 @@ class CollectorSink {
   /// The user name that owns evidence path `path` (a home folder), resolved
   /// through the evidence's own /etc/passwd where it has one; empty if unknown.
   virtual std::string OwnerOf(std::string_view path) = 0;
+  /// What the evidence says about the device it came from (the core fills
+  /// `volume`, and `source` when empty); for the report's evidence summary,
+  /// not an inventory row.
+  virtual void Describe(Device device) { (void)device; }
 };
 
 class Collector {

@@ -32,6 +32,7 @@ std::unique_ptr<Collector> MakeAndroidApkCollector();
 std::unique_ptr<Collector> MakeAndroidDumpsysCollector();
 std::unique_ptr<Collector> MakeAndroidBackupCollector();
 std::unique_ptr<Collector> MakePlayStoreCollector();
+std::unique_ptr<Collector> MakeAndroidDeviceCollector();
 std::unique_ptr<Collector> MakeIosAppsCollector();
 std::unique_ptr<Collector> MakeIosInstallHistoryCollector();
 std::unique_ptr<Collector> MakeIosBackupCollector();
@@ -101,7 +102,8 @@ const std::vector<CollectorInfo>& AllCollectors() {
       {"android-packages", "android",
        "Android packages.xml (text or ABX) with signing certificates and "
        "install times, joined with every user's package-restrictions.xml; "
-       "packages.list as fallback",
+       "packages.list as fallback; usagestats (XML or protobuf) for each "
+       "user's last use",
        &MakeAndroidPackagesCollector},
       {"macos-apps", "macos",
        "macOS application bundles in /Applications, ~/Applications, "
@@ -143,6 +145,11 @@ const std::vector<CollectorInfo>& AllCollectors() {
        "or the account acquired that packages.xml no longer lists, as "
        "removed, with their first-download dates",
        &MakePlayStoreCollector},
+      {"android-device", "android",
+       "which phone the evidence is (maker, model, Android version, build "
+       "fingerprint, serial) from getprop.txt or /system/build.prop, for "
+       "the evidence summary; no inventory rows",
+       &MakeAndroidDeviceCollector},
       {"ios-apps", "ios",
        "iOS extraction apps: private/var/containers/Bundle/Application "
        "bundles (Info.plist, iTunesMetadata.plist, the main executable's "

@@ -76,6 +76,7 @@ ordered_json Component(const Software& sw, const std::string& ref) {
   Property(props, "contraband:location", sw.location);
   Property(props, "contraband:user", sw.user);
   Property(props, "contraband:installed_at", sw.installed_at);
+  Property(props, "contraband:last_used", sw.last_used);
   Property(props, "contraband:signer:team_id", sw.signer.team_id);
   Property(props, "contraband:signer:cert_sha256", sw.signer.cert_sha256);
   Property(props, "contraband:signer:subject", sw.signer.subject);

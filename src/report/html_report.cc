@@ -648,6 +648,10 @@ class HtmlWriter {
       out_ << "<br><span class=\"muted\">last seen " << HtmlEscape(sw.last_seen)
            << "</span>";
     }
+    if (!sw.last_used.empty()) {
+      out_ << "<br><span class=\"muted\">last used " << HtmlEscape(sw.last_used)
+           << "</span>";
+    }
     out_ << "</td><td class=\"where\">" << HtmlEscape(Where(sw)) << "</td>"
          << "<td class=\"proof\"><code>" << HtmlEscape(sw.source) << "</code>";
     if (!sw.source_key.empty()) {
@@ -765,6 +769,12 @@ class HtmlWriter {
              << HtmlEscape(v.name.empty() ? "(whole)" : v.name)
              << ": <code class=\"chain\">" << HtmlEscape(v.chain)
              << "</code></div>";
+      }
+      for (const Device& d : e.devices) {
+        out_ << "<div class=\"device\">device: "
+             << HtmlEscape(DescribeDevice(d))
+             << " <span class=\"muted\">(" << HtmlEscape(d.source)
+             << ")</span></div>";
       }
       out_ << "</td></tr>\n";
     }

@@ -43,6 +43,7 @@ ordered_json SoftwareJson(const Software& sw) {
   if (!sw.installed_at.empty()) j["installed_at"] = sw.installed_at;
   if (!sw.removed_at.empty()) j["removed_at"] = sw.removed_at;
   if (!sw.last_seen.empty()) j["last_seen"] = sw.last_seen;
+  if (!sw.last_used.empty()) j["last_used"] = sw.last_used;
   return j;
 }
 
@@ -111,6 +112,15 @@ ordered_json ScanJson(const Report& r) {
     j["volumes"] = ordered_json::array();
     for (const EvidenceSummary::Volume& v : e.volumes) {
       j["volumes"].push_back({{"name", v.name}, {"chain", v.chain}});
+    }
+    for (const Device& d : e.devices) {
+      j["devices"].push_back({{"manufacturer", d.manufacturer},
+                              {"model", d.model},
+                              {"os_version", d.os_version},
+                              {"build_fingerprint", d.build_fingerprint},
+                              {"serial", d.serial},
+                              {"source", d.source},
+                              {"volume", d.volume}});
     }
     evidence.push_back(std::move(j));
   }

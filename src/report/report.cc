@@ -49,6 +49,19 @@ std::optional<ReportFormat> ParseReportFormat(std::string_view name) {
   return std::nullopt;
 }
 
+std::string DescribeDevice(const Device& d) {
+  std::string out = d.manufacturer;
+  if (!d.model.empty()) out += (out.empty() ? "" : " ") + d.model;
+  auto part = [&](const std::string& label, const std::string& value) {
+    if (value.empty()) return;
+    out += (out.empty() ? "" : ", ") + label + value;
+  };
+  part("Android ", d.os_version);
+  part("serial ", d.serial);
+  part("build ", d.build_fingerprint);
+  return out;
+}
+
 void WriteReport(const Report& report, ReportFormat format, std::ostream& out) {
   switch (format) {
     case ReportFormat::kText:

@@ -24,7 +24,15 @@ struct EvidenceSummary {
     std::string chain;  ///< layers that led to it: "gpt > ext4"
   };
   std::vector<Volume> volumes;
+  /// What the evidence says about the device (a phone's getprop.txt or
+  /// build.prop); see scan/device.h. (Defaulted, so brace lists that stop
+  /// at `volumes` still compile warning-free.)
+  std::vector<Device> devices = {};
 };
+
+/// One line for a device: "samsung SM-A520F, Android 8.1.0, serial X,
+/// build FINGERPRINT", leaving out what is not known.
+std::string DescribeDevice(const Device& d);
 
 struct ScanStats {
   uint64_t software = 0, findings = 0, files_read = 0, bytes_read = 0,

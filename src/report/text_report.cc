@@ -103,6 +103,11 @@ void WriteTextReport(const Report& r, std::ostream& out) {
       }
       if (e.volumes.empty()) out << "  no volume could be read\n";
     }
+    for (const Device& d : e.devices) {
+      out << "  device: " << DescribeDevice(d) << " ("
+          << (d.volume.empty() ? "" : "#" + d.volume + ":") << d.source
+          << ")\n";
+    }
   }
   out << "\n";
 
@@ -128,6 +133,14 @@ void WriteTextReport(const Report& r, std::ostream& out) {
         if (f.signer_discrepancy.empty()) continue;
         out << "  ! " << f.product->id << ": " << f.software.id << " "
             << f.signer_discrepancy << "\n";
+      }
+      // When a banned app was last in use is worth a line of its own.
+      for (const Finding& f : r.findings) {
+        if (f.software.last_used.empty()) continue;
+        out << "  " << f.product->id << ": " << f.software.id << " last used "
+            << f.software.last_used
+            << (f.software.user.empty() ? "" : " by user " + f.software.user)
+            << "\n";
       }
       WhyBanned(r, out);
     }

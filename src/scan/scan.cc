@@ -164,6 +164,13 @@ class EvidenceScan {
                        std::to_string(vol.vfs->bytes_read()) + " bytes)");
     }
     for (Warning& w : got.warnings) report_.warnings.push_back(std::move(w));
+    // A snapshot's copy of getprop.txt or build.prop describes the same
+    // phone as the live volume's.
+    if (!vol.snapshot_of) {
+      for (Device& d : got.devices) {
+        report_.evidence.back().devices.push_back(std::move(d));
+      }
+    }
   }
 
   const ScanRequest& request_;

@@ -111,6 +111,11 @@ class Sink : public CollectorSink {
   std::string OwnerOf(std::string_view path) override {
     return users_.OwnerOf(path);
   }
+  void Describe(Device device) override {
+    device.volume = volume_;
+    if (device.source.empty() && current_) device.source = *current_;
+    out_.devices.push_back(std::move(device));
+  }
 
  private:
   std::string Label() const {
@@ -329,6 +334,9 @@ CollectResult CollectSoftware(Vfs& vfs, const std::string& evidence,
       sink.Warn("", e.what());
     }
   }
+  std::sort(out.devices.begin(), out.devices.end());
+  out.devices.erase(std::unique(out.devices.begin(), out.devices.end()),
+                    out.devices.end());
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "collectors/registry.h"
 #include "evidence/vfs.h"
+#include "scan/device.h"
 #include "scan/software.h"
 
 namespace contraband {
@@ -31,6 +32,9 @@ struct CollectResult {
   /// With CollectOptions::hash: the SHA-256 of every file read (whole, or
   /// streamed to its end), by evidence path.
   std::map<std::string, std::string> digests;
+  /// What collectors said about the device (CollectorSink::Describe),
+  /// sorted, each once.
+  std::vector<Device> devices;
 };
 
 /// Receives each record as soon as its collector reports it.

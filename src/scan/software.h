@@ -76,6 +76,9 @@ struct Software {
   /// in a Volume Shadow Copy, when that snapshot was taken; for an app a
   /// TCC.db remembers, its latest privacy decision.
   std::string last_seen;
+  /// The last time a user had it in the foreground, where the platform
+  /// keeps usage statistics (Android's usagestats), RFC 3339 UTC.
+  std::string last_used;
 
   /// Total order used to make reports deterministic.
   auto SortKey() const {

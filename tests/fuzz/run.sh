@@ -44,6 +44,8 @@ seeds_for() {
     fuzz_axml) echo "$corpus/android_apk/androguard_axml" ;;
     fuzz_apk_signature) echo "$corpus/android_apk/androguard_apksig $corpus/android_apk/androguard" ;;
     fuzz_play_store) echo "$corpus/android/museum_hickman_android10/playstore" ;;
+    fuzz_android_properties) echo "$here/regressions/fuzz_android_properties $corpus/android/redr_android8.1_emulator/system/build.prop $corpus/android/mvt/androidqf/getprop.txt $corpus/android/mvt/android_data/getprop.txt" ;;
+    fuzz_usagestats) echo "$here/regressions/fuzz_usagestats $corpus/android/redr_android8.1_emulator/data/system/usagestats" ;;
     fuzz_adb_backup) echo "$corpus/android/mvt/android_backup" ;;
     fuzz_dumpsys_package) echo "$corpus/android/mvt/bugreport $corpus/android/mvt/androidqf $corpus/android/mvt/android_data/dumpsys_packages.txt" ;;
   esac
