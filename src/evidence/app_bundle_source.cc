@@ -109,6 +109,7 @@ std::optional<OpenedEvidence> TryOpenAppBundle(const std::string& path,
        "app > /Applications/" + name,
        std::make_unique<MountedVfs>(std::move(vfs), "/Applications/" + name),
        {},
+       {},
        {}});
   return ev;
 }

@@ -151,7 +151,7 @@ std::optional<OpenedEvidence> TryOpenIosBackup(const std::string& path,
                       std::move(manifest->second), request, decrypted);
     if (decrypted) ev.format = "encrypted";
     ev.volumes.push_back(
-        {"", "ios-backup > " + ev.format, std::move(opened), {}, {}});
+        {"", "ios-backup > " + ev.format, std::move(opened), {}, {}, "ios"});
     return ev;
   }
   // Plain: the domains by their paths, through Manifest.db (read in the
@@ -174,7 +174,7 @@ std::optional<OpenedEvidence> TryOpenIosBackup(const std::string& path,
                              e.what()});
     mapped = std::make_unique<DirectoryVfs>(path);
   }
-  ev.volumes.push_back({"", "ios-backup", std::move(mapped), {}, {}});
+  ev.volumes.push_back({"", "ios-backup", std::move(mapped), {}, {}, "ios"});
   return ev;
 }
 

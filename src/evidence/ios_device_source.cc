@@ -119,7 +119,7 @@ OpenedEvidence OpenIosDevice(const std::string& argument,
   ev.size = 0;
   auto vfs = std::make_unique<MemoryVfs>();
   vfs->AddFile(kIosDeviceListingPath, apps.out);
-  ev.volumes.push_back({"", "ios-device " + udid, std::move(vfs), {}, {}});
+  ev.volumes.push_back({"", "ios-device " + udid, std::move(vfs), {}, {}, {}});
   return ev;
 }
 

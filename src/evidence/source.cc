@@ -39,11 +39,11 @@ std::optional<OpenedEvidence> TryOpenDirectory(const std::string& path,
            std::make_unique<RerootedVfs>(
                std::shared_ptr<Vfs>(std::move(vfs)),
                std::vector<std::string>{root}, false),
-           {}, {}});
+           {}, {}, {}});
       return ev;
     }
   }
-  ev.volumes.push_back({"", "directory", std::move(vfs), {}, {}});
+  ev.volumes.push_back({"", "directory", std::move(vfs), {}, {}, {}});
   return ev;
 }
 

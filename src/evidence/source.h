@@ -23,6 +23,11 @@ struct EvidenceVolume {
   /// for a bare volume), and when Windows took it (RFC 3339).
   std::optional<std::string> snapshot_of;
   std::string snapshot_time;
+  /// Set when only one platform's collectors can read this volume ("ios"
+  /// for an iPhone backup, whose tree is its domains, not a system root):
+  /// the others' broad patterns would find nothing there and, by looking
+  /// inside every domain, make the backup map every Manifest.db row.
+  std::string only_platform;
 };
 
 /// A problem met while opening (a corrupt partition table, an encrypted

@@ -63,6 +63,16 @@ void DropSightingsOfInstalledProducts(std::vector<Finding>& found) {
   });
 }
 
+// The collectors that read `vol`: every one, or only its platform's.
+std::vector<CollectorInfo> CollectorsFor(const EvidenceVolume& vol) {
+  if (vol.only_platform.empty()) return AllCollectors();
+  std::vector<CollectorInfo> out;
+  for (const CollectorInfo& c : AllCollectors()) {
+    if (PlatformOf(c.ecosystem) == vol.only_platform) out.push_back(c);
+  }
+  return out;
+}
+
 // One evidence argument, opened: its volumes collected and matched into the
 // report.
 class EvidenceScan {
@@ -135,7 +145,7 @@ class EvidenceScan {
     if (vol.snapshot_of) {
       // Only what the live volume no longer has installed can matter.
       std::vector<Software> kept;
-      got = CollectSoftware(*vol.vfs, path, AllCollectors(), collect,
+      got = CollectSoftware(*vol.vfs, path, CollectorsFor(vol), collect,
                             [&](Software sw) {
                               ++records;
                               if (snapshots_.MayAdd(*vol.snapshot_of, sw)) {
@@ -146,7 +156,7 @@ class EvidenceScan {
       snapshots_.AddSnapshot(*vol.snapshot_of, vol.snapshot_time,
                              std::move(kept));
     } else {
-      got = CollectSoftware(*vol.vfs, path, AllCollectors(), collect,
+      got = CollectSoftware(*vol.vfs, path, CollectorsFor(vol), collect,
                             [&](Software sw) {
                               ++records;
                               if (has_snapshots_) snapshots_.AddLive(vol.name, sw);

@@ -319,6 +319,9 @@ TEST_CASE("an iPhone backup's files by their real paths, plain and encrypted",
     contraband::OpenedEvidence ev = contraband::OpenEvidence(backup, request);
     REQUIRE(ev.kind == "ios-backup");
     REQUIRE(ev.volumes.size() == 1);
+    // Read by the iPhone's collectors alone: the others' broad patterns
+    // would look inside every domain for nothing.
+    CHECK(ev.volumes[0].only_platform == "ios");
     contraband::Vfs& vfs = *ev.volumes[0].vfs;
     // The stored name is the SHA-1 of "HomeDomain-Library/...": read by path.
     CHECK(vfs.Read(prefs, 1024) == "global preferences: 32 bytes....\n");

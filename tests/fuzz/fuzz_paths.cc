@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   OpenedEvidence ev;
   ev.kind = "directory";
-  ev.volumes.push_back({"", "directory", std::move(owned), {}, {}});
+  ev.volumes.push_back({"", "directory", std::move(owned), {}, {}, {}});
   PrepareWindowsVolumes(ev);
   for (EvidenceVolume& vol : ev.volumes) {
     for (const std::string& p : Glob(*vol.vfs, last, 1000, 8)) {

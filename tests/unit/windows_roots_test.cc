@@ -77,7 +77,7 @@ TEST_CASE("windows roots: KAPE and CyLR drives, each its own volume",
 
   OpenedEvidence ev;
   ev.kind = "directory";
-  ev.volumes.push_back({"", "directory", std::move(vfs), {}, {}});
+  ev.volumes.push_back({"", "directory", std::move(vfs), {}, {}, {}});
   PrepareWindowsVolumes(ev);
   REQUIRE(ev.volumes.size() == 2);
   CHECK(ev.volumes[0].name == "C");
@@ -112,7 +112,7 @@ TEST_CASE("windows roots: a Velociraptor collection, names decoded, "
 
   OpenedEvidence ev;
   ev.kind = "archive";
-  ev.volumes.push_back({"", "zip", std::move(vfs), {}, {}});
+  ev.volumes.push_back({"", "zip", std::move(vfs), {}, {}, {}});
   PrepareWindowsVolumes(ev);
   REQUIRE(ev.volumes.size() == 1);
   CHECK(ev.volumes[0].name == "C");

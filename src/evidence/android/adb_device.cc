@@ -170,7 +170,7 @@ OpenedEvidence OpenAdbDevice(const std::string& path,
                            "/adb/pm_list_packages.txt", "/adb/getprop.txt"}) {
     if (auto info = tree->Stat(name)) ev.size += info->size;
   }
-  ev.volumes.push_back({"", "adb " + serial, std::move(tree), {}, {}});
+  ev.volumes.push_back({"", "adb " + serial, std::move(tree), {}, {}, {}});
   return ev;
 }
 

@@ -142,7 +142,7 @@ std::optional<OpenedEvidence> TryOpenAndroidDump(const std::string& path,
     ev.sha256 = hash.HexDigest();
   }
   ev.volumes.push_back(
-      {"", "text", std::make_unique<OneFileVfs>(path, name), {}, {}});
+      {"", "text", std::make_unique<OneFileVfs>(path, name), {}, {}, {}});
   return ev;
 }
 
@@ -225,7 +225,7 @@ std::optional<OpenedEvidence> TryOpenAdbBackup(const std::string& path,
                         "; give the password the backup was made with");
   }
   if (!damage.empty()) ev.warnings.push_back({"", damage});
-  ev.volumes.push_back({"", ev.format, std::move(tree), {}, {}});
+  ev.volumes.push_back({"", ev.format, std::move(tree), {}, {}, {}});
   return ev;
 }
 

@@ -399,10 +399,12 @@ class ArchiveReader {
     std::unique_ptr<Vfs> vfs = std::make_unique<MemoryVfs>(tree_.Subtree(root));
     // A zipped iPhone backup folder: an encrypted one is decrypted in
     // memory as the folder would be (--password).
+    std::string only_platform;
     if (LooksLikeIosBackup(*vfs, "/")) {
       vfs = OpenArchivedIosBackup(path_, std::move(vfs), request_, chain);
+      only_platform = "ios";
     }
-    ev.volumes.push_back({"", chain, std::move(vfs), {}, {}});
+    ev.volumes.push_back({"", chain, std::move(vfs), {}, {}, only_platform});
     return ev;
   }
 

@@ -461,7 +461,7 @@ void AddPartitions(const std::shared_ptr<ImageHolder>& holder,
     auto vfs = std::make_unique<TskVfs>(fs.fs, holder);
     CheckRoot(*vfs, name, ev.warnings);
     const std::string chain = table + " > " + vfs->fs_type();
-    ev.volumes.push_back({name, chain, std::move(vfs), {}, {}});
+    ev.volumes.push_back({name, chain, std::move(vfs), {}, {}, {}});
     if (ntfs && request.shadow_copies) {
       AddShadowCopies(device, name, chain, ev);
     }
@@ -614,7 +614,7 @@ std::optional<OpenedEvidence> TryOpenDiskImage(const std::string& path,
       auto vfs = std::make_unique<TskVfs>(fs.fs, holder);
       CheckRoot(*vfs, "", ev.warnings);
       const std::string chain = ChainHead(ev) + " > " + vfs->fs_type();
-      ev.volumes.push_back({"", chain, std::move(vfs), {}, {}});
+      ev.volumes.push_back({"", chain, std::move(vfs), {}, {}, {}});
       if (ntfs && request.shadow_copies) {
         AddShadowCopies(image, "", chain, ev);
       }

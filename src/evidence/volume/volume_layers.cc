@@ -95,7 +95,7 @@ void OpenApfs(std::shared_ptr<BlockDevice> device, const std::string& name,
   for (ApfsVolume& v : container.volumes) {
     const std::string vol = Child(name, v.name);
     CheckRoot(*v.vfs, vol, ev.warnings);
-    ev.volumes.push_back({vol, Join(chain, v.chain), std::move(v.vfs), {}, {}});
+    ev.volumes.push_back({vol, Join(chain, v.chain), std::move(v.vfs), {}, {}, {}});
   }
 }
 
@@ -104,7 +104,7 @@ void OpenXfs(std::shared_ptr<BlockDevice> device, const std::string& name,
   try {
     std::unique_ptr<Vfs> vfs = OpenXfsVfs(device);
     CheckRoot(*vfs, name, ev.warnings);
-    ev.volumes.push_back({name, Join(chain, "xfs"), std::move(vfs), {}, {}});
+    ev.volumes.push_back({name, Join(chain, "xfs"), std::move(vfs), {}, {}, {}});
   } catch (const EvidenceError& e) {
     Warn(ev, name,
          Describe(name) + " holds an XFS filesystem that cannot be read: " +
@@ -130,7 +130,7 @@ void OpenWithTsk(std::shared_ptr<BlockDevice> device, const std::string& name,
     auto vfs = std::make_unique<TskVfs>(fs.fs, holder);
     const std::string full = Join(chain, vfs->fs_type());
     CheckRoot(*vfs, name, ev.warnings);
-    ev.volumes.push_back({name, full, std::move(vfs), {}, {}});
+    ev.volumes.push_back({name, full, std::move(vfs), {}, {}, {}});
     if (ntfs && request.shadow_copies) {
       AddShadowCopies(device, name, full, ev);
     }
@@ -216,7 +216,7 @@ void AddShadowCopies(std::shared_ptr<BlockDevice> device,
     auto vfs = std::make_unique<TskVfs>(fs.fs, holder);
     CheckRoot(*vfs, vol, ev.warnings);
     ev.volumes.push_back(
-        {vol, Join(chain, "vss"), std::move(vfs), name, copy.created});
+        {vol, Join(chain, "vss"), std::move(vfs), name, copy.created, {}});
   }
 }
 
