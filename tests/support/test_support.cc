@@ -277,6 +277,15 @@ const Software* FindSoftware(const CollectResult& r, const std::string& id,
   return nullptr;
 }
 
+std::vector<const Software*> RecordsWithId(const CollectResult& r,
+                                          const std::string& id) {
+  std::vector<const Software*> out;
+  for (const Software& s : r.software) {
+    if (s.id == id) out.push_back(&s);
+  }
+  return out;
+}
+
 std::string AllWarnings(const CollectResult& r) {
   std::string all;
   for (const Warning& w : r.warnings) all += w.path + ": " + w.message + "\n";

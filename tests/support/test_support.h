@@ -98,6 +98,10 @@ std::vector<CollectorInfo> CollectorNamed(std::string_view name);
 const Software* FindSoftware(const CollectResult& r, const std::string& id,
                              const std::string& arch = "");
 
+/// Every record with this id in `r` (one per user, per source...).
+std::vector<const Software*> RecordsWithId(const CollectResult& r,
+                                          const std::string& id);
+
 /// Every warning of `r`, one "path: message" line each.
 std::string AllWarnings(const CollectResult& r);
 

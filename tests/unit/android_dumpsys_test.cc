@@ -18,6 +18,7 @@ using contraband::testing::AllWarnings;
 using contraband::testing::CollectorNamed;
 using contraband::testing::CorpusPath;
 using contraband::testing::ReadHostFile;
+using contraband::testing::RecordsWithId;
 
 namespace {
 
@@ -27,15 +28,6 @@ const DumpsysPackage* Find(const std::vector<DumpsysPackage>& pkgs,
     if (p.name == name) return &p;
   }
   return nullptr;
-}
-
-std::vector<const Software*> Records(const CollectResult& r,
-                                     const std::string& id) {
-  std::vector<const Software*> out;
-  for (const Software& s : r.software) {
-    if (s.id == id) out.push_back(&s);
-  }
-  return out;
 }
 
 // Two users: WeChat in the owner's profile and the work profile (10),
@@ -252,7 +244,7 @@ TEST_CASE("android-dumpsys: one record per user, residue for no user",
   vfs.AddFile("/bugreport-x-2023.txt", kTwoUsers);
   const CollectResult r =
       CollectSoftware(vfs, "ev", CollectorNamed("android-dumpsys"));
-  const auto mm = Records(r, "com.tencent.mm");
+  const auto mm = RecordsWithId(r, "com.tencent.mm");
   REQUIRE(mm.size() == 2);
   CHECK(mm[0]->user == "0");
   CHECK(mm[1]->user == "10");
@@ -260,11 +252,11 @@ TEST_CASE("android-dumpsys: one record per user, residue for no user",
   CHECK(mm[0]->installed_at == "2023-05-01T10:00:01");
   CHECK(mm[0]->source == "/bugreport-x-2023.txt");
   CHECK(mm[0]->signer.cert_sha256.empty());  // a hash code is no digest
-  const auto tg = Records(r, "org.telegram.messenger");
+  const auto tg = RecordsWithId(r, "org.telegram.messenger");
   REQUIRE(tg.size() == 1);
   CHECK(tg[0]->user == "10");
   CHECK(tg[0]->state == SoftwareState::kInstalled);
-  const auto tt = Records(r, "com.zhiliaoapp.musically");
+  const auto tt = RecordsWithId(r, "com.zhiliaoapp.musically");
   REQUIRE(tt.size() == 1);
   CHECK(tt[0]->state == SoftwareState::kResidue);
   CHECK(AllWarnings(r).find("com.zhiliaoapp.musically is on the device but "
@@ -287,13 +279,13 @@ TEST_CASE("android-dumpsys: androidqf joins dumpsys.txt and packages.json",
       CollectSoftware(vfs, "ev", CollectorNamed("android-dumpsys"));
   CHECK(AllWarnings(r).empty());
   CHECK(r.software.size() == 9);  // 2 from dumpsys.txt + 7 from packages.json
-  const auto wa = Records(r, "com.whatsapp");
+  const auto wa = RecordsWithId(r, "com.whatsapp");
   REQUIRE(wa.size() == 1);
   CHECK(wa[0]->signer.cert_sha256 ==
         "3987d043d10aefaf5a8710b3671418fe57e0e19b653c9df82558feb5ffce5d44");
   CHECK(wa[0]->location == "/data/app/~~/com.whatsapp-~~");
   CHECK(wa[0]->source == "/qf/packages.json");
-  const auto fp = Records(r, "com.samsung.android.provider.filterprovider");
+  const auto fp = RecordsWithId(r, "com.samsung.android.provider.filterprovider");
   REQUIRE(fp.size() == 1);
   CHECK(fp[0]->user.empty());  // MVT's trimmed sample has no User lines
   CHECK(fp[0]->version == "5.0.07");

@@ -22,6 +22,7 @@ using contraband::testing::AndroidXmlToAbx;
 using contraband::testing::CollectorNamed;
 using contraband::testing::CorpusPath;
 using contraband::testing::ReadHostFile;
+using contraband::testing::RecordsWithId;
 
 namespace {
 
@@ -30,15 +31,6 @@ const AndroidPackage* Find(const AndroidPackages& pkgs, const std::string& name)
     if (p.name == name) return &p;
   }
   return nullptr;
-}
-
-std::vector<const Software*> Records(const CollectResult& r,
-                                     const std::string& id) {
-  std::vector<const Software*> out;
-  for (const Software& s : r.software) {
-    if (s.id == id) out.push_back(&s);
-  }
-  return out;
 }
 
 AndroidPackages ReadCorpusPackages(const std::string& path) {
@@ -391,7 +383,7 @@ TEST_CASE("android-packages: one record per user, residue for no user",
   const CollectResult r =
       CollectSoftware(vfs, "ev", CollectorNamed("android-packages"));
   INFO(AllWarnings(r));
-  const auto wechat = Records(r, "com.tencent.mm");
+  const auto wechat = RecordsWithId(r, "com.tencent.mm");
   REQUIRE(wechat.size() == 2);
   CHECK(wechat[0]->user == "0");
   CHECK(wechat[1]->user == "10");
@@ -403,12 +395,12 @@ TEST_CASE("android-packages: one record per user, residue for no user",
   // SHA-256 of the DER bytes 30 03 02 01 01.
   CHECK(wechat[0]->signer.cert_sha256 ==
         "1b65f68a522c858715f5dd951cd0402dc16691778814bf0759822b7a257421d0");
-  const auto telegram = Records(r, "org.telegram.messenger");
+  const auto telegram = RecordsWithId(r, "org.telegram.messenger");
   REQUIRE(telegram.size() == 1);
   CHECK(telegram[0]->user == "10");
   CHECK(telegram[0]->state == SoftwareState::kInstalled);
   CHECK(telegram[0]->signer.cert_sha256 == wechat[0]->signer.cert_sha256);
-  const auto tiktok = Records(r, "com.zhiliaoapp.musically");
+  const auto tiktok = RecordsWithId(r, "com.zhiliaoapp.musically");
   REQUIRE(tiktok.size() == 1);
   CHECK(tiktok[0]->state == SoftwareState::kResidue);
   CHECK(tiktok[0]->user.empty());
@@ -440,7 +432,7 @@ TEST_CASE("android-packages: without user files, without packages.xml",
   const CollectResult r =
       CollectSoftware(vfs, "ev", CollectorNamed("android-packages"));
   CHECK_THAT(AllWarnings(r), Catch::Contains("read from packages.list"));
-  const auto skype = Records(r, "com.skype.raider");
+  const auto skype = RecordsWithId(r, "com.skype.raider");
   REQUIRE(skype.size() == 1);
   CHECK(skype[0]->version == "1250088185");
   CHECK(skype[0]->source == "/data/system/packages.list");

@@ -20,13 +20,6 @@ using namespace contraband::testing;
 
 namespace {
 
-const Software* ById(const CollectResult& r, const std::string& id) {
-  for (const Software& sw : r.software) {
-    if (sw.id == id) return &sw;
-  }
-  return nullptr;
-}
-
 constexpr const char* kLogDir =
     "/private/var/installd/Library/Logs/MobileInstallation/";
 
@@ -48,17 +41,17 @@ TEST_CASE("ios-install-history: TikTok uninstalled in the real installd logs",
   CollectResult r =
       CollectSoftware(vfs, "ev", CollectorNamed("ios-install-history"));
   INFO(AllWarnings(r));
-  const Software* tiktok = ById(r, "com.zhiliaoapp.musically");
+  const Software* tiktok = FindSoftware(r, "com.zhiliaoapp.musically");
   REQUIRE(tiktok);
   CHECK(tiktok->ecosystem == "ios");
   CHECK(tiktok->state == SoftwareState::kRemoved);
   CHECK(tiktok->removed_at == "2018-12-02T11:04:22");
   CHECK(tiktok->source == std::string(kLogDir) + "mobile_installation.log.0");
-  const Software* rdc = ById(r, "com.microsoft.rdc.ios");
+  const Software* rdc = FindSoftware(r, "com.microsoft.rdc.ios");
   REQUIRE(rdc);
   CHECK(rdc->removed_at == "2018-12-28T21:17:22");
   // Gmail was installed and never uninstalled: left to ios-apps.
-  CHECK_FALSE(ById(r, "com.google.Gmail"));
+  CHECK_FALSE(FindSoftware(r, "com.google.Gmail"));
   for (const Software& sw : r.software) {
     CHECK(sw.state == SoftwareState::kRemoved);
   }
@@ -165,7 +158,7 @@ TEST_CASE("ios-apps: bundle, purchase, signature and SpringBoard's list join",
   CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("ios-apps"));
   const std::string warnings = AllWarnings(r);
   INFO(warnings);
-  const Software* wechat = ById(r, "com.tencent.xin");
+  const Software* wechat = FindSoftware(r, "com.tencent.xin");
   REQUIRE(wechat);
   CHECK(wechat->ecosystem == "ios");
   CHECK(wechat->name == "WeChat");
@@ -176,15 +169,15 @@ TEST_CASE("ios-apps: bundle, purchase, signature and SpringBoard's list join",
   CHECK(wechat->location == app.substr(0, app.size() - 1));
   CHECK(wechat->source == app + "Info.plist");
   CHECK(wechat->state == SoftwareState::kInstalled);
-  REQUIRE(ById(r, "com.apple.mobilesafari"));
+  REQUIRE(FindSoftware(r, "com.apple.mobilesafari"));
   // Offloaded (or deleted) TikTok: residue from SpringBoard's list; Apple's
   // Maps, whose bundle is on the system volume, is not reported.
-  const Software* tiktok = ById(r, "com.zhiliaoapp.musically");
+  const Software* tiktok = FindSoftware(r, "com.zhiliaoapp.musically");
   REQUIRE(tiktok);
   CHECK(tiktok->state == SoftwareState::kResidue);
   CHECK(tiktok->source ==
         "/private/var/mobile/Library/FrontBoard/applicationState.db");
-  CHECK_FALSE(ById(r, "com.apple.Maps"));
+  CHECK_FALSE(FindSoftware(r, "com.apple.Maps"));
   CHECK(warnings.find("known to SpringBoard have no bundle") !=
         std::string::npos);
   CHECK(warnings.find("Broken.app/Info.plist") != std::string::npos);
@@ -267,7 +260,7 @@ TEST_CASE(
   // ... "select bundle_version, vendor_name, datetime(timestamp + 978307200,
   // 'unixepoch') from app_install where bundle_id =
   // 'com.zhiliaoapp.musically'": 274010|TikTok Ltd.|2022-12-15 22:45:27
-  const Software* tiktok = ById(r, "com.zhiliaoapp.musically");
+  const Software* tiktok = FindSoftware(r, "com.zhiliaoapp.musically");
   REQUIRE(tiktok);
   CHECK(tiktok->state == SoftwareState::kResidue);
   CHECK(tiktok->version == "274010");
@@ -277,7 +270,7 @@ TEST_CASE(
   // ... "select item_id from app_install where bundle_id = ...": the App
   // Store id the catalog's TikTok rule names, and Authy's.
   CHECK(tiktok->store_id == "835599320");
-  const Software* authy = ById(r, "com.authy");
+  const Software* authy = FindSoftware(r, "com.authy");
   REQUIRE(authy);
   CHECK(authy->state == SoftwareState::kInstalled);
   CHECK(authy->version == "25.1");  // the bundle's, not the store's build

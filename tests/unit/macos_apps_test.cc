@@ -25,13 +25,6 @@ std::string Info(const std::string& id, const std::string& exe) {
          exe + "</string></dict></plist>";
 }
 
-const Software* ById(const CollectResult& r, const std::string& id) {
-  for (const Software& sw : r.software) {
-    if (sw.id == id) return &sw;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 TEST_CASE("macos-apps: where bundles are found and how plist and executable "
@@ -76,24 +69,24 @@ TEST_CASE("macos-apps: where bundles are found and how plist and executable "
   }
   CollectResult r = CollectSoftware(vfs, "ev", collectors);
 
-  const Software* a = ById(r, "com.a");
+  const Software* a = FindSoftware(r, "com.a");
   REQUIRE(a);
   CHECK(a->signer.team_id == "EQHXZ8M8AV");  // A, not 0helper's TJNVEKW352
   CHECK(a->name == "A");                      // the folder: no CFBundleName
   CHECK(a->version == "7");                   // CFBundleVersion fallback
   CHECK(a->location == "/Applications/A.app");
-  REQUIRE(ById(r, "com.a.login"));
-  CHECK(ById(r, "com.a.login")->location ==
+  REQUIRE(FindSoftware(r, "com.a.login"));
+  CHECK(FindSoftware(r, "com.a.login")->location ==
         "/Applications/A.app/Contents/Library/LoginItems/L.app");
-  CHECK(ById(r, "com.u"));
-  CHECK_FALSE(ById(r, "com.too.deep"));
-  CHECK(ById(r, "com.kaspersky.kav.gui"));
-  CHECK_FALSE(ById(r, "com.too.far"));
-  REQUIRE(ById(r, "com.b"));
-  CHECK(ById(r, "com.b")->user == "bob");
+  CHECK(FindSoftware(r, "com.u"));
+  CHECK_FALSE(FindSoftware(r, "com.too.deep"));
+  CHECK(FindSoftware(r, "com.kaspersky.kav.gui"));
+  CHECK_FALSE(FindSoftware(r, "com.too.far"));
+  REQUIRE(FindSoftware(r, "com.b"));
+  CHECK(FindSoftware(r, "com.b")->user == "bob");
   CHECK(AllWarnings(r).find("/Applications/Broken.app/Contents/Info.plist") !=
         std::string::npos);
-  const Software* agent = ById(r, "com.kaspersky.agent");
+  const Software* agent = FindSoftware(r, "com.kaspersky.agent");
   REQUIRE(agent);
   CHECK(agent->state == SoftwareState::kResidue);
   CHECK(agent->location == "/opt/k");
@@ -134,11 +127,11 @@ TEST_CASE("macos-receipts: receipts in all three places, history without a "
   CHECK(NameVersions(r) ==
         std::vector<std::string>{"com.apple.pkg.Core 10.15", "com.gone 2",
                                  "us.zoom.pkg.videomeeting 6.0"});
-  const Software* core = ById(r, "com.apple.pkg.Core");
+  const Software* core = FindSoftware(r, "com.apple.pkg.Core");
   REQUIRE(core);
   CHECK(core->state == SoftwareState::kInstalled);
   CHECK(core->installed_at == "2020-01-02T03:04:05Z");
-  const Software* gone = ById(r, "com.gone");
+  const Software* gone = FindSoftware(r, "com.gone");
   REQUIRE(gone);
   CHECK(gone->state == SoftwareState::kRemoved);
   CHECK(gone->installed_at == "2021-01-01T00:00:00Z");  // the latest

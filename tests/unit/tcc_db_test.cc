@@ -24,13 +24,6 @@ void Sh(const std::string& command) {
   REQUIRE(r.exit_code == 0);
 }
 
-const Software* ById(const CollectResult& r, const std::string& id) {
-  for (const Software& sw : r.software) {
-    if (sw.id == id) return &sw;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 TEST_CASE("tcc: the real TCC.db of an iOS 14 iPhone, with its log",
@@ -86,7 +79,7 @@ TEST_CASE("tcc: the real TCC.db of an iOS 14 iPhone, with its log",
   CHECK(std::to_string(r.software.size()) + "\n" ==
         sqlite("select count(distinct client) from access where client_type "
                "= 0 and client not like 'com.apple.%'"));
-  const Software* tiktok = ById(r, "com.zhiliaoapp.musically");
+  const Software* tiktok = FindSoftware(r, "com.zhiliaoapp.musically");
   REQUIRE(tiktok);
   CHECK(tiktok->ecosystem == "ios");
   CHECK(tiktok->state == SoftwareState::kRemoved);
@@ -96,7 +89,7 @@ TEST_CASE("tcc: the real TCC.db of an iOS 14 iPhone, with its log",
                "'unixepoch') from access where client = "
                "'com.zhiliaoapp.musically'"));
   CHECK(tiktok->source == "/private/var/mobile/Library/TCC/TCC.db");
-  CHECK(ById(r, "com.apple.Health") == nullptr);
+  CHECK(FindSoftware(r, "com.apple.Health") == nullptr);
 }
 
 TEST_CASE("tcc: older and newer layouts sqlite3 writes, and what is not one",
@@ -161,12 +154,12 @@ TEST_CASE("tcc: older and newer layouts sqlite3 writes, and what is not one",
               "SQLite format 3\0 but then nothing");
   CollectResult r = CollectSoftware(vfs, "ev", CollectorNamed("macos-tcc"));
   REQUIRE(r.software.size() == 2);
-  const Software* wechat = ById(r, "com.tencent.xinWeChat");
+  const Software* wechat = FindSoftware(r, "com.tencent.xinWeChat");
   REQUIRE(wechat);
   CHECK(wechat->ecosystem == "macos");
   CHECK(wechat->user == "alice");
   CHECK(wechat->last_seen == "2023-11-14T22:21:40Z");
-  const Software* zoom = ById(r, "us.zoom.xos");
+  const Software* zoom = FindSoftware(r, "us.zoom.xos");
   REQUIRE(zoom);
   CHECK(zoom->user.empty());
   CHECK(zoom->last_seen.empty());

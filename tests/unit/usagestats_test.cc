@@ -22,6 +22,7 @@ using contraband::testing::MappingsFile;
 using contraband::testing::ObfuscatedIntervalFile;
 using contraband::testing::ProtoWriter;
 using contraband::testing::ReadHostFile;
+using contraband::testing::RecordsWithId;
 
 namespace {
 
@@ -30,15 +31,6 @@ const UsageStatsEntry* Entry(const UsageStatsFile& f, const std::string& pkg) {
     if (e.package == pkg) return &e;
   }
   return nullptr;
-}
-
-std::vector<const Software*> Records(const CollectResult& r,
-                                     const std::string& id) {
-  std::vector<const Software*> out;
-  for (const Software& s : r.software) {
-    if (s.id == id) out.push_back(&s);
-  }
-  return out;
 }
 
 constexpr int64_t kBegin = 1'650'012'087'093;  // 2022-04-15T08:41:27.093Z
@@ -186,18 +178,18 @@ TEST_CASE(
   const CollectResult r =
       CollectSoftware(vfs, "ev", CollectorNamed("android-packages"));
   INFO(AllWarnings(r));
-  const auto wechat = Records(r, "com.tencent.mm");
+  const auto wechat = RecordsWithId(r, "com.tencent.mm");
   REQUIRE(wechat.size() == 2);
   CHECK(wechat[0]->user == "0");
   // The weekly file's 1650000000000 + 12088093 beats the daily's.
   CHECK(wechat[0]->last_used == "2022-04-15T08:41:30Z");
   CHECK(wechat[1]->user == "10");
   CHECK(wechat[1]->last_used.empty());
-  const auto notes = Records(r, "com.example.notes");
+  const auto notes = RecordsWithId(r, "com.example.notes");
   REQUIRE(notes.size() == 2);
   CHECK(notes[0]->last_used.empty());  // user 0: "never"
   CHECK(notes[1]->last_used == "2022-04-15T08:42:27Z");
-  const auto tiktok = Records(r, "com.zhiliaoapp.musically");
+  const auto tiktok = RecordsWithId(r, "com.zhiliaoapp.musically");
   REQUIRE(tiktok.size() == 1);
   CHECK(tiktok[0]->state == SoftwareState::kRemoved);
   CHECK(tiktok[0]->user == "0");
