@@ -142,6 +142,15 @@ void WriteTextReport(const Report& r, std::ostream& out) {
             << (f.software.user.empty() ? "" : " by user " + f.software.user)
             << "\n";
       }
+      // So is the last moment the evidence shows a removed app present (a
+      // shadow copy's time, a TCC.db decision).
+      for (const Finding& f : r.findings) {
+        if (f.software.last_seen.empty()) continue;
+        out << "  " << f.product->id << ": " << f.software.id << " last seen "
+            << f.software.last_seen
+            << (f.software.user.empty() ? "" : " (user " + f.software.user + ")")
+            << "\n";
+      }
       WhyBanned(r, out);
     }
     if (!r.baseline_path.empty()) Resolved(r, out);

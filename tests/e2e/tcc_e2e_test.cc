@@ -109,6 +109,11 @@ TEST_CASE("tcc: a deleted Zoom remembered by a Mac user's privacy decisions",
       if (f["product"] == "zoom") zoom_user = f["software"]["user"] == "alice";
     }
     CHECK(zoom_user);
+    // The text report says when the deleted app was last seen, and by whom.
+    const RunResult text = RunContraband("scan " + ShellQuote(evidence));
+    CHECK_THAT(text.out, Catch::Contains(
+                             "zoom: us.zoom.xos last seen 2023-07-22T04:26:40Z "
+                             "(user alice)"));
     // The inventory keeps every sighting, WeChat's too.
     std::set<std::string> sightings;
     for (const nlohmann::json& sw : report["software"]) {
