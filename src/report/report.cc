@@ -56,7 +56,8 @@ std::string DescribeDevice(const Device& d) {
     if (value.empty()) return;
     out += (out.empty() ? "" : ", ") + label + value;
   };
-  part("Android ", d.os_version);
+  // The OS by the maker: an iPhone's version is iOS's.
+  part(d.manufacturer == "Apple" ? "iOS " : "Android ", d.os_version);
   part("serial ", d.serial);
   part("build ", d.build_fingerprint);
   return out;

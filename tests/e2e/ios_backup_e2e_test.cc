@@ -115,6 +115,16 @@ TEST_CASE("the MVT test backup: Telegram and WhatsApp",
   // group.is.workflow.shortcuts, group.net.whatsapp.WhatsAppSMB.shared,
   // group.net.whatsapp.family, group.typewise.sharedsettings): residue.
   CHECK(report["software"].size() == 107 + 8);
+  // Which iPhone: Info.plist's Product Type, Product Version, Build Version
+  // and Serial Number, as plistutil prints them.
+  REQUIRE(report["scan"]["evidence"][0]["devices"].size() == 1);
+  const nlohmann::json& device = report["scan"]["evidence"][0]["devices"][0];
+  CHECK(device["manufacturer"] == "Apple");
+  CHECK(device["model"] == "iPhone9,3");
+  CHECK(device["os_version"] == "14.3");
+  CHECK(device["build_fingerprint"] == "18C66");
+  CHECK(device["serial"] == "F1234567890");
+  CHECK(device["source"] == "/Info.plist");
   std::set<std::string> residue;
   for (const auto& sw : report["software"]) {
     if (sw["state"] == "residue") residue.insert(sw["id"].get<std::string>());

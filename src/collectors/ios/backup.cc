@@ -118,10 +118,11 @@ class IosBackupCollector : public Collector {
     }
     if (!info_.first.empty()) {
       try {
-        for (const std::string& id :
-             BackupInstalledApplications(ParsePlist(info_.second))) {
+        const PlistValue info = ParsePlist(info_.second);
+        for (const std::string& id : BackupInstalledApplications(info)) {
           note(id, info_.first);
         }
+        DescribeDevice(info, sink);
       } catch (const ParseError& e) {
         sink.Warn(info_.first, e.what());
       }
@@ -150,6 +151,20 @@ class IosBackupCollector : public Collector {
   }
 
  private:
+  // Which iPhone the backup is of: Info.plist, written by iTunes/Finder
+  // from the phone, names its model ("Product Type", iPhone9,3), iOS
+  // version and build, and serial number.
+  void DescribeDevice(const PlistValue& info, CollectorSink& sink) {
+    Device d;
+    d.model = info.StringAt("Product Type");
+    d.os_version = info.StringAt("Product Version");
+    d.build_fingerprint = info.StringAt("Build Version");
+    d.serial = info.StringAt("Serial Number");
+    if (d.model.empty() && d.os_version.empty() && d.serial.empty()) return;
+    d.manufacturer = "Apple";
+    d.source = info_.first;
+    sink.Describe(std::move(d));
+  }
   template <typename Note>
   void ReadManifestApp(const std::string& key, const PlistValue& entry,
                        Note& note, CollectorSink& sink) {
