@@ -34,14 +34,6 @@ bool SafeComponents(std::string_view path) {
   return path.find('\0') == std::string_view::npos;
 }
 
-std::string ColumnText(sqlite3_stmt* stmt, int col) {
-  const unsigned char* text = sqlite3_column_text(stmt, col);
-  const int size = sqlite3_column_bytes(stmt, col);
-  if (text == nullptr || size <= 0) return {};
-  return std::string(reinterpret_cast<const char*>(text),
-                     static_cast<size_t>(size));
-}
-
 }  // namespace
 
 IosBackupVfs::IosBackupVfs(std::unique_ptr<Vfs> backup,
@@ -174,7 +166,7 @@ void IosBackupVfs::Open() {
   for (;;) {
     const int rc = sqlite3_step(stmt.get());
     if (rc != SQLITE_ROW || domains_.size() >= kMaxDomains) break;
-    const std::string domain = ColumnText(stmt.get(), 0);
+    const std::string domain = SqliteColumnText(stmt.get(), 0);
     if (domain.empty() || domain.size() > kMaxPathBytes ||
         domain.find('/') != std::string::npos || !SafeComponents(domain) ||
         top_.count("/" + domain) || domains_.count(domain)) {
@@ -221,9 +213,9 @@ void IosBackupVfs::LoadDomainOf(const std::string& path) {
   for (size_t rows = 0;; ++rows) {
     const int rc = sqlite3_step(stmt.get());
     if (rc != SQLITE_ROW || rows >= kMaxRows) break;
-    const std::string id = ColumnText(stmt.get(), 0);
-    const std::string domain = ColumnText(stmt.get(), 1);
-    const std::string rel = ColumnText(stmt.get(), 2);
+    const std::string id = SqliteColumnText(stmt.get(), 0);
+    const std::string domain = SqliteColumnText(stmt.get(), 1);
+    const std::string rel = SqliteColumnText(stmt.get(), 2);
     const int64_t flags = sqlite3_column_int64(stmt.get(), 3);
     if (!domains_.count(domain) ||
         domain.size() + rel.size() > kMaxPathBytes || !SafeComponents(rel)) {

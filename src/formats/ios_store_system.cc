@@ -7,14 +7,6 @@
 namespace contraband {
 namespace {
 
-std::string Text(sqlite3_stmt* stmt, int col) {
-  const unsigned char* text = sqlite3_column_text(stmt, col);
-  const int size = sqlite3_column_bytes(stmt, col);
-  if (text == nullptr || size <= 0) return {};
-  return std::string(reinterpret_cast<const char*>(text),
-                     static_cast<size_t>(std::min(size, 4096)));
-}
-
 }  // namespace
 
 std::vector<StoreInstall> ReadStoreInstalls(std::string_view db,
@@ -35,11 +27,11 @@ std::vector<StoreInstall> ReadStoreInstalls(std::string_view db,
     if (rc != SQLITE_ROW) throw ParseError("storeSystem.db: " + conn.error());
     if (out.size() >= kStoreSystemMaxRows) break;
     StoreInstall row;
-    row.bundle_id = Text(stmt.get(), 0);
+    row.bundle_id = SqliteColumnText(stmt.get(), 0, 4096);
     if (row.bundle_id.empty()) continue;
-    row.name = Text(stmt.get(), 1);
-    row.version = Text(stmt.get(), 2);
-    row.vendor = Text(stmt.get(), 3);
+    row.name = SqliteColumnText(stmt.get(), 1, 4096);
+    row.version = SqliteColumnText(stmt.get(), 2, 4096);
+    row.vendor = SqliteColumnText(stmt.get(), 3, 4096);
     if (sqlite3_column_type(stmt.get(), 4) == SQLITE_INTEGER) {
       row.item_id = std::to_string(sqlite3_column_int64(stmt.get(), 4));
     }

@@ -13,14 +13,6 @@
 namespace contraband {
 namespace {
 
-std::string Text(sqlite3_stmt* stmt, int column) {
-  const unsigned char* t = sqlite3_column_text(stmt, column);
-  const int n = sqlite3_column_bytes(stmt, column);
-  if (!t || n <= 0) return {};
-  return std::string(reinterpret_cast<const char*>(t),
-                     static_cast<size_t>(std::min(n, 4096)));
-}
-
 PlayStoreRows Query(std::string_view db, std::string_view wal,
                     const char* label, const char* sql, const char* what,
                     bool with_update) {
@@ -53,7 +45,7 @@ PlayStoreRows Query(std::string_view db, std::string_view wal,
         break;
       }
       PlayStoreApp app;
-      app.package = Text(stmt.get(), 0);
+      app.package = SqliteColumnText(stmt.get(), 0, 4096);
       if (!IsAndroidPackageName(app.package)) {
         ++bad;
         continue;
@@ -61,8 +53,8 @@ PlayStoreRows Query(std::string_view db, std::string_view wal,
       app.first_download = MillisToRfc3339(sqlite3_column_int64(stmt.get(), 1));
       if (with_update) {
         app.last_update = MillisToRfc3339(sqlite3_column_int64(stmt.get(), 2));
-        app.title = Text(stmt.get(), 3);
-        app.account = Text(stmt.get(), 4);
+        app.title = SqliteColumnText(stmt.get(), 3, 4096);
+        app.account = SqliteColumnText(stmt.get(), 4, 4096);
       }
       out.apps.push_back(std::move(app));
     }

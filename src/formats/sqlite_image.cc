@@ -356,4 +356,12 @@ std::optional<std::string> SqliteTruncation(std::string_view db,
          std::string(what) + " on the missing pages are lost";
 }
 
+std::string SqliteColumnText(sqlite3_stmt* stmt, int col, size_t max_bytes) {
+  const unsigned char* text = sqlite3_column_text(stmt, col);
+  const int size = sqlite3_column_bytes(stmt, col);
+  if (text == nullptr || size <= 0) return {};
+  return std::string(reinterpret_cast<const char*>(text),
+                     std::min(static_cast<size_t>(size), max_bytes));
+}
+
 }  // namespace contraband

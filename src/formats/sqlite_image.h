@@ -66,6 +66,11 @@ class SqliteStatement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+/// Column `col` of the current row as text, cut at `max_bytes` (hostile
+/// rows may hold megabytes where a name is expected); "" for NULL.
+std::string SqliteColumnText(sqlite3_stmt* stmt, int col,
+                             size_t max_bytes = SIZE_MAX);
+
 /// SQLite reads a database cut short as if the missing pages were never
 /// written: a message when the page count its header records (trusted only
 /// when its "valid for" counter matches, as SQLite itself does) is more than

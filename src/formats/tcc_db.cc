@@ -14,14 +14,6 @@ namespace {
 // Bundle ids and paths are short; a longer value is cut, not kept whole.
 constexpr int kMaxTextBytes = 4096;
 
-std::string Text(sqlite3_stmt* stmt, int col) {
-  const unsigned char* text = sqlite3_column_text(stmt, col);
-  const int size = sqlite3_column_bytes(stmt, col);
-  if (text == nullptr || size <= 0) return {};
-  return std::string(reinterpret_cast<const char*>(text),
-                     static_cast<size_t>(std::min(size, kMaxTextBytes)));
-}
-
 // The columns `access` has in this database (its layout changed twice).
 std::set<std::string> AccessColumns(SqliteImage& conn) {
   SqliteStatement stmt;
@@ -32,7 +24,7 @@ std::set<std::string> AccessColumns(SqliteImage& conn) {
   }
   std::set<std::string> out;
   while (sqlite3_step(stmt.get()) == SQLITE_ROW && out.size() < 256) {
-    out.insert(Text(stmt.get(), 1));
+    out.insert(SqliteColumnText(stmt.get(), 1, kMaxTextBytes));
   }
   return out;
 }
@@ -68,8 +60,8 @@ std::vector<TccDecision> ReadTccDecisions(std::string_view db,
     if (rc != SQLITE_ROW) throw ParseError("TCC.db: " + conn.error());
     if (out.size() >= kTccMaxRows) break;
     TccDecision row;
-    row.service = Text(stmt.get(), 0);
-    row.client = Text(stmt.get(), 1);
+    row.service = SqliteColumnText(stmt.get(), 0, kMaxTextBytes);
+    row.client = SqliteColumnText(stmt.get(), 1, kMaxTextBytes);
     if (row.client.empty()) continue;
     row.client_is_path = sqlite3_column_int64(stmt.get(), 2) == 1;
     if (sqlite3_column_type(stmt.get(), 3) != SQLITE_NULL) {
